@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+
+/** An error whose message is meant for the user as is (exit code 2, no stack). */
+export class ReplayUsageError extends Error {
+  override name = 'ReplayUsageError';
+}
+
+/** Replaces the password of every `scheme://user:password@host` URL (and `password=` keyword) in a text. */
+export function maskSecrets(text: string, extra: string[] = []): string {
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s/]*)@/gi, (_m, pre: string) => `${pre}****@`);
+  out = out.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1****');
+  for (const secret of extra) {
+    if (secret && secret.length >= 3) out = out.split(secret).join('****');
+  }
+  return out;
+}
+
+/** Extracts the password from a connection URL (to mask it even where a driver echoes it unencoded). */
+export function urlPassword(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return u.password ? decodeURIComponent(u.password) : undefined;
+  } catch {
+    const m = /:\/\/[^:/@]*:([^@]*)@/.exec(url);
+    return m?.[1];
+  }
+}
+
+export function randomSuffix(bytes = 4): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+export function quoteIdent(name: string): string {
+  return '"' + name.replace(/"/g, '""') + '"';
+}
+
+export function quoteLiteral(value: string): string {
+  return "'" + value.replace(/'/g, "''") + "'";
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** One line, no stack. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
