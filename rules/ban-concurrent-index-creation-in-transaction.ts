@@ -1,0 +1,37 @@
+import { defineRule } from '../src/engine/rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'ban-concurrent-index-creation-in-transaction',
+    category: 'lock',
+    defaultSeverity: 'error',
+    recommended: true,
+    fix: 'none',
+    messages: {
+      inTransaction: '`CREATE INDEX CONCURRENTLY` cannot run inside a transaction block; Postgres rejects it and the migration fails',
+    },
+    docs: {
+      summary: 'Disallow `CREATE INDEX CONCURRENTLY` inside a transaction',
+      what: 'Flags `CREATE INDEX CONCURRENTLY` after an explicit `BEGIN`, or in a file that runs in a transaction (`--assume-in-transaction`, or a framework that wraps each migration).',
+      why: 'Postgres raises `CREATE INDEX CONCURRENTLY cannot run inside a transaction block`. The migration fails at deploy time, after any earlier statements of the transaction have taken their locks.',
+      example: {
+        bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;',
+        good: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+      },
+      references: ['https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY'],
+    },
+  },
+  create(ctx) {
+    return {
+      'create-index'(action, stmt) {
+        if (!action.concurrently || !stmt.tx.inTransaction) return;
+        ctx.report(stmt, {
+          messageId: 'inTransaction',
+          help: stmt.tx.explicit
+            ? 'Move the statement after COMMIT, into its own migration without BEGIN.'
+            : 'Put the statement in a migration that runs outside a transaction (for example goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`).',
+        });
+      },
+    };
+  },
+});

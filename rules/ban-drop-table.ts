@@ -1,0 +1,37 @@
+import { defineRule } from '../src/engine/rule.js';
+import { label } from '../src/engine/sql.js';
+
+export default defineRule({
+  meta: {
+    id: 'ban-drop-table',
+    category: 'compat',
+    defaultSeverity: 'error',
+    recommended: true,
+    fix: 'none',
+    messages: {
+      drop: 'Dropping table {{table}} breaks the running app version if it still uses it, and the data cannot be recovered',
+    },
+    docs: {
+      summary: 'Disallow dropping tables the running application may still use',
+      what: 'Flags `DROP TABLE` of a table that was not created earlier in the same migration.',
+      why: 'Queries from the application version still serving traffic fail as soon as the table is gone, and the data is lost. `DROP TABLE` also takes ACCESS EXCLUSIVE on the table and on tables whose foreign keys reference it.',
+      example: {
+        bad: 'DROP TABLE legacy_events;',
+        good: '-- 1. deploy code that no longer uses legacy_events\n-- 2. back it up, then in a later migration:\nDROP TABLE legacy_events;',
+      },
+      references: ['https://www.postgresql.org/docs/current/sql-droptable.html'],
+    },
+  },
+  create(ctx) {
+    return {
+      'drop-table'(action, stmt) {
+        if (ctx.isNew(action.relation)) return;
+        ctx.report(stmt, {
+          messageId: 'drop',
+          data: { table: label(action.relation) },
+          help: `Stop using ${label(action.relation)} in the application and deploy that first; back up the data, then drop it in a later migration.`,
+        });
+      },
+    };
+  },
+});

@@ -1,0 +1,26 @@
+// Writes docs/rules/<id>.md from each rule's meta.docs (run after the build).
+// With --check, exits 1 when a page is missing, stale or orphaned.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { rules } = await import(join(root, 'dist/rules/index.js'));
+const { ruleMarkdown } = await import(join(root, 'dist/src/engine/docs.js'));
+const dir = join(root, 'docs/rules');
+mkdirSync(dir, { recursive: true });
+const check = process.argv.includes('--check');
+const want = new Map(rules.map((r) => [`${r.meta.id}.md`, ruleMarkdown(r)]));
+const problems = [];
+for (const [file, text] of want) {
+  let cur = null;
+  try { cur = readFileSync(join(dir, file), 'utf8'); } catch {}
+  if (cur === text) continue;
+  if (check) problems.push(`${cur === null ? 'missing' : 'stale'}: docs/rules/${file}`);
+  else writeFileSync(join(dir, file), text);
+}
+for (const f of readdirSync(dir)) if (f.endsWith('.md') && !want.has(f)) problems.push(`orphaned: docs/rules/${f}`);
+if (problems.length) {
+  console.error(problems.join('\n') + (check ? '\nrun: npm run gen:docs' : ''));
+  process.exit(1);
+}

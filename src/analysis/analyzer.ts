@@ -1,0 +1,297 @@
+import type { SourceStatement } from '../source/index.js';
+import { classify, columnSpec, constraintSpec } from './classify.js';
+import { blocksReads, blocksWrites, maxCost, strongest, type Cost } from './locks.js';
+import { relFromNames, relFromRangeVar, strings, type Rel } from './names.js';
+import { SchemaModel, type TableInfo } from './schema.js';
+import { parseDuration } from './duration.js';
+import type { Action, AnalysedStatement, AnalysisSettings, AnalysisView, RelationLock, Timeouts, TxState } from './types.js';
+
+export interface FileOptions {
+  /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
+  inTransaction?: boolean;
+  /** Tables this file creates count as new for later pending files too. */
+  pending?: boolean;
+}
+
+/**
+ * Walks statements in order, file after file, and works out for each what
+ * Postgres will do. Call `analyse` then `apply` for every statement: rules run
+ * between the two and so see the schema as it was before the statement.
+ */
+export class Analyzer implements AnalysisView {
+  readonly schema = new SchemaModel();
+  private file = '';
+  private fileOpts: FileOptions = {};
+  private tx: TxState = { inTransaction: false, explicit: false, id: 0, held: [] };
+  private txCounter = 0;
+  private session: Timeouts = { lockTimeoutMs: null, statementTimeoutMs: null };
+  private local: Partial<Timeouts> = {};
+  /** Set when a pending file is analysed: its new tables stay new in later pending files. */
+  newScope: 'file' | 'pending' = 'file';
+
+  constructor(readonly settings: AnalysisSettings) {}
+
+  beginFile(path: string, opts: FileOptions = {}): void {
+    this.file = path;
+    this.fileOpts = opts;
+    this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
+    this.local = {};
+    const wrapped = opts.inTransaction ?? this.settings.assumeInTransaction;
+    this.tx = { inTransaction: wrapped, explicit: false, id: wrapped ? ++this.txCounter : 0, held: [] };
+  }
+
+  get currentFile(): string {
+    return this.file;
+  }
+
+  isNew(rel: Rel | undefined): boolean {
+    const t = this.schema.table(rel);
+    return !!t && (t.createdIn === this.file || (this.newScope === 'pending' && !!t.createdPending && !!this.fileOpts.pending));
+  }
+
+  private timeouts(): Timeouts {
+    return {
+      lockTimeoutMs: this.local.lockTimeoutMs !== undefined ? this.local.lockTimeoutMs : this.session.lockTimeoutMs,
+      statementTimeoutMs: this.local.statementTimeoutMs !== undefined ? this.local.statementTimeoutMs : this.session.statementTimeoutMs,
+    };
+  }
+
+  analyse(s: SourceStatement): AnalysedStatement {
+    const c = classify(s, this);
+    const locks = mergeLocks(c.actions, s.index, (r) => this.isNew(r));
+    let cost: Cost = 'none';
+    for (const a of c.actions) if (!a.relation || !this.isNew(a.relation)) cost = maxCost(cost, a.cost);
+    const existing = locks.filter((l) => !l.isNew);
+    return {
+      source: s,
+      file: this.file,
+      kind: s.kind,
+      actions: c.actions,
+      locks,
+      cost,
+      blocks: { reads: existing.some((l) => blocksReads(l.mode)), writes: existing.some((l) => blocksWrites(l.mode)) },
+      tx: { ...this.tx, held: [...this.tx.held] },
+      timeouts: this.timeouts(),
+      noTransaction: c.noTransaction,
+      unanalyzed: c.unanalyzed,
+    };
+  }
+
+  /** Records the statement's effects: transaction state, timeouts, locks held, schema. */
+  apply(a: AnalysedStatement): void {
+    const n = a.source.node;
+    if (a.kind === 'TransactionStmt') return this.transaction(n);
+    if (a.kind === 'VariableSetStmt') return this.setVar(n);
+    if (this.tx.inTransaction) {
+      for (const l of a.locks) if (!l.isNew) this.tx.held.push(l);
+    }
+    this.applySchema(a);
+  }
+
+  private transaction(n: any): void {
+    switch (n.kind) {
+      case 'TRANS_STMT_BEGIN':
+      case 'TRANS_STMT_START':
+        if (!this.tx.inTransaction) this.tx = { inTransaction: true, explicit: true, id: ++this.txCounter, held: [] };
+        else this.tx.explicit = true;
+        return;
+      case 'TRANS_STMT_COMMIT':
+      case 'TRANS_STMT_ROLLBACK':
+      case 'TRANS_STMT_COMMIT_PREPARED':
+      case 'TRANS_STMT_ROLLBACK_PREPARED':
+      case 'TRANS_STMT_PREPARE':
+        this.tx = { inTransaction: false, explicit: false, id: 0, held: [] };
+        this.local = {};
+        return;
+    }
+  }
+
+  private setVar(n: any): void {
+    const name = String(n.name ?? '').toLowerCase();
+    const key = name === 'lock_timeout' ? 'lockTimeoutMs' : name === 'statement_timeout' ? 'statementTimeoutMs' : undefined;
+    if (n.kind === 'VAR_RESET_ALL') {
+      this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
+      this.local = {};
+      return;
+    }
+    if (!key) return;
+    let value: number | null = null;
+    if (n.kind === 'VAR_SET_VALUE') {
+      const arg = n.args?.[0]?.A_Const;
+      const raw = arg?.sval?.sval ?? arg?.ival?.ival ?? (arg?.ival ? 0 : undefined) ?? arg?.fval?.fval;
+      const ms = parseDuration(raw);
+      value = ms === null || ms === 0 ? null : ms;
+    }
+    // SET LOCAL lasts until the transaction ends; outside one it has no effect.
+    if (n.is_local) {
+      if (this.tx.inTransaction) this.local[key] = value;
+    } else {
+      this.session[key] = value;
+      delete this.local[key];
+    }
+  }
+
+  private applySchema(a: AnalysedStatement): void {
+    const n = a.source.node;
+    const schema = this.schema;
+    const created = (rel: Rel, kind: TableInfo['kind']): TableInfo => {
+      const t: TableInfo = { rel, kind, columns: new Map(), constraints: new Map(), createdIn: this.file, createdPending: !!this.fileOpts.pending, createdTxId: this.tx.id };
+      schema.tables.set(rel.key, t);
+      return t;
+    };
+    for (const act of a.actions) {
+      const rel = act.relation;
+      const t = schema.table(rel);
+      switch (act.type) {
+        case 'create-table': {
+          if (!rel || (n.if_not_exists && t)) break;
+          const table = created(rel, n.partspec ? 'partitioned' : 'table');
+          this.tableElements(table, n.tableElts ?? [], a);
+          break;
+        }
+        case 'create-table-as':
+        case 'create-matview':
+        case 'create-view':
+          if (rel && !t) created(rel, act.type === 'create-view' ? 'view' : act.type === 'create-matview' ? 'matview' : 'table');
+          break;
+        case 'drop-table':
+        case 'drop-view':
+          if (t) {
+            schema.tables.delete(t.rel.key);
+            for (const [k, i] of schema.indexes) if (i.table.key === t.rel.key) schema.indexes.delete(k);
+          }
+          break;
+        case 'create-index': {
+          const name = n.idxname ?? `${rel?.name}_${act.column ?? 'expr'}_idx`;
+          const cols = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expr)');
+          if (rel) {
+            const key = `${rel.schema ?? t?.rel.schema ?? 'public'}.${name}`;
+            schema.indexes.set(key, { name, table: t?.rel ?? rel, columns: cols, unique: !!n.unique, valid: true });
+          }
+          break;
+        }
+        case 'drop-index': {
+          for (const o of n.objects ?? []) {
+            const ir = relFromNames(o);
+            const idx = schema.index(ir);
+            if (idx) for (const [k, v] of schema.indexes) if (v === idx) schema.indexes.delete(k);
+          }
+          break;
+        }
+        case 'rename-table':
+          if (t && n.newname) {
+            schema.tables.delete(t.rel.key);
+            t.rel = { ...t.rel, name: n.newname, key: `${t.rel.schema ?? 'public'}.${n.newname}`, sql: n.newname };
+            schema.tables.set(t.rel.key, t);
+          }
+          break;
+        case 'rename-column':
+          if (t && act.column && n.newname) {
+            const col = t.columns.get(act.column);
+            if (col) { t.columns.delete(act.column); col.name = n.newname; t.columns.set(n.newname, col); }
+          }
+          break;
+        case 'add-column':
+          if (t && act.columnDef) {
+            const c = act.columnDef;
+            t.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
+            if (c.primaryKey) t.constraints.set(`${t.rel.name}_pkey`, { name: `${t.rel.name}_pkey`, kind: 'primary', validated: true, columns: [c.name] });
+            if (c.unique) t.constraints.set(`${t.rel.name}_${c.name}_key`, { name: `${t.rel.name}_${c.name}_key`, kind: 'unique', validated: true, columns: [c.name] });
+            if (c.references) t.constraints.set(`${t.rel.name}_${c.name}_fkey`, { name: `${t.rel.name}_${c.name}_fkey`, kind: 'foreign', validated: true, columns: [c.name], references: c.references });
+          }
+          break;
+        case 'drop-column':
+          if (t && act.column) t.columns.delete(act.column);
+          break;
+        case 'alter-column-type':
+          if (t && act.column) { const col = t.columns.get(act.column); if (col) col.type = act.newType; }
+          break;
+        case 'set-not-null':
+        case 'drop-not-null':
+          if (t && act.column) { const col = t.columns.get(act.column); if (col) col.notNull = act.type === 'set-not-null'; }
+          break;
+        case 'add-constraint': {
+          const spec = act.constraint;
+          if (t && spec) {
+            const name = spec.name ?? defaultConstraintName(t.rel.name, spec.kind, spec.columns);
+            t.constraints.set(name, {
+              name, kind: spec.kind, validated: !spec.notValid, columns: spec.columns, notNullColumn: spec.notNullColumn,
+              references: spec.references, addedAt: { file: this.file, statement: a.source.index, txId: this.tx.id },
+            });
+            if (spec.usingIndex) {
+              const idx = schema.index({ ...t.rel, name: spec.usingIndex, key: `${t.rel.schema ?? 'public'}.${spec.usingIndex}` });
+              if (idx) t.constraints.get(name)!.columns = idx.columns;
+            }
+          }
+          break;
+        }
+        case 'validate-constraint':
+          if (t && act.constraint?.name) { const c = t.constraints.get(act.constraint.name); if (c) c.validated = true; }
+          break;
+        case 'drop-constraint':
+          if (t && act.constraint?.name) t.constraints.delete(act.constraint.name);
+          break;
+        case 'create-type':
+          if (a.kind === 'CreateEnumStmt') {
+            const er = relFromNames(n.typeName);
+            if (er) schema.enums.set(er.key, { rel: er, values: (n.vals ?? []).map((v: any) => v.String?.sval) });
+          }
+          break;
+        case 'alter-enum-add-value': {
+          const er = relFromNames(n.typeName);
+          const e = er && schema.enums.get(er.key);
+          if (e && n.newVal && !e.values.includes(n.newVal)) e.values.push(n.newVal);
+          break;
+        }
+      }
+    }
+  }
+
+  private tableElements(table: TableInfo, elts: any[], a: AnalysedStatement): void {
+    const s = a.source;
+    for (const e of elts) {
+      if (e.ColumnDef) {
+        const c = columnSpec(e.ColumnDef, s, { start: s.start, end: s.end });
+        table.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
+        if (c.primaryKey) table.constraints.set(`${table.rel.name}_pkey`, { name: `${table.rel.name}_pkey`, kind: 'primary', validated: true, columns: [c.name] });
+        if (c.unique) table.constraints.set(`${table.rel.name}_${c.name}_key`, { name: `${table.rel.name}_${c.name}_key`, kind: 'unique', validated: true, columns: [c.name] });
+        if (c.references) table.constraints.set(`${table.rel.name}_${c.name}_fkey`, { name: `${table.rel.name}_${c.name}_fkey`, kind: 'foreign', validated: true, columns: [c.name], references: c.references });
+        for (const cw of e.ColumnDef.constraints ?? []) {
+          const con = cw.Constraint;
+          if (con?.contype === 'CONSTR_CHECK') {
+            const spec = constraintSpec(con, s, { start: s.start, end: s.start });
+            const name = spec.name ?? `${table.rel.name}_${c.name}_check`;
+            table.constraints.set(name, { name, kind: 'check', validated: true, columns: [c.name], notNullColumn: spec.notNullColumn });
+          }
+        }
+      } else if (e.Constraint) {
+        const spec = constraintSpec(e.Constraint, s, { start: s.start, end: s.start });
+        const name = spec.name ?? defaultConstraintName(table.rel.name, spec.kind, spec.columns);
+        table.constraints.set(name, { name, kind: spec.kind, validated: true, columns: spec.columns, notNullColumn: spec.notNullColumn, references: spec.references });
+      }
+    }
+  }
+}
+
+function defaultConstraintName(table: string, kind: string, columns: string[]): string {
+  const suffix = { primary: 'pkey', unique: 'key', foreign: 'fkey', check: 'check', exclusion: 'excl', notnull: 'not_null', other: 'con' }[kind] ?? 'con';
+  return kind === 'primary' ? `${table}_pkey` : `${table}_${columns.join('_') || 'col'}_${suffix}`;
+}
+
+function mergeLocks(actions: Action[], index: number, isNew: (r: Rel) => boolean): RelationLock[] {
+  const byKey = new Map<string, RelationLock>();
+  const put = (rel: Rel | undefined, mode: RelationLock['mode'] | undefined) => {
+    if (!rel || !mode) return;
+    const prev = byKey.get(rel.key);
+    byKey.set(rel.key, { rel, mode: strongest(prev?.mode, mode)!, isNew: isNew(rel), statement: index });
+  };
+  for (const a of actions) {
+    put(a.relation, a.lock);
+    for (const x of a.also ?? []) put(x.rel, x.lock);
+  }
+  // A table created by this very statement is new.
+  for (const a of actions) if (a.type === 'create-table' && a.relation) { const l = byKey.get(a.relation.key); if (l) l.isNew = true; }
+  return [...byKey.values()];
+}
+
+

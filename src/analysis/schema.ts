@@ -1,0 +1,97 @@
+// What earlier statements (of this file and of earlier files in the run) tell
+// us about the database: enough to know a table is new, a column's old type,
+// or that a NOT NULL check was validated.
+import type { Rel, TypeInfo } from './names.js';
+
+export interface ColumnInfo {
+  name: string;
+  type?: TypeInfo;
+  notNull: boolean;
+  hasDefault: boolean;
+}
+
+export type ConstraintKind = 'check' | 'foreign' | 'unique' | 'primary' | 'exclusion' | 'notnull' | 'other';
+
+export interface ConstraintInfo {
+  name: string;
+  kind: ConstraintKind;
+  validated: boolean;
+  columns: string[];
+  /** For `CHECK (col IS NOT NULL)`: that column. */
+  notNullColumn?: string;
+  references?: Rel;
+  /** Where it was added: file and statement index, for same-transaction checks. */
+  addedAt?: { file: string; statement: number; txId: number };
+}
+
+export interface IndexInfo {
+  name: string;
+  table: Rel;
+  columns: string[];
+  unique: boolean;
+  valid: boolean;
+}
+
+export interface TableInfo {
+  rel: Rel;
+  kind: 'table' | 'view' | 'matview' | 'partitioned';
+  columns: Map<string, ColumnInfo>;
+  constraints: Map<string, ConstraintInfo>;
+  /** The file whose statements created it, when the run saw that. */
+  createdIn?: string;
+  /** Created by one of the run's pending files (with `--changed-since`, all of them are new). */
+  createdPending?: boolean;
+  createdTxId?: number;
+}
+
+export interface EnumInfo {
+  rel: Rel;
+  values: string[];
+}
+
+export class SchemaModel {
+  readonly tables = new Map<string, TableInfo>();
+  readonly indexes = new Map<string, IndexInfo>();
+  readonly enums = new Map<string, EnumInfo>();
+
+  table(rel: Rel | undefined): TableInfo | undefined {
+    if (!rel) return undefined;
+    return this.tables.get(rel.key) ?? (rel.schema ? undefined : this.findUnqualified(rel.name));
+  }
+
+  private findUnqualified(name: string): TableInfo | undefined {
+    for (const t of this.tables.values()) if (t.rel.name === name) return t;
+    return undefined;
+  }
+
+  index(rel: Rel | undefined): IndexInfo | undefined {
+    if (!rel) return undefined;
+    const hit = this.indexes.get(rel.key);
+    if (hit || rel.schema) return hit;
+    for (const i of this.indexes.values()) if (i.name === rel.name) return i;
+    return undefined;
+  }
+
+  indexesOn(rel: Rel): IndexInfo[] {
+    const t = this.table(rel);
+    const key = t?.rel.key ?? rel.key;
+    return [...this.indexes.values()].filter((i) => i.table.key === key);
+  }
+
+  /** A validated `CHECK (col IS NOT NULL)` lets PG 12+ skip SET NOT NULL's scan. */
+  hasValidatedNotNullCheck(rel: Rel, column: string): boolean {
+    const t = this.table(rel);
+    if (!t) return false;
+    for (const c of t.constraints.values()) if (c.kind === 'check' && c.validated && c.notNullColumn === column) return true;
+    return false;
+  }
+
+  /** Some index (or unique/PK constraint) whose leading columns are exactly `columns`, in any order. */
+  hasIndexLeadingWith(rel: Rel, columns: string[]): boolean {
+    const want = new Set(columns);
+    const covers = (cols: string[]) => cols.length >= want.size && cols.slice(0, want.size).every((c) => want.has(c));
+    if (this.indexesOn(rel).some((i) => covers(i.columns))) return true;
+    const t = this.table(rel);
+    return !!t && [...t.constraints.values()].some((c) => (c.kind === 'primary' || c.kind === 'unique') && covers(c.columns));
+  }
+}

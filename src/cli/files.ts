@@ -1,0 +1,86 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, sep, basename } from 'node:path';
+import picomatch from 'picomatch';
+
+export class UsageError extends Error {}
+
+/** Orders migration paths as runners do: natural sort per path segment, Flyway versions compared numerically. */
+export function compareMigrations(a: string, b: string): number {
+  const sa = a.split(/[\\/]/);
+  const sb = b.split(/[\\/]/);
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const c = compareSegment(sa[i], sb[i]);
+    if (c !== 0) return c;
+  }
+  return sa.length - sb.length;
+}
+
+function segmentKey(s: string): (string | number)[] {
+  // Flyway: V1_2__name.sql → version 1.2 (underscores and dots separate version parts).
+  const fly = /^([VUR])(\d+(?:[._]\d+)*)__(.*)$/i.exec(s);
+  if (fly) return [fly[1].toUpperCase() === 'V' ? 0 : 1, ...fly[2].split(/[._]/).map(Number), '__', ...chunks(fly[3])];
+  return chunks(s);
+}
+
+function chunks(s: string): (string | number)[] {
+  return (s.match(/\d+|\D+/g) ?? []).map((c) => (/^\d/.test(c) ? Number(c) : c.toLowerCase()));
+}
+
+function compareSegment(a: string, b: string): number {
+  const ka = segmentKey(a);
+  const kb = segmentKey(b);
+  for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+    const x = ka[i];
+    const y = kb[i];
+    if (x === y) continue;
+    if (typeof x === 'number' && typeof y === 'number') return x - y;
+    if (typeof x === 'number') return -1;
+    if (typeof y === 'number') return 1;
+    return x < y ? -1 : 1;
+  }
+  return ka.length - kb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries) {
+    if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out);
+    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
+  }
+}
+
+const GLOB = /[*?[\]{}]/;
+
+/** Expands files, directories (every *.sql below, in migration order) and globs. */
+export async function resolvePaths(inputs: string[], cwd = process.cwd()): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (GLOB.test(input)) {
+      const base = input.split(/[\\/]/).findIndex((p) => GLOB.test(p));
+      const root = input.split(/[\\/]/).slice(0, base).join(sep) || '.';
+      const all: string[] = [];
+      try { await walk(join(cwd, root), all); } catch { /* no such root: no matches */ }
+      const match = picomatch(input, { dot: false });
+      const hits = all.map((p) => relative(cwd, p)).filter((p) => match(p) || match(p.split(sep).join('/'))).sort(compareMigrations);
+      if (hits.length === 0) throw new UsageError(`no files match ${input}`);
+      out.push(...hits);
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(input);
+    } catch {
+      throw new UsageError(`cannot read ${input}: no such file or directory`);
+    }
+    if (st.isDirectory()) {
+      const files: string[] = [];
+      await walk(input, files);
+      out.push(...files.sort(compareMigrations));
+    } else out.push(input);
+  }
+  return [...new Set(out)];
+}
+
+export { basename };

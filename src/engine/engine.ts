@@ -1,0 +1,241 @@
+import { Analyzer, type FileOptions } from '../analysis/analyzer.js';
+import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
+import { initParser, parseSource, type ParsedSource } from '../source/index.js';
+import { LineIndex } from '../source/locate.js';
+import { parseIgnores, type IgnoreDirective } from './ignores.js';
+import { expandBodies } from './bodies.js';
+import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor, type Severity } from './rule.js';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  message: string;
+  help?: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** Offsets in the file text. */
+  start: number;
+  end: number;
+  fix?: Fix;
+  /** Index of the statement it is about; -1 for file-level findings. */
+  statement: number;
+}
+
+export type RuleSetting = Severity | 'off';
+
+export interface LintOptions extends AnalysisSettings {
+  rules: readonly Rule[];
+  /** Per-rule severity overrides; rules not named use their defaults (opt-in rules stay off). */
+  ruleSettings?: Record<string, RuleSetting>;
+}
+
+export interface LintInput {
+  path: string;
+  /** The decoded text, or why it could not be read as text. */
+  text?: string;
+  error?: string;
+  /** False: the file only feeds the schema model (an earlier, already applied migration). */
+  lint?: boolean;
+  fileOptions?: FileOptions;
+}
+
+export interface FileResult {
+  path: string;
+  findings: Finding[];
+  statements: number;
+  /** Present when the file was linted: the parsed source and analysed statements. */
+  parsed?: ParsedSource;
+  analysed?: AnalysedStatement[];
+}
+
+const META = { syntax: 'syntax-error', unanalyzed: 'unanalyzed-statement', unused: 'unused-ignore' } as const;
+
+export function ruleIds(rules: readonly Rule[]): Map<string, Rule> {
+  const m = new Map<string, Rule>();
+  for (const r of rules) {
+    m.set(r.meta.id, r);
+    for (const a of r.meta.aliases ?? []) m.set(a, r);
+  }
+  return m;
+}
+
+/** The effective severity of each rule, after defaults, opt-ins and overrides. */
+export function effectiveSeverities(opts: LintOptions): Map<string, Severity> {
+  const ids = ruleIds(opts.rules);
+  const out = new Map<string, Severity>();
+  for (const r of opts.rules) if (r.meta.recommended) out.set(r.meta.id, r.meta.defaultSeverity);
+  for (const [id, sev] of Object.entries(opts.ruleSettings ?? {})) {
+    const rule = ids.get(id);
+    if (!rule) continue;
+    if (sev === 'off') out.delete(rule.meta.id);
+    else out.set(rule.meta.id, sev);
+  }
+  for (const r of opts.rules) {
+    const v = r.meta.pgVersions;
+    if (v && ((v.min !== undefined && opts.pgVersion < v.min) || (v.max !== undefined && opts.pgVersion > v.max))) out.delete(r.meta.id);
+  }
+  return out;
+}
+
+export async function lint(inputs: LintInput[], opts: LintOptions): Promise<FileResult[]> {
+  await initParser();
+  return lintSync(inputs, opts);
+}
+
+/** Lints files in order; earlier files feed the schema model of later ones. `initParser()` must have run. */
+export function lintSync(inputs: LintInput[], opts: LintOptions): FileResult[] {
+  const severities = effectiveSeverities(opts);
+  const analyzer = new Analyzer({ pgVersion: opts.pgVersion, assumeInTransaction: opts.assumeInTransaction });
+  if (inputs.some((i) => i.fileOptions?.pending)) analyzer.newScope = 'pending';
+  const known = ruleIds(opts.rules);
+  return inputs.map((input) => lintOne(input, opts, analyzer, severities, known));
+}
+
+function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severities: Map<string, Severity>, known: Map<string, Rule>): FileResult {
+  const findings: Finding[] = [];
+  const path = input.path;
+  if (input.text === undefined) {
+    const sev = severities.get(META.syntax) ?? 'error';
+    findings.push({ rule: META.syntax, severity: sev, message: input.error ?? 'file could not be read', file: path, line: 1, column: 1, endLine: 1, endColumn: 1, start: 0, end: 0, statement: -1 });
+    return { path, findings, statements: 0 };
+  }
+  const text = input.text;
+  const parsed = parseSource(text);
+  const statements = expandBodies(parsed);
+  const lines = parsed.lines;
+  const linting = input.lint !== false;
+  analyzer.beginFile(path, input.fileOptions);
+
+  const push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix) => {
+    const s = lines.position(span.start);
+    const e = lines.position(Math.max(span.start, span.end));
+    findings.push({ rule, severity, message, help, file: path, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, start: span.start, end: span.end, fix, statement });
+  };
+
+  const handlers = linting ? subscribe(opts.rules, severities, analyzer, path, text, push) : undefined;
+  const analysed: AnalysedStatement[] = [];
+  for (const s of statements) {
+    if (s.kind === 'SyntaxError') {
+      const sev = severities.get(META.syntax);
+      if (linting && sev) push(META.syntax, sev, s.error?.message ?? 'syntax error', { start: s.error?.offset ?? s.start, end: s.end }, s.index, 'This statement was not analysed. Fix the syntax so pgsafe can check it.');
+      continue;
+    }
+    const a = analyzer.analyse(s);
+    analysed.push(a);
+    if (handlers) {
+      handlers.dispatch(a);
+      const sev = severities.get(META.unanalyzed);
+      if (a.unanalyzed && sev) push(META.unanalyzed, sev, `${a.unanalyzed}; it was not checked`, { start: s.start, end: s.end }, s.index, 'Review this statement by hand, or run `pgsafe replay` to observe its locks.');
+    }
+    analyzer.apply(a);
+  }
+  handlers?.end();
+  if (!linting) return { path, findings: [], statements: statements.length };
+
+  const kept = applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path);
+  kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  return { path, findings: kept, statements: statements.length, parsed, analysed };
+}
+
+type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix) => void;
+
+function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, analyzer: Analyzer, file: string, text: string, push: Push) {
+  const byKind = new Map<string, Array<(a: AnalysedStatement) => void>>();
+  const ends: Array<() => void> = [];
+  const on = (key: string, fn: (a: AnalysedStatement) => void) => {
+    const list = byKind.get(key) ?? [];
+    list.push(fn);
+    byKind.set(key, list);
+  };
+  for (const rule of rules) {
+    const severity = severities.get(rule.meta.id);
+    if (!severity) continue;
+    const id = rule.meta.id;
+    const ctx: RuleContext = {
+      settings: analyzer.settings,
+      schema: analyzer.schema,
+      file,
+      text,
+      isNew: (rel) => analyzer.isNew(rel),
+      report(stmt, r) {
+        const template = (rule.meta.messages as Record<string, string>)[r.messageId];
+        if (template === undefined) throw new Error(`rule ${id} reported unknown messageId "${r.messageId}"`);
+        if (r.fix && rule.meta.fix === 'none') throw new Error(`rule ${id} reported a fix but its meta.fix is "none"`);
+        const span = r.span ?? { start: stmt.source.start, end: stmt.source.end };
+        push(id, severity, formatMessage(template, r.data), span, stmt.source.index, r.help, r.fix);
+      },
+    };
+    let visitor: RuleVisitor;
+    try {
+      visitor = rule.create(ctx);
+    } catch (err) {
+      throw tag(err, id);
+    }
+    for (const [key, fn] of Object.entries(visitor)) {
+      if (typeof fn !== 'function') continue;
+      if (key === 'onFileEnd') { ends.push(() => guard(id, () => (fn as () => void)())); continue; }
+      if (key === '*' || /^[A-Z]/.test(key)) on(key, (a) => guard(id, () => (fn as (a: AnalysedStatement) => void)(a)));
+      else on(`action:${key}`, (a) => {
+        for (const act of a.actions) if (act.type === key) guard(id, () => (fn as (x: typeof act, a: AnalysedStatement) => void)(act, a));
+      });
+    }
+  }
+  return {
+    dispatch(a: AnalysedStatement) {
+      for (const fn of byKind.get('*') ?? []) fn(a);
+      for (const fn of byKind.get(a.kind) ?? []) fn(a);
+      const seen = new Set<string>();
+      for (const act of a.actions) {
+        if (seen.has(act.type)) continue;
+        seen.add(act.type);
+        for (const fn of byKind.get(`action:${act.type}`) ?? []) fn(a);
+      }
+    },
+    end() {
+      for (const fn of ends) fn();
+    },
+  };
+}
+
+function guard(id: string, fn: () => void) {
+  try {
+    fn();
+  } catch (err) {
+    throw tag(err, id);
+  }
+}
+
+function tag(err: unknown, id: string): Error {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (!e.message.startsWith(`rule ${id}:`)) e.message = `rule ${id}: ${e.message}`;
+  return e;
+}
+
+function applyIgnores(findings: Finding[], ignores: IgnoreDirective[], known: Map<string, Rule>, severities: Map<string, Severity>, lines: LineIndex, path: string): Finding[] {
+  if (ignores.length === 0) return findings;
+  const canon = (id: string) => known.get(id)?.meta.id ?? id;
+  const kept = findings.filter((f) => {
+    for (const ig of ignores) {
+      if (!ig.file && ig.statement !== f.statement) continue;
+      const hit = ig.rules.length === 0 ? f.rule : ig.rules.find((r) => canon(r) === f.rule);
+      if (hit) { ig.used.add(hit); return false; }
+    }
+    return true;
+  });
+  const sev = severities.get(META.unused);
+  if (!sev) return kept;
+  for (const ig of ignores) {
+    const s = lines.position(ig.start);
+    const e = lines.position(ig.end);
+    const at = { file: path, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, start: ig.start, end: ig.end, statement: ig.statement };
+    for (const r of ig.rules) {
+      if (!known.has(r)) kept.push({ ...at, rule: META.unused, severity: sev, message: `unknown rule \`${r}\` in ignore comment`, help: 'Check the rule id with `pgsafe rules`.' });
+      else if (!ig.used.has(r) && !ig.used.has(canon(r))) kept.push({ ...at, rule: META.unused, severity: sev, message: `ignore for \`${r}\` suppresses nothing`, help: 'Remove the ignore comment, or move it directly above the statement it is meant for.' });
+    }
+    if (ig.file && ig.rules.length === 0 && ig.used.size === 0) kept.push({ ...at, rule: META.unused, severity: sev, message: 'file-wide ignore suppresses nothing', help: 'Remove the ignore comment.' });
+  }
+  return kept;
+}

@@ -1,0 +1,43 @@
+// Inline suppression: `-- pgsafe-ignore <rule>[, <rule>…] [: reason]` covers the
+// next statement (or the statement on the same line); `-- pgsafe-ignore-file
+// [rules]` covers the file. squawk's `squawk-ignore` forms are honoured too.
+import type { Comment } from '../source/lexer.js';
+import type { SourceStatement } from '../source/parse.js';
+
+export interface IgnoreDirective {
+  start: number;
+  end: number;
+  file: boolean;
+  /** Empty: every rule (file form only). */
+  rules: string[];
+  /** Statement index covered (statement form). */
+  statement: number;
+  used: Set<string>;
+}
+
+const DIRECTIVE = /^\s*(?:pgsafe|squawk)-ignore(-file)?(?=\s|$|:)(.*)$/s;
+
+export function parseIgnores(comments: Comment[], statements: SourceStatement[]): IgnoreDirective[] {
+  const out: IgnoreDirective[] = [];
+  for (const c of comments) {
+    const m = DIRECTIVE.exec(c.body);
+    if (!m) continue;
+    const file = !!m[1];
+    let rest = m[2];
+    const cut = rest.search(/:|--/);
+    if (cut >= 0) rest = rest.slice(0, cut);
+    const rules = rest.split(/[\s,]+/).map((r) => r.trim().toLowerCase()).filter(Boolean);
+    if (!file && rules.length === 0) continue;
+    out.push({ start: c.start, end: c.end, file, rules, statement: file ? -1 : coveredStatement(c, statements), used: new Set() });
+  }
+  return out;
+}
+
+function coveredStatement(c: Comment, statements: SourceStatement[]): number {
+  if (!c.ownLine) {
+    // Trailing comment: the statement it ends on, or the one it sits in.
+    for (let i = statements.length - 1; i >= 0; i--) if (statements[i].start < c.start) return statements[i].index;
+  }
+  for (const s of statements) if (s.start >= c.end) return s.index;
+  return -1;
+}

@@ -1,0 +1,102 @@
+import type { Action, AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
+import type { Rel } from '../analysis/names.js';
+import type { SchemaModel } from '../analysis/schema.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Category = 'lock' | 'compat' | 'hygiene' | 'meta';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export interface Fix {
+  /** Imperative: "Add `CONCURRENTLY`". */
+  title: string;
+  safety: 'safe' | 'unsafe';
+  edits: TextEdit[];
+}
+
+export interface RuleDocs {
+  /** `^(Disallow|Require|Prefer) …`, no trailing period. */
+  summary: string;
+  /** What the rule flags. */
+  what: string;
+  /** Why it is dangerous: the lock, what it blocks, for how long. */
+  why: string;
+  example: { bad: string; good: string };
+  whenNotToUse?: string;
+  fixSafety?: string;
+  /** postgresql.org manual links. */
+  references: string[];
+}
+
+export interface RuleMeta<M extends string = string> {
+  id: string;
+  category: Category;
+  defaultSeverity: Severity;
+  /** On by default; opt-in rules are off until enabled. */
+  recommended: boolean;
+  /** Postgres majors the rule applies to (inclusive). */
+  pgVersions?: { min?: number; max?: number };
+  fix: 'none' | 'safe' | 'unsafe';
+  messages: Record<M, string>;
+  docs: RuleDocs;
+  /** Other ids accepted in config and ignores (squawk's spellings). */
+  aliases?: string[];
+}
+
+export interface Report<M extends string> {
+  messageId: M;
+  data?: Record<string, string | number>;
+  /** Defaults to the statement's span. */
+  span?: Span;
+  /** What to do instead: an imperative sentence, then ready-to-paste SQL with the user's names. */
+  help?: string;
+  fix?: Fix;
+}
+
+export interface RuleContext<M extends string = string> {
+  readonly settings: AnalysisSettings;
+  readonly schema: SchemaModel;
+  readonly file: string;
+  /** The whole file's text, for fixes and snippets. */
+  readonly text: string;
+  /** New relations: created earlier in this file (or a pending file), so empty and unseen by the app. */
+  isNew(rel: Rel | undefined): boolean;
+  report(stmt: AnalysedStatement, r: Report<M>): void;
+}
+
+export type StatementHandler = (stmt: AnalysedStatement) => void;
+export type ActionHandler = (action: Action, stmt: AnalysedStatement) => void;
+
+/**
+ * Keys: `'*'` for every analysed statement, a libpg-query statement kind
+ * (`IndexStmt`, `AlterTableStmt`) for those statements, or an action type
+ * (`add-column`, `create-index`) for each such action. `onFileEnd` runs after
+ * a file's last statement.
+ */
+export type RuleVisitor = {
+  [key: string]: StatementHandler | ActionHandler | (() => void) | undefined;
+  onFileEnd?: () => void;
+};
+
+export interface Rule<M extends string = string> {
+  meta: RuleMeta<M>;
+  create(ctx: RuleContext<M>): RuleVisitor;
+}
+
+export function defineRule<M extends string>(rule: Rule<M>): Rule<M> {
+  return rule;
+}
+
+/** The only place the rule documentation URL pattern exists. */
+export function ruleDocsUrl(id: string): string {
+  return `https://github.com/pgsafe/pgsafe/blob/main/docs/rules/${id}.md`;
+}
+
+/** Fills `{{name}}` placeholders. */
+export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, k: string) => (k in data ? String(data[k]) : `{{${k}}}`));
+}

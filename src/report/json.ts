@@ -1,0 +1,22 @@
+import { summarize, type Reporter } from './types.js';
+
+export const json: Reporter = ({ files }) => {
+  const out = {
+    version: 1,
+    files: files.map((f) => ({
+      path: f.path,
+      findings: f.findings.map((x) => ({
+        rule: x.rule,
+        severity: x.severity,
+        line: x.line,
+        column: x.column,
+        endLine: x.endLine,
+        endColumn: x.endColumn,
+        message: x.message,
+        help: x.help ?? null,
+      })),
+    })),
+    summary: summarize(files),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+};

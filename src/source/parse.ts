@@ -1,0 +1,152 @@
+import { loadModule, parseSync } from 'libpg-query';
+import type { Node, RawStmt } from '@pgsql/types';
+import { lex, skipTrivia, type Comment, type Piece } from './lexer.js';
+import { LineIndex, byteToCharMapper } from './locate.js';
+
+export interface SourceStatement {
+  index: number;
+  /** Offset in the file text of the first significant character. */
+  start: number;
+  /** Offset just past the statement, its `;` excluded. */
+  end: number;
+  text: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The libpg-query node type (`IndexStmt`, `AlterTableStmt`, …), or `SyntaxError`. */
+  kind: string;
+  /** The statement node's inner object (`{ relation, … }` for `IndexStmt`); null on a syntax error. */
+  node: any;
+  /** Converts a node `location` (bytes, relative to what was parsed) to an offset in the file text. */
+  toOffset(location: number | undefined): number;
+  error?: { message: string; offset: number };
+  /** For statements found inside a PL/pgSQL body: the enclosing statement. */
+  parent?: SourceStatement;
+}
+
+export interface ParsedSource {
+  text: string;
+  statements: SourceStatement[];
+  comments: Comment[];
+  lines: LineIndex;
+}
+
+let loaded: Promise<void> | undefined;
+/** libpg-query is WASM and must be loaded once before `parseSource`. */
+export function initParser(): Promise<void> {
+  loaded ??= loadModule();
+  return loaded;
+}
+
+const BATCH_CHARS = 256 * 1024;
+
+/** Splits and parses SQL text. A syntax error only affects the statement it is in. */
+export function parseSource(text: string): ParsedSource {
+  const lines = new LineIndex(text);
+  const { pieces, comments } = lex(text);
+  const statements: SourceStatement[] = [];
+  let i = 0;
+  while (i < pieces.length) {
+    let j = i + 1;
+    while (j < pieces.length && pieces[j].end - pieces[i].start < BATCH_CHARS) j++;
+    parseBatch(text, lines, pieces.slice(i, j), statements);
+    i = j;
+  }
+  statements.forEach((s, k) => (s.index = k));
+  return { text, statements, comments, lines };
+}
+
+function pieceEnd(p: Piece): number {
+  return p.semicolon >= 0 ? p.semicolon + 1 : p.end;
+}
+
+function parseBatch(text: string, lines: LineIndex, batch: Piece[], out: SourceStatement[]): void {
+  const base = batch[0].start;
+  const sql = text.slice(base, pieceEnd(batch[batch.length - 1]));
+  let stmts: RawStmt[] | undefined;
+  try {
+    stmts = (parseSync(sql).stmts ?? []) as RawStmt[];
+  } catch {
+    stmts = undefined;
+  }
+  if (stmts && stmts.length === batch.length) {
+    const toChar = byteToCharMapper(sql);
+    stmts.forEach((raw, k) => out.push(make(text, lines, batch[k].start, batch[k].end, raw.stmt as Node, (b) => base + toChar(b))));
+    return;
+  }
+  if (stmts) {
+    // The parser and the splitter disagree on boundaries: trust the parser.
+    const toChar = byteToCharMapper(sql);
+    for (const raw of stmts) {
+      const loc = raw.stmt_location ?? 0;
+      const start = skipTrivia(text, base + toChar(loc));
+      const end = raw.stmt_len ? base + toChar(loc + raw.stmt_len) : trimEnd(text, base + sql.length);
+      out.push(make(text, lines, start, end, raw.stmt as Node, (b) => base + toChar(b)));
+    }
+    return;
+  }
+  if (batch.length > 1) {
+    for (const p of batch) parseBatch(text, lines, [p], out);
+    return;
+  }
+  const p = batch[0];
+  const pieceSql = text.slice(p.start, p.end);
+  try {
+    parseSync(pieceSql);
+    // Parses alone but not in its batch: parse pieces one by one already happened; fall through.
+  } catch (err) {
+    const details = (err as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
+    const cursor = details?.cursorPosition;
+    const offset = p.start + (typeof cursor === 'number' && cursor >= 0 ? Math.min(cursor, pieceSql.length) : 0);
+    const message = cleanMessage((err as Error).message);
+    const s = make(text, lines, p.start, p.end, null, () => offset);
+    s.error = { message, offset };
+    out.push(s);
+    return;
+  }
+  const stmts1 = (parseSync(pieceSql).stmts ?? []) as RawStmt[];
+  const toChar = byteToCharMapper(pieceSql);
+  for (const raw of stmts1) out.push(make(text, lines, p.start, p.end, raw.stmt as Node, (b) => p.start + toChar(b)));
+}
+
+function cleanMessage(m: string): string {
+  return m.replace(/\s+/g, ' ').trim() || 'syntax error';
+}
+
+function trimEnd(text: string, end: number): number {
+  let e = end;
+  while (e > 0 && /\s|;/.test(text[e - 1])) e--;
+  return e;
+}
+
+function make(
+  text: string,
+  lines: LineIndex,
+  start: number,
+  end: number,
+  stmt: Node | null,
+  toOffset: (b: number) => number,
+): SourceStatement {
+  let kind = 'SyntaxError';
+  let node: any = null;
+  if (stmt) {
+    kind = Object.keys(stmt)[0];
+    node = (stmt as Record<string, unknown>)[kind];
+  }
+  const s = lines.position(start);
+  const e = lines.position(end);
+  return {
+    index: 0,
+    start,
+    end,
+    text: text.slice(start, end),
+    line: s.line,
+    column: s.column,
+    endLine: e.line,
+    endColumn: e.column,
+    kind,
+    node,
+    toOffset: (loc) => (typeof loc === 'number' && loc >= 0 ? toOffset(loc) : start),
+  };
+}
