@@ -8,6 +8,8 @@ import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor,
 
 export interface Finding {
   rule: string;
+  /** Which of the rule's messages; absent for engine diagnostics. */
+  messageId?: string;
   severity: Severity;
   message: string;
   help?: string;
@@ -109,10 +111,10 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   const linting = input.lint !== false;
   analyzer.beginFile(path, input.fileOptions);
 
-  const push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix) => {
+  const push: Push = (rule, severity, message, span, statement, help, fix, messageId) => {
     const s = lines.position(span.start);
     const e = lines.position(Math.max(span.start, span.end));
-    findings.push({ rule, severity, message, help, file: path, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, start: span.start, end: span.end, fix, statement });
+    findings.push({ rule, messageId, severity, message, help, file: path, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, start: span.start, end: span.end, fix, statement });
   };
 
   const handlers = linting ? subscribe(opts.rules, severities, analyzer, path, text, push) : undefined;
@@ -140,7 +142,7 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   return { path, findings: kept, statements: statements.length, parsed, analysed };
 }
 
-type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix) => void;
+type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix, messageId?: string) => void;
 
 function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, analyzer: Analyzer, file: string, text: string, push: Push) {
   const byKind = new Map<string, Array<(a: AnalysedStatement) => void>>();
@@ -165,7 +167,7 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
         if (template === undefined) throw new Error(`rule ${id} reported unknown messageId "${r.messageId}"`);
         if (r.fix && rule.meta.fix === 'none') throw new Error(`rule ${id} reported a fix but its meta.fix is "none"`);
         const span = r.span ?? { start: stmt.source.start, end: stmt.source.end };
-        push(id, severity, formatMessage(template, r.data), span, stmt.source.index, r.help, r.fix);
+        push(id, severity, formatMessage(template, r.data), span, stmt.source.index, r.help, r.fix, r.messageId);
       },
     };
     let visitor: RuleVisitor;
