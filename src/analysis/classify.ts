@@ -566,7 +566,8 @@ class Classifier {
       case 'AT_SetRelOptions':
       case 'AT_ResetRelOptions': {
         // fillfactor, autovacuum_*, toast_* and parallel_workers take SHARE UPDATE EXCLUSIVE; others ACCESS EXCLUSIVE.
-        const names = (cmd.def ?? []).map((d: any) => String(d.DefElem?.defname ?? ''));
+        const defs: any[] = Array.isArray(cmd.def) ? cmd.def : (cmd.def?.List?.items ?? []);
+        const names = defs.map((d: any) => String(d.DefElem?.defname ?? ''));
         const light = names.every((x: string) => /^(fillfactor|autovacuum_|toast\.|toast_tuple_target|parallel_workers|vacuum_|log_autovacuum)/.test(x));
         this.add({ ...base, type: 'alter-table', lock: light ? SUEL : AEL, cost: 'catalog' });
         return;

@@ -125,16 +125,28 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
       if (linting && sev) push(META.syntax, sev, s.error?.message ?? 'syntax error', { start: s.error?.offset ?? s.start, end: s.end }, s.index, 'This statement was not analysed. Fix the syntax so pgsafe can check it.');
       continue;
     }
-    const a = analyzer.analyse(s);
+    let a: AnalysedStatement;
+    try {
+      a = analyzer.analyse(s);
+    } catch (err) {
+      // A bug in the lock model must not hide the rest of the file, nor pass this statement as safe.
+      const sev = severities.get(META.unanalyzed);
+      if (linting && sev) push(META.unanalyzed, 'error', `pgsafe failed to analyse this statement (${(err as Error).message}); it was not checked`, { start: s.start, end: s.end }, s.index, 'Please report this as a pgsafe bug. Review the statement by hand meanwhile.');
+      continue;
+    }
     analysed.push(a);
     if (handlers) {
-      handlers.dispatch(a);
+      handlers.dispatch(a, (id, err) => push(META.unanalyzed, 'error', `rule ${id} failed on this statement (${err.message}); it was not checked by that rule`, { start: s.start, end: s.end }, s.index, 'Please report this as a pgsafe bug. Review the statement by hand meanwhile.'));
       const sev = severities.get(META.unanalyzed);
       if (a.unanalyzed && sev) push(META.unanalyzed, sev, `${a.unanalyzed}; it was not checked`, { start: s.start, end: s.end }, s.index, 'Review this statement by hand, or run `pgsafe replay` to observe its locks.');
     }
-    analyzer.apply(a);
+    try {
+      analyzer.apply(a);
+    } catch {
+      // The schema model misses this statement's effect; later facts are only less precise.
+    }
   }
-  handlers?.end();
+  handlers?.end((id, err) => push(META.unanalyzed, 'error', `rule ${id} failed at the end of the file (${err.message})`, { start: 0, end: 0 }, -1, 'Please report this as a pgsafe bug.'));
   if (!linting) return { path, findings: [], statements: statements.length };
 
   const kept = applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path);
@@ -145,11 +157,12 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
 type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix, messageId?: string) => void;
 
 function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, analyzer: Analyzer, file: string, text: string, push: Push) {
-  const byKind = new Map<string, Array<(a: AnalysedStatement) => void>>();
-  const ends: Array<() => void> = [];
-  const on = (key: string, fn: (a: AnalysedStatement) => void) => {
+  type Sub = { id: string; fn: (a: AnalysedStatement) => void };
+  const byKind = new Map<string, Sub[]>();
+  const ends: Array<{ id: string; fn: () => void }> = [];
+  const on = (key: string, id: string, fn: (a: AnalysedStatement) => void) => {
     const list = byKind.get(key) ?? [];
-    list.push(fn);
+    list.push({ id, fn });
     byKind.set(key, list);
   };
   for (const rule of rules) {
@@ -178,36 +191,45 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
     }
     for (const [key, fn] of Object.entries(visitor)) {
       if (typeof fn !== 'function') continue;
-      if (key === 'onFileEnd') { ends.push(() => guard(id, () => (fn as () => void)())); continue; }
-      if (key === '*' || /^[A-Z]/.test(key)) on(key, (a) => guard(id, () => (fn as (a: AnalysedStatement) => void)(a)));
-      else on(`action:${key}`, (a) => {
-        for (const act of a.actions) if (act.type === key) guard(id, () => (fn as (x: typeof act, a: AnalysedStatement) => void)(act, a));
+      if (key === 'onFileEnd') { ends.push({ id, fn: fn as () => void }); continue; }
+      if (key === '*' || /^[A-Z]/.test(key)) on(key, id, (a) => (fn as (a: AnalysedStatement) => void)(a));
+      else on(`action:${key}`, id, (a) => {
+        for (const act of a.actions) if (act.type === key) (fn as (x: typeof act, a: AnalysedStatement) => void)(act, a);
       });
     }
   }
   return {
-    dispatch(a: AnalysedStatement) {
-      for (const fn of byKind.get('*') ?? []) fn(a);
-      for (const fn of byKind.get(a.kind) ?? []) fn(a);
+    dispatch(a: AnalysedStatement, failed: (id: string, err: Error) => void) {
+      const run = (subs: Sub[] | undefined) => {
+        for (const sub of subs ?? []) {
+          try {
+            sub.fn(a);
+          } catch (err) {
+            if (process.env.PGSAFE_THROW) throw tag(err, sub.id);
+            failed(sub.id, err instanceof Error ? err : new Error(String(err)));
+          }
+        }
+      };
+      run(byKind.get('*'));
+      run(byKind.get(a.kind));
       const seen = new Set<string>();
       for (const act of a.actions) {
         if (seen.has(act.type)) continue;
         seen.add(act.type);
-        for (const fn of byKind.get(`action:${act.type}`) ?? []) fn(a);
+        run(byKind.get(`action:${act.type}`));
       }
     },
-    end() {
-      for (const fn of ends) fn();
+    end(failed: (id: string, err: Error) => void) {
+      for (const e of ends) {
+        try {
+          e.fn();
+        } catch (err) {
+          if (process.env.PGSAFE_THROW) throw tag(err, e.id);
+          failed(e.id, err instanceof Error ? err : new Error(String(err)));
+        }
+      }
     },
   };
-}
-
-function guard(id: string, fn: () => void) {
-  try {
-    fn();
-  } catch (err) {
-    throw tag(err, id);
-  }
 }
 
 function tag(err: unknown, id: string): Error {

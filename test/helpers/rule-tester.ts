@@ -3,6 +3,9 @@ import { lint, type Finding } from '../../src/engine/engine.js';
 import { applyFixes } from '../../src/engine/fix.js';
 import type { Rule } from '../../src/engine/rule.js';
 
+// Rule exceptions fail the test instead of becoming findings.
+process.env.PGSAFE_THROW = '1';
+
 export interface Settings {
   pgVersion?: number;
   assumeInTransaction?: boolean;
