@@ -1,0 +1,155 @@
+import { Option, type Command } from 'commander';
+import { formatReport, type ReplayFormat } from './format.js';
+import { PROVIDERS, type ProviderName } from './providers.js';
+import { runReplay, type ReplayOptions } from './replay.js';
+import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+
+interface RawOptions {
+  schema?: string;
+  pending?: string;
+  changedSince?: string;
+  rows: string;
+  rowsFor: string[];
+  statsFrom?: string;
+  format: string;
+  maxBlocking: string;
+  simulateLongTransaction?: string;
+  assumeInTransaction?: boolean;
+  databaseUrl?: string;
+  clone?: boolean;
+  provider: string;
+  pgVersion?: string;
+  progress: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+function count(value: string, flag: string, min = 0): number {
+  const v = value.replace(/[_,]/g, '');
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(v);
+  if (!m) throw new ReplayUsageError(`${flag}: expected a number such as 100000 or 1M, got "${value}"`);
+  const n = Math.round(Number(m[1]) * (m[2].toLowerCase() === 'k' ? 1e3 : m[2].toLowerCase() === 'm' ? 1e6 : 1));
+  if (n < min) throw new ReplayUsageError(`${flag}: must be at least ${min}, got "${value}"`);
+  return n;
+}
+
+/** Validates the raw command-line options into `ReplayOptions` (a bad value is a ReplayUsageError). */
+export function parseReplayOptions(paths: string[], o: RawOptions): ReplayOptions & { format: ReplayFormat } {
+  if (!['pretty', 'json', 'markdown'].includes(o.format)) throw new ReplayUsageError(`--format: expected pretty, json or markdown, got "${o.format}"`);
+  if (o.provider !== 'auto' && !PROVIDERS.includes(o.provider as ProviderName)) throw new ReplayUsageError(`--provider: expected auto, ${PROVIDERS.join(', ')}, got "${o.provider}"`);
+  const rowsFor: Record<string, number> = {};
+  for (const item of o.rowsFor ?? []) {
+    const m = /^(.+)=(.+)$/.exec(item);
+    if (!m) throw new ReplayUsageError(`--rows-for: expected table=N, got "${item}"`);
+    rowsFor[m[1].trim()] = count(m[2].trim(), '--rows-for');
+  }
+  let pgVersion: number | undefined;
+  if (o.pgVersion !== undefined) {
+    pgVersion = Number(o.pgVersion);
+    if (!Number.isInteger(pgVersion) || pgVersion < 10 || pgVersion > 30) throw new ReplayUsageError(`--pg-version: expected a Postgres major version such as 15, got "${o.pgVersion}"`);
+  }
+  if (o.clone && !o.databaseUrl) throw new ReplayUsageError('--clone needs --database-url');
+  if (paths.length === 0) throw new ReplayUsageError('no migration files given (pass files or directories, in migration order)');
+  return {
+    paths,
+    schema: o.schema,
+    pending: o.pending,
+    changedSince: o.changedSince,
+    rows: count(o.rows, '--rows'),
+    rowsFor,
+    statsFrom: o.statsFrom,
+    maxBlockingMs: count(o.maxBlocking, '--max-blocking'),
+    simulateLongTransactionMs: o.simulateLongTransaction !== undefined ? count(o.simulateLongTransaction, '--simulate-long-transaction', 1) : undefined,
+    assumeInTransaction: !!o.assumeInTransaction,
+    databaseUrl: o.databaseUrl,
+    clone: !!o.clone,
+    provider: o.provider as ReplayOptions['provider'],
+    pgVersion,
+    format: o.format as ReplayFormat,
+  };
+}
+
+function useColor(): boolean {
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR !== undefined) return process.env.FORCE_COLOR !== '0' && process.env.FORCE_COLOR !== 'false';
+  return !!process.stdout.isTTY;
+}
+
+/** A one-line status on a TTY (stderr), erased when done. */
+function progressLine(enabled: boolean) {
+  let last = '';
+  let started = performance.now();
+  return {
+    update(text: string) {
+      if (!enabled) return;
+      if (text !== last) started = performance.now();
+      last = text;
+      process.stderr.write(`\r\x1b[2K${text}`);
+    },
+    tick() {
+      if (enabled && last) process.stderr.write(`\r\x1b[2K${last} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    },
+    clear() {
+      if (enabled) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+/** `pgsafe replay`: runs the pending migrations on a throwaway, seeded Postgres and measures locks, rewrites, scans and blocking. */
+export function registerReplayCommand(program: Command): void {
+  program
+    .command('replay')
+    .description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, scans, time and blocking')
+    .argument('[paths...]', 'migration files or directories (every *.sql, sorted), in migration order')
+    .option('--schema <file>', 'base schema to load first (e.g. pg_dump -s output)')
+    .option('--pending <glob>', 'the pending migrations (default: the last file); every file after the first match is pending too')
+    .option('--changed-since <git-ref>', 'pending = migrations changed since this git ref')
+    .option('--rows <N>', 'rows per table', '100000')
+    .option('--rows-for <table=N>', 'rows for one table (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--stats-from <url>', 'take row counts from pg_class.reltuples of this database')
+    .addOption(new Option('-f, --format <format>', 'output format: pretty, json or markdown').default('pretty'))
+    .option('--max-blocking <ms>', 'a statement that blocks reads or writes longer than this is a finding', '1000')
+    .option('--simulate-long-transaction <ms>', 'hold an ACCESS SHARE transaction on the touched tables for this long while the migration starts')
+    .option('--assume-in-transaction', 'each file runs inside one transaction (as most migration frameworks do)')
+    .option('--database-url <url>', 'use this server (a scratch database is created on it and dropped; the given database is never touched)')
+    .option('--clone', 'with --database-url: clone the given database (CREATE DATABASE … TEMPLATE) instead of schema + seeding')
+    .addOption(new Option('--provider <name>', 'where Postgres comes from: auto, url, testcontainers, local, embedded').default('auto'))
+    .option('--pg-version <major>', 'Postgres major version (container image tag, local binaries)')
+    .option('--no-progress', 'no progress line on a terminal')
+    .option('--debug', 'print stack traces of internal errors')
+    .action(async (paths: string[], raw: RawOptions) => {
+      const debug = !!raw.debug || process.argv.includes('--debug');
+      const secrets = [raw.databaseUrl, raw.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
+      const progress = progressLine(!!raw.progress && !!process.stderr.isTTY);
+      const timer = setInterval(() => progress.tick(), 200);
+      timer.unref();
+      try {
+        const opts = parseReplayOptions(paths, raw);
+        const report = await runReplay({
+          ...opts,
+          log: (m) => {
+            progress.clear();
+            process.stderr.write(maskSecrets(m, secrets) + '\n');
+          },
+          onProgress: (p) => {
+            if ('table' in p) {
+              if (p.phase === 'load') progress.update(`seeding ${p.table}: ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} rows`);
+              else if (p.phase !== 'done') progress.update(`seeding: ${p.phase === 'analyze' ? 'vacuum analyze' : `re-adding ${p.phase}`}`);
+            } else progress.update(`${p.phase}: ${maskSecrets(p.detail, secrets)}`);
+          },
+        });
+        progress.clear();
+        process.stdout.write(formatReport(report, opts.format, opts.format === 'pretty' && useColor()));
+        process.exitCode = report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+      } catch (err) {
+        progress.clear();
+        const message = maskSecrets(oneLine(errorMessage(err)), secrets);
+        if (err instanceof ReplayUsageError) process.stderr.write(`pgsafe replay: ${message}\n`);
+        else process.stderr.write(`pgsafe replay: error: ${message}\n`);
+        if (debug && err instanceof Error && err.stack) process.stderr.write(maskSecrets(err.stack, secrets) + '\n');
+        process.exitCode = 2;
+      } finally {
+        clearInterval(timer);
+      }
+    });
+}

@@ -1,0 +1,148 @@
+import { Chalk } from 'chalk';
+import type { ReplayReport } from './replay.js';
+import type { StatementTrace } from './tracer.js';
+
+export type ReplayFormat = 'pretty' | 'json' | 'markdown';
+
+/** The JSON shape of issue 4, plus extra fields (kind, mode, waits, heldLocks, notes, seed, findings). */
+export function toJson(report: ReplayReport): string {
+  const out = {
+    server: { version: report.server.version, provider: report.server.provider, detail: report.server.detail, startMs: report.server.startMs },
+    seed: report.seed && {
+      totalRows: report.seed.totalRows,
+      rowsPerSecond: report.seed.rowsPerSecond,
+      loadMs: Math.round(report.seed.loadMs),
+      indexMs: Math.round(report.seed.indexMs),
+      analyzeMs: Math.round(report.seed.analyzeMs),
+      tables: report.seed.tables.map((t) => ({ table: t.table, rows: t.rows, ...(t.warning ? { warning: t.warning } : {}) })),
+      warnings: report.seed.warnings,
+    },
+    ...(report.longTransaction ? { longTransaction: report.longTransaction } : {}),
+    maxBlockingMs: report.maxBlockingMs,
+    files: report.files.map((f) => ({
+      path: f.path,
+      statements: f.statements.map((s) => ({
+        line: s.line,
+        column: s.column,
+        sql: s.sql,
+        kind: s.kind,
+        mode: s.mode,
+        inTransaction: s.inTransaction,
+        durationMs: round1(s.durationMs),
+        locks: s.locks.map((l) => ({ relation: l.relation, mode: l.mode, ...(l.transient ? { transient: true } : {}) })),
+        heldLocks: s.heldLocks.map((l) => ({ relation: l.relation, mode: l.mode })),
+        waits: s.waits,
+        rewrites: s.rewrites,
+        scans: s.scans,
+        blocked: s.blocked,
+        lockTimeoutMs: s.lockTimeoutMs,
+        ...(s.error ? { error: s.error } : {}),
+        ...(s.notes.length ? { notes: s.notes } : {}),
+      })),
+    })),
+    findings: report.findings,
+    notes: report.notes,
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+export function ms(n: number): string {
+  if (n >= 1000) return `${(n / 1000).toFixed(n >= 10_000 ? 1 : 2)} s`;
+  if (n >= 10) return `${Math.round(n)} ms`;
+  return `${n.toFixed(1)} ms`;
+}
+
+function oneLineSql(sql: string, max = 70): string {
+  const s = sql.replace(/\s+/g, ' ').trim();
+  return s.length > max ? s.slice(0, max - 1) + '…' : s;
+}
+
+function lockText(s: StatementTrace): string {
+  if (s.locks.length === 0) return '–';
+  return s.locks.map((l) => `${l.mode.replace(/Lock$/, '')}(${l.relation})${l.transient ? '*' : ''}`).join(', ');
+}
+
+function blockedText(s: StatementTrace): string {
+  const parts: string[] = [];
+  if (s.blocked.readsMs > 0) parts.push(`reads ${ms(s.blocked.readsMs)}`);
+  if (s.blocked.writesMs > 0) parts.push(`writes ${ms(s.blocked.writesMs)}`);
+  return parts.length ? parts.join(', ') : 'nothing';
+}
+
+export function toPretty(report: ReplayReport, color = false): string {
+  const c = new Chalk({ level: color ? 1 : 0 });
+  const lines: string[] = [];
+  lines.push(c.bold(`pgsafe replay`) + ` on PostgreSQL ${report.server.version} (${report.server.provider}: ${report.server.detail}, ready in ${ms(report.server.startMs)})`);
+  if (report.seed) {
+    const tables = report.seed.tables.filter((t) => t.rows > 0);
+    lines.push(
+      `seeded ${report.seed.totalRows.toLocaleString('en-US')} rows in ${tables.length} table(s) at ${report.seed.rowsPerSecond.toLocaleString('en-US')} rows/s ` +
+        `(load ${ms(report.seed.loadMs)}, indexes ${ms(report.seed.indexMs)}, analyze ${ms(report.seed.analyzeMs)})`,
+    );
+    for (const w of report.seed.warnings) lines.push(c.yellow(`  warning: ${w}`));
+  }
+  if (report.longTransaction) lines.push(`simulated a ${ms(report.longTransaction.ms)} transaction holding AccessShare on ${report.longTransaction.tables.join(', ') || 'no existing table'}`);
+  for (const f of report.files) {
+    lines.push('');
+    lines.push(c.underline(f.path));
+    for (const s of f.statements) {
+      if (s.mode === 'transaction-control') {
+        lines.push(c.dim(`  ${s.line}:${s.column}  ${oneLineSql(s.sql)}`));
+        continue;
+      }
+      const over = s.blocked.readsMs > report.maxBlockingMs || s.blocked.writesMs > report.maxBlockingMs;
+      lines.push(`  ${s.line}:${s.column}  ${c.bold(oneLineSql(s.sql))}  ${c.cyan(ms(s.durationMs))}${s.mode === 'outside-transaction' ? c.dim(' (outside a transaction)') : ''}`);
+      lines.push(`      locks:    ${lockText(s)}`);
+      if (s.heldLocks.length) lines.push(`      held:     ${s.heldLocks.map((l) => `${l.mode.replace(/Lock$/, '')}(${l.relation})`).join(', ')} (from earlier statements, until COMMIT)`);
+      if (s.rewrites.length) lines.push(c.red(`      rewrite:  ${s.rewrites.map((r) => r.relation).join(', ')}`));
+      if (s.scans.length) lines.push(c.yellow(`      scan:     ${s.scans.map((x) => `${x.relation} ×${x.seqScans}${x.rowsRead ? ` (${x.rowsRead.toLocaleString('en-US')} rows read)` : ''}`).join(', ')}`));
+      if (s.waits.length) lines.push(c.yellow(`      waited:   ${s.waits.map((w) => `${ms(w.ms)} for ${w.mode} on ${w.on}`).join(', ')}`));
+      lines.push(`      blocked:  ${over ? c.red(blockedText(s)) : blockedText(s)}`);
+      if (s.error) lines.push(c.red(`      error:    ${s.error.message}`));
+      for (const n of s.notes) lines.push(c.dim(`      note:     ${n}`));
+    }
+  }
+  lines.push('');
+  if (report.findings.length === 0) lines.push(c.green(`no statement blocked reads or writes for more than ${ms(report.maxBlockingMs)}`));
+  for (const f of report.findings) lines.push(`${f.path}:${f.line}:${f.column}: ${f.severity === 'error' ? c.red('error') : c.yellow('warning')} ${f.message} ${c.dim(`[${f.rule}]`)}`);
+  for (const n of report.notes) lines.push(c.dim(`note: ${n}`));
+  return lines.join('\n') + '\n';
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function toMarkdown(report: ReplayReport): string {
+  const lines: string[] = [];
+  lines.push(`## pgsafe replay`);
+  lines.push('');
+  lines.push(`PostgreSQL ${report.server.version} (${report.server.provider})` + (report.seed ? `, seeded ${report.seed.totalRows.toLocaleString('en-US')} rows` : ''));
+  for (const f of report.files) {
+    lines.push('');
+    lines.push(`### \`${f.path}\``);
+    lines.push('');
+    lines.push('| line | statement | time | locks | rewrite | scan | blocked |');
+    lines.push('|---:|---|---:|---|---|---|---|');
+    for (const s of f.statements) {
+      if (s.mode === 'transaction-control') continue;
+      lines.push(
+        `| ${s.line} | \`${cell(oneLineSql(s.sql, 60))}\` | ${ms(s.durationMs)} | ${cell(lockText(s))} | ${cell(s.rewrites.map((r) => r.relation).join(', ') || '–')} | ${cell(s.scans.map((x) => `${x.relation} ×${x.seqScans}`).join(', ') || '–')} | ${s.error ? '**failed**: ' + cell(s.error.message) : blockedText(s)} |`,
+      );
+    }
+  }
+  lines.push('');
+  if (report.findings.length === 0) lines.push(`No statement blocked reads or writes for more than ${ms(report.maxBlockingMs)}.`);
+  else for (const f of report.findings) lines.push(`- **${f.severity}** \`${f.path}:${f.line}\`: ${cell(f.message)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function formatReport(report: ReplayReport, format: ReplayFormat, color = false): string {
+  if (format === 'json') return toJson(report);
+  if (format === 'markdown') return toMarkdown(report);
+  return toPretty(report, color);
+}

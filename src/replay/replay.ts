@@ -1,0 +1,238 @@
+import pg from 'pg';
+import { initParser, parseSource, readSourceFile, type SourceStatement } from '../source/index.js';
+import { expandPaths, splitPending } from './files.js';
+import { loadProbeTargets } from './probe.js';
+import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
+import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
+import { holdLongTransaction, lockStrength, mentionedRelations, Tracer, type StatementTrace } from './tracer.js';
+import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+
+export interface ReplayOptions {
+  paths: string[];
+  schema?: string;
+  pending?: string;
+  changedSince?: string;
+  rows: number;
+  rowsFor?: Record<string, number>;
+  statsFrom?: string;
+  maxBlockingMs: number;
+  simulateLongTransactionMs?: number;
+  assumeInTransaction?: boolean;
+  databaseUrl?: string;
+  clone?: boolean;
+  provider?: 'auto' | ProviderName;
+  pgVersion?: number;
+  log?: (message: string) => void;
+  onProgress?: (p: SeedProgress | { phase: 'server' | 'base' | 'trace'; detail: string }) => void;
+}
+
+export interface ReplayFinding {
+  path: string;
+  line: number;
+  column: number;
+  rule: 'replay-blocking' | 'replay-statement-failed';
+  severity: 'error' | 'warning';
+  message: string;
+}
+
+export interface ReplayReport {
+  server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] };
+  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string }[]; rowsPerSecond: number }) | null;
+  base: { schema?: string; files: string[] };
+  longTransaction?: { ms: number; tables: string[] };
+  files: { path: string; statements: StatementTrace[] }[];
+  findings: ReplayFinding[];
+  maxBlockingMs: number;
+  /** Notes that apply to the whole replay (e.g. the static-lint comparison that is not available yet). */
+  notes: string[];
+}
+
+interface LoadedFile {
+  path: string;
+  statements: SourceStatement[];
+}
+
+/** Reads and splits a file; a syntax error is a usage error (nothing is started). */
+async function loadFile(file: string, stripMeta = false): Promise<LoadedFile> {
+  const read = await readSourceFile(file);
+  if (!read.ok) throw new ReplayUsageError(read.message.startsWith('cannot read') ? read.message : `${file}: ${read.message}`);
+  // pg_dump output may contain psql meta-commands (`\connect`, `\restrict`): not SQL.
+  const text = stripMeta ? read.text.replace(/^\\.*$/gm, (m) => ' '.repeat(m.length)) : read.text;
+  const parsed = parseSource(text);
+  const statements = parsed.statements.filter((s) => !s.parent);
+  const bad = statements.find((s) => s.kind === 'SyntaxError');
+  if (bad) throw new ReplayUsageError(`${file}:${bad.line}:${bad.column}: ${bad.error?.message ?? 'syntax error'}`);
+  return { path: file, statements };
+}
+
+/** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
+async function applyUntraced(client: pg.Client, file: LoadedFile): Promise<void> {
+  for (const s of file.statements) {
+    try {
+      await client.query(s.text);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw new ReplayUsageError(`base migration failed: ${file.path}:${s.line}:${s.column}: ${oneLine(errorMessage(err))}`);
+    }
+  }
+  await client.query('ROLLBACK').catch(() => {});
+}
+
+function wrapInTransaction(file: LoadedFile): SourceStatement[] {
+  if (file.statements.some((s) => s.kind === 'TransactionStmt')) return file.statements;
+  const synthetic = (text: string, kind: string, at: SourceStatement | undefined): SourceStatement => ({
+    ...(at ?? file.statements[0]),
+    text,
+    kind: 'TransactionStmt',
+    node: { kind },
+  });
+  if (file.statements.length === 0) return [];
+  const last = file.statements[file.statements.length - 1];
+  return [synthetic('BEGIN', 'TRANS_STMT_BEGIN', file.statements[0]), ...file.statements, { ...synthetic('COMMIT', 'TRANS_STMT_COMMIT', last), line: last.endLine, column: last.endColumn }];
+}
+
+/** Runs the whole replay: server, base, seed, traced pending migrations, findings. Always disposes the server. */
+export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
+  const files = await expandPaths(opts.paths);
+  const split = await splitPending(files, opts);
+  await initParser();
+  const schema = opts.schema ? await loadFile(opts.schema, true) : undefined;
+  const base = await Promise.all(split.base.map((f) => loadFile(f)));
+  const pending = await Promise.all(split.pending.map((f) => loadFile(f)));
+  const secrets = [opts.databaseUrl, opts.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
+
+  let stats: Record<string, number> | undefined;
+  if (opts.statsFrom) {
+    const c = new pg.Client({ connectionString: opts.statsFrom, connectionTimeoutMillis: 10_000 });
+    c.on('error', () => {});
+    try {
+      await c.connect();
+      stats = await readStats(c);
+    } catch (err) {
+      throw new ReplayUsageError(`--stats-from: ${maskSecrets(oneLine(errorMessage(err)), secrets)}`);
+    } finally {
+      await c.end().catch(() => {});
+    }
+  }
+
+  opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
+  const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log });
+  const report: ReplayReport = {
+    server: { version: server.version, provider: server.provider, detail: maskSecrets(server.detail, secrets), startMs: Math.round(server.startMs), attempts },
+    seed: null,
+    base: { schema: opts.schema, files: split.base },
+    files: [],
+    findings: [],
+    maxBlockingMs: opts.maxBlockingMs,
+    notes: [],
+  };
+  try {
+    const admin = new pg.Client(server.clientConfig());
+    admin.on('error', () => {});
+    await admin.connect();
+    try {
+      if (!server.cloned) {
+        opts.onProgress?.({ phase: 'base', detail: `applying ${schema ? 'schema + ' : ''}${base.length} base migration(s)` });
+        if (schema) {
+          // pg_dump sets search_path to '' for its session: apply it on a connection of its own.
+          const c = new pg.Client(server.clientConfig());
+          c.on('error', () => {});
+          await c.connect();
+          try {
+            await applyUntraced(c, schema);
+          } finally {
+            await c.end().catch(() => {});
+          }
+        }
+        for (const f of base) await applyUntraced(admin, f);
+        const seed = await seedDatabase(admin, { rows: opts.rows, rowsFor: opts.rowsFor, stats, superuser: server.superuser, onProgress: opts.onProgress });
+        report.seed = { ...seed, rowsPerSecond: seed.loadMs > 0 ? Math.round((seed.totalRows / seed.loadMs) * 1000) : 0 };
+      } else {
+        report.notes.push('cloned database: base schema and seeding skipped, the data is the real one');
+      }
+      const targets = await loadProbeTargets(admin);
+      const tracer = new Tracer(server.clientConfig(), { probeTargets: targets });
+      await tracer.connect();
+      try {
+        let long: Promise<void> | undefined;
+        if (opts.simulateLongTransactionMs) {
+          const names = new Set<string>();
+          for (const f of pending) for (const s of f.statements) for (const r of mentionedRelations(s.node)) names.add(r);
+          const existing = [...targets.values()].filter((t) => names.has(t.name) || [...names].some((n) => n.split('.').pop() === t.name.split('.').pop()));
+          report.longTransaction = { ms: opts.simulateLongTransactionMs, tables: existing.map((t) => t.name) };
+          if (existing.length) long = (await holdLongTransaction(server.clientConfig(), existing.map((t) => t.readSql.replace(/^SELECT 1 FROM (.*) LIMIT 1$/, '$1')), opts.simulateLongTransactionMs)).done;
+        }
+        let stop = false;
+        for (const f of pending) {
+          const entry = { path: f.path, statements: [] as StatementTrace[] };
+          report.files.push(entry);
+          const statements = opts.assumeInTransaction ? wrapInTransaction(f) : f.statements;
+          for (const s of statements) {
+            if (stop) break;
+            opts.onProgress?.({ phase: 'trace', detail: `${f.path}:${s.line}` });
+            const t = await tracer.run(s);
+            entry.statements.push(t);
+            if (t.error) stop = true;
+          }
+          if (tracer.transactionOpen) {
+            await tracer.rollbackIfOpen();
+            if (!stop) report.notes.push(`${f.path}: transaction left open at the end of the file; rolled back`);
+          }
+          if (stop) break;
+        }
+        await long;
+      } finally {
+        await tracer.close();
+      }
+    } finally {
+      await admin.end().catch(() => {});
+    }
+  } finally {
+    await server.dispose();
+  }
+  report.findings = findingsOf(report, opts);
+  return report;
+}
+
+function rowsText(report: ReplayReport, relation: string | undefined): string {
+  const t = relation && report.seed?.tables.find((x) => x.table === relation);
+  return t ? ` at ${t.rows.toLocaleString('en-US')} rows` : '';
+}
+
+function head(sql: string): string {
+  const words = sql.replace(/\s+/g, ' ').trim().split(' ');
+  const kw = words.slice(0, words[0]?.toUpperCase() === 'ALTER' || words[0]?.toUpperCase() === 'CREATE' ? 2 : 1).join(' ').toUpperCase();
+  return '`' + kw + '`';
+}
+
+export function findingsOf(report: ReplayReport, opts: Pick<ReplayOptions, 'maxBlockingMs' | 'simulateLongTransactionMs'>): ReplayFinding[] {
+  const out: ReplayFinding[] = [];
+  for (const f of report.files) {
+    for (const s of f.statements) {
+      const b = s.blocked;
+      if (b.readsMs > opts.maxBlockingMs || b.writesMs > opts.maxBlockingMs) {
+        const parts: string[] = [];
+        if (b.readsMs > 0) parts.push(`reads for ${b.readsMs} ms${b.readsOn ? ` on "${b.readsOn}"` : ''}`);
+        if (b.writesMs > 0) parts.push(`writes for ${b.writesMs} ms${b.writesOn ? ` on "${b.writesOn}"` : ''}`);
+        const strongest = s.locks.filter((l) => l.relation === (b.writesOn ?? b.readsOn)).sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode))[0];
+        let msg = `${head(s.sql)} blocked ${parts.join(' and ')}${rowsText(report, b.writesOn ?? b.readsOn)} (limit ${opts.maxBlockingMs} ms)`;
+        if (strongest) msg += `; it took ${strongest.mode} on "${strongest.relation}"`;
+        const waited = s.waits.reduce((m, w) => Math.max(m, w.ms), 0);
+        if (opts.simulateLongTransactionMs && waited > 0) {
+          msg += s.lockTimeoutMs > 0
+            ? `; lock_timeout = ${s.lockTimeoutMs} ms was in force`
+            : `; it queued ${waited} ms behind the open transaction with no lock_timeout: \`SET lock_timeout = '${Math.max(1, Math.min(opts.maxBlockingMs, 2000))}ms'\` bounds the wait`;
+        }
+        out.push({ path: f.path, line: s.line, column: s.column, rule: 'replay-blocking', severity: 'error', message: msg });
+      }
+      if (s.error) {
+        const timedOut = s.error.code === '55P03';
+        const msg = timedOut && opts.simulateLongTransactionMs
+          ? `${head(s.sql)} gave up after lock_timeout = ${s.lockTimeoutMs} ms behind the ${opts.simulateLongTransactionMs} ms transaction; the application was blocked at most ${Math.max(s.blocked.readsMs, s.blocked.writesMs)} ms (retry the migration)`
+          : `statement failed on replay: ${s.error.message}`;
+        out.push({ path: f.path, line: s.line, column: s.column, rule: 'replay-statement-failed', severity: timedOut && opts.simulateLongTransactionMs ? 'warning' : 'error', message: msg });
+      }
+    }
+  }
+  return out;
+}

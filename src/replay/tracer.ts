@@ -1,0 +1,492 @@
+import pg from 'pg';
+import type { SourceStatement } from '../source/index.js';
+import { BlockingProbe, type ProbeTarget } from './probe.js';
+import { errorMessage, oneLine, sleep } from './util.js';
+
+export interface LockInfo {
+  relation: string;
+  mode: string;
+  /** Seen only by the observer while the statement ran, released before it ended. */
+  transient?: boolean;
+}
+
+export interface WaitInfo {
+  /** A relation name, or `virtualxid`/`transactionid` for waits on another transaction. */
+  on: string;
+  mode: string;
+  ms: number;
+}
+
+export interface RewriteInfo {
+  relation: string;
+  kind: string;
+}
+
+export interface ScanInfo {
+  relation: string;
+  seqScans: number;
+  rowsRead?: number;
+}
+
+export type TraceMode = 'traced' | 'outside-transaction' | 'transaction-control' | 'skipped' | 'not-run';
+
+export interface StatementTrace {
+  line: number;
+  column: number;
+  sql: string;
+  kind: string;
+  mode: TraceMode;
+  inTransaction: boolean;
+  durationMs: number;
+  locks: LockInfo[];
+  /** Locks taken by earlier statements of the same transaction, still held while this one runs. */
+  heldLocks: LockInfo[];
+  waits: WaitInfo[];
+  rewrites: RewriteInfo[];
+  scans: ScanInfo[];
+  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string };
+  /** `lock_timeout` in force for the statement, in ms (0 = none). */
+  lockTimeoutMs: number;
+  error?: { code?: string; message: string };
+  notes: string[];
+}
+
+interface Rel {
+  oid: number;
+  schema: string;
+  name: string;
+  kind: string;
+  filenode: number;
+  toastOf?: number;
+}
+
+interface Snapshot {
+  rels: Map<number, Rel>;
+  scans: Map<number, { seq: number; tup: number }>;
+  locks: RawLock[];
+  lockTimeout: string;
+}
+
+interface RawLock {
+  locktype: string;
+  relation: number | null;
+  mode: string;
+  granted: boolean;
+}
+
+const REL_KINDS: Record<string, string> = { r: 'table', p: 'table', i: 'index', I: 'index', t: 'toast', m: 'materialized view', S: 'sequence', v: 'view', f: 'foreign table', c: 'type' };
+
+/** One JSON value read inside the migration session's own transaction: user relations, its xact scan counters, its locks. */
+const SNAPSHOT_SQL = `SELECT json_build_object(
+  'rels', (SELECT json_agg(json_build_array(c.oid::int8, n.nspname, c.relname, c.relkind, c.relfilenode::int8, c.reltoastrelid::int8))
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid >= 16384),
+  'scans', (SELECT json_agg(json_build_array(relid::int8, seq_scan, seq_tup_read)) FROM pg_stat_xact_user_tables),
+  'locks', (SELECT json_agg(json_build_array(locktype, relation::int8, mode, granted)) FROM pg_locks WHERE pid = pg_backend_pid()),
+  'lt', current_setting('lock_timeout')) AS pgsafe_snapshot`;
+
+const OBSERVER_SQL = `SELECT json_build_object(
+  'locks', (SELECT json_agg(json_build_array(locktype, relation::int8, mode, granted)) FROM pg_locks WHERE pid = $1),
+  'phase', (SELECT phase FROM pg_stat_progress_create_index WHERE pid = $1)) AS o`;
+
+const REL_SQL = `SELECT json_agg(json_build_array(c.oid::int8, n.nspname, c.relname, c.relkind, c.relfilenode::int8, c.reltoastrelid::int8)) AS rels
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid >= 16384`;
+
+function parseRels(rows: unknown[][] | null): Map<number, Rel> {
+  const m = new Map<number, Rel>();
+  for (const [oid, schema, name, kind, filenode] of rows ?? []) m.set(Number(oid), { oid: Number(oid), schema: String(schema), name: String(name), kind: String(kind), filenode: Number(filenode) });
+  for (const [oid, , , , , toast] of rows ?? []) {
+    const t = m.get(Number(toast));
+    if (t) t.toastOf = Number(oid);
+  }
+  return m;
+}
+
+function parseSnapshot(v: { rels: unknown[][] | null; scans: unknown[][] | null; locks: unknown[][] | null; lt: string }): Snapshot {
+  const scans = new Map<number, { seq: number; tup: number }>();
+  for (const [relid, seq, tup] of v.scans ?? []) scans.set(Number(relid), { seq: Number(seq), tup: Number(tup) });
+  return { rels: parseRels(v.rels), scans, locks: parseLocks(v.locks), lockTimeout: v.lt };
+}
+
+function parseLocks(rows: unknown[][] | null): RawLock[] {
+  return (rows ?? []).map(([locktype, relation, mode, granted]) => ({
+    locktype: String(locktype),
+    relation: relation === null ? null : Number(relation),
+    mode: String(mode),
+    granted: Boolean(granted),
+  }));
+}
+
+export function parseDurationSetting(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h|d|us)?$/.exec(v.trim());
+  if (!m) return 0;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  return n * ({ us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[unit];
+}
+
+/** Statements Postgres refuses inside a transaction block (and so inside a multi-statement message). */
+export function mustRunAlone(s: SourceStatement): boolean {
+  if (['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'CreateSubscriptionStmt', 'DropSubscriptionStmt'].includes(s.kind)) return true;
+  return /\bCONCURRENTLY\b/i.test(s.text) && ['IndexStmt', 'ReindexStmt', 'DropStmt', 'AlterTableStmt', 'RefreshMatViewStmt'].includes(s.kind) && s.kind !== 'RefreshMatViewStmt';
+}
+
+/** Relation names a statement mentions (RangeVar nodes), as `schema.name` or `name`. */
+export function mentionedRelations(node: unknown): string[] {
+  const out = new Set<string>();
+  const walk = (v: unknown) => {
+    if (!v || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+      if (k === 'RangeVar' && val && typeof val === 'object') {
+        const rv = val as { schemaname?: string; relname?: string };
+        if (rv.relname) out.add(rv.schemaname ? `${rv.schemaname}.${rv.relname}` : rv.relname);
+      }
+      // ALTER TABLE / CREATE INDEX keep their target in `relation` without a RangeVar wrapper.
+      if (k === 'relation' && val && typeof val === 'object' && 'relname' in (val as object)) {
+        const rv = val as { schemaname?: string; relname?: string };
+        if (rv.relname) out.add(rv.schemaname ? `${rv.schemaname}.${rv.relname}` : rv.relname);
+      }
+      walk(val);
+    }
+  };
+  walk(node);
+  return [...out];
+}
+
+export interface TracerOptions {
+  probeTargets: Map<number, ProbeTarget>;
+  /** Poll interval of the observer session, ms. */
+  pollMs?: number;
+  probeIntervalMs?: number;
+  probeLockTimeoutMs?: number;
+}
+
+/**
+ * Runs statements in session A while session B watches `pg_locks WHERE pid = A`, and two probe sessions measure how
+ * long reads and writes on the locked tables were blocked.
+ */
+export class Tracer {
+  private a: pg.Client;
+  private b: pg.Client;
+  private probe: BlockingProbe;
+  private aPid = 0;
+  private inTransaction = false;
+  /** Names of relations seen at any point (a dropped relation keeps its name). */
+  private names = new Map<number, Rel>();
+
+  constructor(
+    private config: pg.ClientConfig,
+    private opts: TracerOptions,
+  ) {
+    this.a = new pg.Client({ ...config, application_name: 'pgsafe-replay-migration' });
+    this.b = new pg.Client({ ...config, application_name: 'pgsafe-replay-observer' });
+    this.probe = new BlockingProbe(config, opts.probeIntervalMs ?? 10, opts.probeLockTimeoutMs ?? 20);
+  }
+
+  async connect(): Promise<void> {
+    this.a.on('error', () => {});
+    this.b.on('error', () => {});
+    await this.a.connect();
+    await this.b.connect();
+    await this.probe.connect();
+    this.aPid = (await this.a.query('SELECT pg_backend_pid() AS p')).rows[0].p;
+    this.remember(parseRels((await this.b.query(REL_SQL)).rows[0].rels));
+  }
+
+  get migrationPid(): number {
+    return this.aPid;
+  }
+
+  get transactionOpen(): boolean {
+    return this.inTransaction;
+  }
+
+  private remember(rels: Map<number, Rel>): void {
+    for (const [oid, r] of rels) this.names.set(oid, r);
+  }
+
+  private relName(oid: number | null, rels?: Map<number, Rel>): string {
+    if (oid === null) return '?';
+    const r = rels?.get(oid) ?? this.names.get(oid);
+    if (!r) return `oid ${oid}`;
+    // pg_toast.pg_toast_<table oid>[_index]: name it after its table.
+    const toast = r.schema === 'pg_toast' ? /^pg_toast_(\d+)(_index)?$/.exec(r.name) : null;
+    if (toast) {
+      const owner = rels?.get(Number(toast[1])) ?? this.names.get(Number(toast[1]));
+      if (owner) return `${display(owner)} (toast${toast[2] ? ' index' : ''})`;
+    }
+    return display(r);
+  }
+
+  private lockList(locks: RawLock[], rels?: Map<number, Rel>): LockInfo[] {
+    const out: LockInfo[] = [];
+    for (const l of locks) {
+      if (l.locktype !== 'relation' || !l.granted || l.relation === null || l.relation < 16384) continue;
+      // A relation that existed neither before nor after the statement (the transient heap of a rewrite): not the user's.
+      if (!rels?.has(l.relation) && !this.names.has(l.relation)) continue;
+      const info = { relation: this.relName(l.relation, rels), mode: l.mode };
+      if (!out.some((o) => o.relation === info.relation && o.mode === info.mode)) out.push(info);
+    }
+    return out.sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode));
+  }
+
+  /** Tables (probe targets) the statement will likely lock, from its text, before it runs. */
+  private predictTargets(s: SourceStatement): ProbeTarget[] {
+    const out: ProbeTarget[] = [];
+    for (const name of mentionedRelations(s.node)) {
+      const [schema, rel] = name.includes('.') ? name.split('.', 2) : [undefined, name];
+      for (const r of this.names.values()) {
+        if (r.name === rel && (schema ? r.schema === schema : true) && this.opts.probeTargets.has(r.oid)) out.push(this.opts.probeTargets.get(r.oid)!);
+      }
+    }
+    return out;
+  }
+
+  async run(s: SourceStatement): Promise<StatementTrace> {
+    const trace: StatementTrace = {
+      line: s.line,
+      column: s.column,
+      sql: s.text,
+      kind: s.kind,
+      mode: 'traced',
+      inTransaction: this.inTransaction,
+      durationMs: 0,
+      locks: [],
+      heldLocks: [],
+      waits: [],
+      rewrites: [],
+      scans: [],
+      blocked: { readsMs: 0, writesMs: 0 },
+      lockTimeoutMs: 0,
+      notes: [],
+    };
+    if (s.kind === 'TransactionStmt') return this.runTransactionControl(s, trace);
+    if (s.kind === 'CopyStmt' && (s.node as { is_from?: boolean; filename?: string })?.is_from && !(s.node as { filename?: string }).filename) {
+      trace.mode = 'skipped';
+      trace.notes.push('COPY … FROM STDIN needs client data; skipped');
+      return trace;
+    }
+    const alone = !this.inTransaction && mustRunAlone(s);
+    return alone ? this.runAlone(s, trace) : this.runWrapped(s, trace);
+  }
+
+  private async runTransactionControl(s: SourceStatement, trace: StatementTrace): Promise<StatementTrace> {
+    trace.mode = 'transaction-control';
+    const kind = String((s.node as { kind?: string })?.kind ?? '');
+    const t0 = performance.now();
+    try {
+      await this.a.query(s.text);
+    } catch (err) {
+      trace.error = { code: (err as { code?: string }).code, message: oneLine(errorMessage(err)) };
+    }
+    trace.durationMs = performance.now() - t0;
+    if (/BEGIN|START/.test(kind)) this.inTransaction = true;
+    else if (/COMMIT|ROLLBACK|PREPARE/.test(kind) && !/SAVEPOINT|TO/.test(kind)) this.inTransaction = false;
+    if (this.inTransaction === false) await this.probe.stop();
+    return trace;
+  }
+
+  /** The statement between two snapshots in one simple-query message: one implicit transaction, still autocommit. */
+  private async runWrapped(s: SourceStatement, trace: StatementTrace): Promise<StatementTrace> {
+    const held = this.inTransaction ? await this.ownLocks() : [];
+    trace.heldLocks = this.lockList(held);
+    const watch = this.watch(s, held);
+    const text = `${SNAPSHOT_SQL}; SELECT clock_timestamp() AS pgsafe_t; ${s.text}; SELECT clock_timestamp() AS pgsafe_t; ${SNAPSHOT_SQL}`;
+    let results: pg.QueryResult[] | undefined;
+    const t0 = performance.now();
+    try {
+      results = (await this.a.query(text)) as unknown as pg.QueryResult[];
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      await watch.finish();
+      if (code === '25001' && !this.inTransaction) {
+        trace.notes.push('refused inside a transaction block: run on its own');
+        return this.runAlone(s, trace);
+      }
+      trace.durationMs = performance.now() - t0;
+      trace.error = { code, message: oneLine(errorMessage(err)) };
+      this.fillObserved(trace, watch, t0, performance.now());
+      return trace;
+    }
+    const t1 = performance.now();
+    const observed = await watch.finish();
+    if (!Array.isArray(results) || results.length < 5) {
+      trace.notes.push('statement produced no separate result; trace incomplete');
+      trace.durationMs = t1 - t0;
+      return trace;
+    }
+    const pre = parseSnapshot(results[0].rows[0].pgsafe_snapshot);
+    const post = parseSnapshot(results[results.length - 1].rows[0].pgsafe_snapshot);
+    const tStart = new Date(results[1].rows[0].pgsafe_t).getTime();
+    const tEnd = new Date(results[results.length - 2].rows[0].pgsafe_t).getTime();
+    this.remember(pre.rels);
+    this.remember(post.rels);
+    trace.durationMs = Math.max(0, tEnd - tStart);
+    trace.lockTimeoutMs = parseDurationSetting(pre.lockTimeout);
+    // The statement's own locks: held at its end and not before it (names from the snapshot before it: a DROP keeps its names).
+    const before = new Set(pre.locks.filter((l) => l.granted).map(lockKey));
+    const own = post.locks.filter((l) => !before.has(lockKey(l)));
+    const names = new Map([...post.rels, ...pre.rels]);
+    trace.locks = this.lockList(own, names);
+    for (const l of this.lockList(observed.locks, names)) {
+      if (!trace.locks.some((o) => o.relation === l.relation && o.mode === l.mode) && !trace.heldLocks.some((o) => o.relation === l.relation && o.mode === l.mode)) {
+        trace.locks.push({ ...l, transient: true });
+      }
+    }
+    trace.rewrites = rewrites(pre.rels, post.rels, (oid, m) => this.relName(oid, m));
+    for (const [relid, after] of post.scans) {
+      const b = pre.scans.get(relid) ?? { seq: 0, tup: 0 };
+      if (after.seq > b.seq) trace.scans.push({ relation: this.relName(relid, names), seqScans: after.seq - b.seq, rowsRead: after.tup - b.tup });
+    }
+    this.fillObserved(trace, watch, t0, t1);
+    return trace;
+  }
+
+  /** Statements that cannot run in a transaction block (CREATE INDEX CONCURRENTLY…): only the observer sees them. */
+  private async runAlone(s: SourceStatement, trace: StatementTrace): Promise<StatementTrace> {
+    trace.mode = 'outside-transaction';
+    const preRels = parseRels((await this.b.query(REL_SQL)).rows[0].rels);
+    this.remember(preRels);
+    trace.lockTimeoutMs = parseDurationSetting((await this.a.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
+    const watch = this.watch(s, []);
+    const t0 = performance.now();
+    try {
+      await this.a.query(s.text);
+    } catch (err) {
+      trace.error = { code: (err as { code?: string }).code, message: oneLine(errorMessage(err)) };
+    }
+    const t1 = performance.now();
+    const observed = await watch.finish();
+    trace.durationMs = t1 - t0;
+    const postRels = parseRels((await this.b.query(REL_SQL)).rows[0].rels);
+    this.remember(postRels);
+    const names = new Map([...postRels, ...preRels]);
+    trace.locks = this.lockList(observed.locks, names);
+    trace.rewrites = rewrites(preRels, postRels, (oid, m) => this.relName(oid, m));
+    // Scan counters of another transaction are not visible here; CREATE INDEX CONCURRENTLY reports its table scans as progress phases.
+    const scanPhases = observed.phases.filter((p) => /scanning table/.test(p));
+    if (scanPhases.length) {
+      const target = mentionedRelations(s.node)[0];
+      const rel = [...names.values()].find((r) => target && (r.name === target || `${r.schema}.${r.name}` === target));
+      trace.scans.push({ relation: rel ? this.relName(rel.oid, names) : (target ?? '?'), seqScans: scanPhases.length });
+    }
+    if (observed.phases.length) trace.notes.push(`phases: ${observed.phases.join(' → ')}`);
+    this.fillObserved(trace, watch, t0, t1);
+    return trace;
+  }
+
+  private fillObserved(trace: StatementTrace, watch: Watch, t0: number, t1: number): void {
+    trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, mode: w.mode, ms: Math.round(w.last - w.first + (this.opts.pollMs ?? 2)) }));
+    trace.blocked = this.probe.window(t0, t1);
+  }
+
+  private async ownLocks(): Promise<RawLock[]> {
+    const r = await this.b.query(`SELECT json_agg(json_build_array(locktype, relation::int8, mode, granted)) AS l FROM pg_locks WHERE pid = $1`, [this.aPid]);
+    return parseLocks(r.rows[0].l);
+  }
+
+  /** Observer polling plus probes, for the duration of one statement. */
+  private watch(s: SourceStatement, held: RawLock[]): Watch {
+    const w: Watch = { locks: [], waits: [], phases: [], finish: async () => w };
+    for (const t of this.predictTargets(s)) this.probe.add(t);
+    for (const l of held) if (l.relation !== null && this.opts.probeTargets.has(l.relation)) this.probe.add(this.opts.probeTargets.get(l.relation)!);
+    this.probe.start();
+    let running = true;
+    const seen = new Set<string>();
+    const poll = (async () => {
+      while (running) {
+        try {
+          const o = (await this.b.query({ name: 'pgsafe_observe', text: OBSERVER_SQL, values: [this.aPid] })).rows[0].o;
+          const now = performance.now();
+          for (const l of parseLocks(o.locks)) {
+            if (l.granted) {
+              const k = lockKey(l);
+              if (!seen.has(k)) {
+                seen.add(k);
+                w.locks.push(l);
+              }
+              if (l.relation !== null && this.opts.probeTargets.has(l.relation) && !this.probe.has(l.relation)) this.probe.add(this.opts.probeTargets.get(l.relation)!);
+            } else {
+              const existing = w.waits.find((x) => lockKey(x) === lockKey(l));
+              if (existing) existing.last = now;
+              else w.waits.push({ ...l, first: now, last: now });
+            }
+          }
+          if (o.phase && w.phases[w.phases.length - 1] !== o.phase) w.phases.push(o.phase);
+        } catch {
+          // observer hiccup: keep polling
+        }
+        await sleep(this.opts.pollMs ?? 2);
+      }
+    })();
+    w.finish = async () => {
+      running = false;
+      await poll;
+      if (!this.inTransaction) await this.probe.stop();
+      return w;
+    };
+    return w;
+  }
+
+  /** Ends an open transaction (a file without COMMIT) so the next file starts clean. */
+  async rollbackIfOpen(): Promise<void> {
+    if (this.inTransaction) {
+      await this.a.query('ROLLBACK').catch(() => {});
+      this.inTransaction = false;
+    }
+    await this.probe.stop();
+  }
+
+  async close(): Promise<void> {
+    await this.probe.close();
+    await Promise.all([this.a.end().catch(() => {}), this.b.end().catch(() => {})]);
+  }
+}
+
+interface Watch {
+  locks: RawLock[];
+  waits: (RawLock & { first: number; last: number })[];
+  phases: string[];
+  finish(): Promise<Watch>;
+}
+
+export const LOCK_MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+
+export function lockStrength(mode: string): number {
+  return LOCK_MODES.indexOf(mode) + 1;
+}
+
+function lockKey(l: RawLock): string {
+  return `${l.locktype}:${l.relation}:${l.mode}`;
+}
+
+function display(r: Rel): string {
+  const part = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
+  return r.schema === 'public' || r.schema === 'pg_toast' ? part(r.name) : `${part(r.schema)}.${part(r.name)}`;
+}
+
+/** A rewrite is a relation whose relfilenode changed. */
+function rewrites(pre: Map<number, Rel>, post: Map<number, Rel>, name: (oid: number, rels: Map<number, Rel>) => string): RewriteInfo[] {
+  const out: RewriteInfo[] = [];
+  for (const [oid, after] of post) {
+    const before = pre.get(oid);
+    if (!before || before.filenode === 0 || after.filenode === 0 || before.filenode === after.filenode) continue;
+    if (!['r', 'p', 'i', 'I', 't', 'm'].includes(after.kind)) continue;
+    out.push({ relation: name(oid, new Map([...post, ...pre])), kind: REL_KINDS[after.kind] ?? after.kind });
+  }
+  return out;
+}
+
+export async function holdLongTransaction(config: pg.ClientConfig, tables: string[], ms: number): Promise<{ done: Promise<void> }> {
+  const c = new pg.Client({ ...config, application_name: 'pgsafe-long-transaction' });
+  c.on('error', () => {});
+  await c.connect();
+  await c.query('BEGIN');
+  for (const t of tables) await c.query(`SELECT 1 FROM ${t} LIMIT 1`);
+  const done = (async () => {
+    await sleep(ms);
+    await c.query('COMMIT').catch(() => {});
+    await c.end().catch(() => {});
+  })();
+  return { done };
+}
