@@ -305,6 +305,9 @@ export class Tracer {
       }
       trace.durationMs = performance.now() - t0;
       trace.error = { code, message: oneLine(errorMessage(err)) };
+      // The snapshot died with the statement; the setting survives outside an aborted transaction block.
+      const lt = await this.a.query(`SELECT current_setting('lock_timeout') AS v`).catch(() => undefined);
+      if (lt) trace.lockTimeoutMs = parseDurationSetting(lt.rows[0].v);
       this.fillObserved(trace, watch, t0, performance.now());
       return trace;
     }

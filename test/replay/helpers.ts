@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultBaseDir } from '../../src/replay/cluster.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Writes migration files into a fresh temp dir; returns the dir. */
+export function migrations(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsafe-replay-test-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+export function removeDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Cluster dirs owned by a process (their names carry the owner's pid). */
+export function clusterDirsOf(pid: number): string[] {
+  return readdirSync(defaultBaseDir()).filter((n) => n.startsWith(`pgsafe-replay-${pid}-`) || n.startsWith(`pgsafe-tmplbuild-${pid}-`));
+}
+
+/** Postgres server processes running in a cluster dir of the given owner. */
+export function serversOf(pid: number): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
+  return ps.split('\n').filter((l) => l.includes(`pgsafe-replay-${pid}-`) && /postgres/.test(l));
+}
+
+/** The CLI to run: the real bin once `replay` is wired into it, else a harness that registers the command itself. */
+export function cliArgs(): string[] {
+  try {
+    const help = execFileSync('node', [path.join(ROOT, 'bin', 'pgsafe.js'), 'replay', '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    if (/--max-blocking/.test(help)) return [path.join(ROOT, 'bin', 'pgsafe.js')];
+  } catch {
+    // not wired yet
+  }
+  return [path.join(ROOT, 'test', 'replay', 'fixtures', 'cli.mjs')];
+}
