@@ -5,6 +5,9 @@ import { LineIndex } from '../source/locate.js';
 import { parseIgnores, type IgnoreDirective } from './ignores.js';
 import { expandBodies } from './bodies.js';
 import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor, type Severity } from './rule.js';
+import type { DownMigration } from '../rollback/types.js';
+import { forkAnalyzer } from '../rollback/fork.js';
+import { redactResult } from './redact.js';
 
 export interface Finding {
   rule: string;
@@ -24,6 +27,10 @@ export interface Finding {
   fix?: Fix;
   /** Index of the statement it is about; -1 for file-level findings. */
   statement: number;
+  /** Ranges of the file text never to be shown (a secret): reporters mask them in snippets. */
+  redact?: Span[];
+  /** Found in a down migration: the rollback path (the message says so too). */
+  rollback?: boolean;
 }
 
 export type RuleSetting = Severity | 'off';
@@ -42,6 +49,13 @@ export interface LintInput {
   /** False: the file only feeds the schema model (an earlier, already applied migration). */
   lint?: boolean;
   fileOptions?: FileOptions;
+  /** The file's down migration (see `withRollback` in src/rollback); rules read it as `ctx.down`. */
+  down?: DownMigration;
+  /**
+   * This input is the down migration of the up migration at this path (the rollback path): its findings are
+   * marked, and it is analysed on a copy of the schema so the files after it do not see its effects.
+   */
+  rollbackOf?: string;
 }
 
 export interface FileResult {
@@ -93,7 +107,7 @@ export function lintSync(inputs: LintInput[], opts: LintOptions): FileResult[] {
   const analyzer = new Analyzer({ pgVersion: opts.pgVersion, assumeInTransaction: opts.assumeInTransaction });
   if (inputs.some((i) => i.fileOptions?.pending)) analyzer.newScope = 'pending';
   const known = ruleIds(opts.rules);
-  return inputs.map((input) => lintOne(input, opts, analyzer, severities, known));
+  return inputs.map((input) => lintOne(input, opts, input.rollbackOf ? forkAnalyzer(analyzer) : analyzer, severities, known));
 }
 
 function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severities: Map<string, Severity>, known: Map<string, Rule>): FileResult {
@@ -111,13 +125,13 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   const linting = input.lint !== false;
   analyzer.beginFile(path, input.fileOptions);
 
-  const push: Push = (rule, severity, message, span, statement, help, fix, messageId) => {
+  const push: Push = (rule, severity, message, span, statement, help, fix, messageId, redact) => {
     const s = lines.position(span.start);
     const e = lines.position(Math.max(span.start, span.end));
-    findings.push({ rule, messageId, severity, message, help, file: path, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, start: span.start, end: span.end, fix, statement });
+    findings.push({ rule, messageId, severity, message, help, file: path, line: s.line, column: s.column, endLine: e.line, endColumn: e.column, start: span.start, end: span.end, fix, statement, ...(redact?.length ? { redact } : {}) });
   };
 
-  const handlers = linting ? subscribe(opts.rules, severities, analyzer, path, text, push) : undefined;
+  const handlers = linting ? subscribe(opts.rules, severities, analyzer, path, text, push, input) : undefined;
   const analysed: AnalysedStatement[] = [];
   for (const s of statements) {
     if (s.kind === 'SyntaxError') {
@@ -151,12 +165,15 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
 
   const kept = applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path);
   kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
-  return { path, findings: kept, statements: statements.length, parsed, analysed };
+  if (input.rollbackOf) for (const f of kept) { f.rollback = true; f.message += ' (rollback path)'; }
+  // A secret a rule found is masked in everything a reporter can print from this result.
+  const shown = redactResult(parsed, analysed, kept.flatMap((f) => f.redact ?? []));
+  return { path, findings: kept, statements: statements.length, parsed: shown.parsed, analysed: shown.analysed };
 }
 
-type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix, messageId?: string) => void;
+type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix, messageId?: string, redact?: Span[]) => void;
 
-function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, analyzer: Analyzer, file: string, text: string, push: Push) {
+function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, analyzer: Analyzer, file: string, text: string, push: Push, input?: LintInput) {
   type Sub = { id: string; fn: (a: AnalysedStatement) => void };
   const byKind = new Map<string, Sub[]>();
   const ends: Array<{ id: string; fn: () => void }> = [];
@@ -175,12 +192,14 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
       file,
       text,
       isNew: (rel) => analyzer.isNew(rel),
+      down: input?.down,
+      rollback: !!input?.rollbackOf,
       report(stmt, r) {
         const template = (rule.meta.messages as Record<string, string>)[r.messageId];
         if (template === undefined) throw new Error(`rule ${id} reported unknown messageId "${r.messageId}"`);
         if (r.fix && rule.meta.fix === 'none') throw new Error(`rule ${id} reported a fix but its meta.fix is "none"`);
         const span = r.span ?? { start: stmt.source.start, end: stmt.source.end };
-        push(id, severity, formatMessage(template, r.data), span, stmt.source.index, r.help, r.fix, r.messageId);
+        push(id, severity, formatMessage(template, r.data), span, stmt.source.index, r.help, r.fix, r.messageId, r.redact);
       },
     };
     let visitor: RuleVisitor;

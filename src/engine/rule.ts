@@ -1,6 +1,7 @@
 import type { Action, AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import type { Rel } from '../analysis/names.js';
 import type { SchemaModel } from '../analysis/schema.js';
+import type { DownMigration } from '../rollback/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Category = 'lock' | 'compat' | 'hygiene' | 'meta';
@@ -55,6 +56,8 @@ export interface Report<M extends string> {
   /** What to do instead: an imperative sentence, then ready-to-paste SQL with the user's names. */
   help?: string;
   fix?: Fix;
+  /** Ranges of the file text never to be shown (a secret): reporters mask them in snippets. Never put them in `data` or `help`. */
+  redact?: Span[];
 }
 
 export interface RuleContext<M extends string = string> {
@@ -65,6 +68,10 @@ export interface RuleContext<M extends string = string> {
   readonly text: string;
   /** New relations: created earlier in this file (or a pending file), so empty and unseen by the app. */
   isNew(rel: Rel | undefined): boolean;
+  /** The file's down migration, when the run looked for one (`withRollback` in src/rollback). */
+  readonly down?: DownMigration;
+  /** This file is a down migration, linted as the rollback path. */
+  readonly rollback?: boolean;
   report(stmt: AnalysedStatement, r: Report<M>): void;
 }
 
