@@ -56,6 +56,8 @@ export interface LintInput {
    * marked, and it is analysed on a copy of the schema so the files after it do not see its effects.
    */
   rollbackOf?: string;
+  /** Per-file rule severities (config `overrides`), applied over `LintOptions.ruleSettings`. */
+  ruleSettings?: Record<string, RuleSetting>;
 }
 
 export interface FileResult {
@@ -107,7 +109,8 @@ export function lintSync(inputs: LintInput[], opts: LintOptions): FileResult[] {
   const analyzer = new Analyzer({ pgVersion: opts.pgVersion, assumeInTransaction: opts.assumeInTransaction });
   if (inputs.some((i) => i.fileOptions?.pending)) analyzer.newScope = 'pending';
   const known = ruleIds(opts.rules);
-  return inputs.map((input) => lintOne(input, opts, input.rollbackOf ? forkAnalyzer(analyzer) : analyzer, severities, known));
+  const perFile = (input: LintInput) => (input.ruleSettings ? effectiveSeverities({ ...opts, ruleSettings: { ...opts.ruleSettings, ...input.ruleSettings } }) : severities);
+  return inputs.map((input) => lintOne(input, opts, input.rollbackOf ? forkAnalyzer(analyzer) : analyzer, perFile(input), known));
 }
 
 function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severities: Map<string, Severity>, known: Map<string, Rule>): FileResult {
