@@ -70,7 +70,9 @@ export class Analyzer implements AnalysisView {
       locks,
       cost,
       blocks: { reads: existing.some((l) => blocksReads(l.mode)), writes: existing.some((l) => blocksWrites(l.mode)) },
-      tx: { ...this.tx, held: [...this.tx.held] },
+      // Inside a DO block (s.parent): the block runs as one statement, in the file's
+      // transaction or its own implicit one, so CONCURRENTLY and the like fail there.
+      tx: { ...this.tx, inTransaction: this.tx.inTransaction || !!s.parent, held: [...this.tx.held] },
       timeouts: this.timeouts(),
       noTransaction: c.noTransaction,
       unanalyzed: c.unanalyzed,
