@@ -235,11 +235,17 @@ async function startContainer(opts: ProviderOptions, runtime: RuntimeEndpoint): 
   const major = opts.pgVersion ?? 15;
   const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(Number);
   const t0 = performance.now();
-  if (!process.env.DOCKER_HOST && runtime.dockerHost !== 'unix:///var/run/docker.sock') process.env.DOCKER_HOST = runtime.dockerHost;
+  // Point testcontainers at the endpoint that answered (it reads DOCKER_HOST); put it back if the start fails.
+  const hadDockerHost = 'DOCKER_HOST' in process.env;
+  if (!hadDockerHost && runtime.dockerHost !== 'unix:///var/run/docker.sock') process.env.DOCKER_HOST = runtime.dockerHost;
+  const restoreEnv = () => {
+    if (!hadDockerHost) delete process.env.DOCKER_HOST;
+  };
   let tc: typeof import('testcontainers');
   try {
     tc = await import('testcontainers');
   } catch (err) {
+    restoreEnv();
     throw new Error(`cannot load testcontainers on Node ${nodeMajor}.${nodeMinor}: ${errorMessage(err)}`);
   }
   const image = `postgres:${major}-alpine`;
@@ -258,6 +264,9 @@ async function startContainer(opts: ProviderOptions, runtime: RuntimeEndpoint): 
   let container: Awaited<typeof started>;
   try {
     container = await Promise.race([started, timeout]);
+  } catch (err) {
+    restoreEnv();
+    throw err;
   } finally {
     clearTimeout(timer);
   }
