@@ -5,6 +5,7 @@ import { decodeSource, readSourceFile } from '../source/read.js';
 import { reporters, summarize } from '../report/index.js';
 import { resolvePaths, UsageError } from './files.js';
 import { explainRule, rulesTable } from './explain.js';
+import { registerLspCommand } from '../lsp/command.js';
 
 export interface LintCliOptions {
   format: string;
@@ -122,6 +123,8 @@ export function buildProgram(): Command {
       if (!rule) throw new UsageError(`unknown rule "${id}" (see \`pgsafe rules\`)`);
       process.stdout.write(explainRule(rule));
     });
+
+  registerLspCommand(program);
 
   return program;
 }

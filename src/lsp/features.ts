@@ -1,0 +1,187 @@
+// Findings and analysed statements → LSP shapes. Pure functions over one linted document.
+import type { CodeAction, Diagnostic, DiagnosticSeverity, Hover, Range, TextEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalysedStatement } from '../analysis/types.js';
+import { blockedText, costText, lockSqlName } from '../analysis/locks.js';
+import type { FileResult, Finding } from '../engine/engine.js';
+import { ruleDocsUrl, type Rule, type Severity } from '../engine/rule.js';
+import type { SourceStatement } from '../source/index.js';
+import { label } from '../engine/sql.js';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, info: 3 };
+
+/** Finding offsets are UTF-16 string offsets, which is what LSP positions count in by default. */
+export function findingRange(doc: TextDocument, f: Finding): Range {
+  return { start: doc.positionAt(f.start), end: doc.positionAt(Math.max(f.start, f.end)) };
+}
+
+export function toDiagnostic(doc: TextDocument, f: Finding): Diagnostic {
+  return {
+    range: findingRange(doc, f),
+    severity: SEVERITY[f.severity],
+    code: f.rule,
+    codeDescription: { href: ruleDocsUrl(f.rule) },
+    source: 'pgsafe',
+    message: f.message,
+  };
+}
+
+function covers(start: number, end: number, offset: number): boolean {
+  return start <= offset && offset <= Math.max(start, end);
+}
+
+/** The innermost analysed statement whose text (its `;` included) contains `offset`. */
+export function statementAt(analysed: readonly AnalysedStatement[], offset: number): AnalysedStatement | undefined {
+  let best: AnalysedStatement | undefined;
+  for (const a of analysed) {
+    const s = a.source;
+    if (!covers(s.start, s.end, offset)) continue;
+    if (!best || s.end - s.start < best.source.end - best.source.start) best = a;
+  }
+  return best;
+}
+
+function helpMarkdown(help: string): string {
+  const [first, ...rest] = help.split('\n');
+  const sql = rest.join('\n').trim();
+  return sql ? `${first}\n\n\`\`\`sql\n${sql}\n\`\`\`` : first;
+}
+
+function findingMarkdown(f: Finding, rule: Rule | undefined): string {
+  const out = [`**pgsafe \`${f.rule}\`** (${f.severity})`, '', f.message];
+  if (rule) out.push('', `*${rule.meta.docs.summary}.*`, '', rule.meta.docs.why);
+  if (f.help) out.push('', helpMarkdown(f.help));
+  out.push('', `[Rule documentation](${ruleDocsUrl(f.rule)})`);
+  return out.join('\n');
+}
+
+function duration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** What the statement locks and what that costs, from the analysis (no finding needed). */
+export function statementMarkdown(a: AnalysedStatement): string {
+  const out: string[] = ['**Locks taken by this statement**', ''];
+  if (a.unanalyzed) out.push(`pgsafe could not analyse it: ${a.unanalyzed}.`, '');
+  if (a.locks.length === 0) out.push('No table-level locks.');
+  for (const l of a.locks) {
+    const effect = l.isNew ? 'the table is new in this migration, so nothing else is using it' : `blocks ${blockedText(l.mode)}`;
+    out.push(`- \`${lockSqlName(l.mode)}\` on ${label(l.rel)}: ${effect}`);
+  }
+  out.push('', `Cost: ${costText(a.cost)}.`);
+  if (a.tx.inTransaction) {
+    const held = a.tx.held.map((h) => `\`${lockSqlName(h.mode)}\` on ${label(h.rel)}`);
+    out.push('', `Runs inside a transaction: its locks are held until the transaction ends.${held.length ? ` Already held from earlier statements: ${held.join(', ')}.` : ''}`);
+  }
+  if (a.locks.some((l) => !l.isNew)) {
+    const lt = a.timeouts.lockTimeoutMs;
+    out.push('', lt === null ? '`lock_timeout`: not set, so it waits for conflicting locks indefinitely while later queries queue behind it.' : `\`lock_timeout\`: ${duration(lt)}.`);
+  }
+  return out.join('\n');
+}
+
+/** Hover: every finding under the cursor, then the locks of the statement under it. */
+export function hoverAt(doc: TextDocument, result: FileResult, offset: number, rulesById: ReadonlyMap<string, Rule>): Hover | null {
+  const sections: string[] = [];
+  let start = Infinity;
+  let end = -1;
+  for (const f of result.findings) {
+    if (!covers(f.start, f.end, offset)) continue;
+    sections.push(findingMarkdown(f, rulesById.get(f.rule)));
+    start = Math.min(start, f.start);
+    end = Math.max(end, f.end);
+  }
+  const stmt = statementAt(result.analysed ?? [], offset);
+  if (stmt) {
+    sections.push(statementMarkdown(stmt));
+    start = Math.min(start, stmt.source.start);
+    end = Math.max(end, stmt.source.end);
+  }
+  if (sections.length === 0) return null;
+  return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: { start: doc.positionAt(start), end: doc.positionAt(end) } };
+}
+
+function topStatement(result: FileResult, index: number): { stmt: SourceStatement; prevEnd?: number } | undefined {
+  const all = result.parsed?.statements ?? [];
+  let s = all.find((x) => x.index === index);
+  while (s?.parent) s = s.parent;
+  if (!s) return undefined;
+  const k = all.indexOf(s);
+  return { stmt: s, prevEnd: k > 0 ? all[k - 1].end : undefined };
+}
+
+function lineStartOf(text: string, offset: number): number {
+  return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/**
+ * `-- pgsafe-ignore <rule>` on its own line above the statement, at the line's indentation.
+ * `prevEnd`: where the statement before it ends, if any.
+ */
+export function ignoreStatementEdit(doc: TextDocument, stmt: SourceStatement, prevEnd: number | undefined, rule: string): TextEdit {
+  const text = doc.getText();
+  const lineStart = lineStartOf(text, stmt.start);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, stmt.start))![0];
+  const comment = `-- pgsafe-ignore ${rule}`;
+  if (prevEnd === undefined || prevEnd < lineStart) {
+    const at = doc.positionAt(lineStart);
+    return { range: { start: at, end: at }, newText: `${indent}${comment}\n` };
+  }
+  // The statement before ends on the same line: break the line so the comment stands on its
+  // own (a trailing comment would cover the statement before it).
+  let ws = stmt.start;
+  while (ws > lineStart && (text[ws - 1] === ' ' || text[ws - 1] === '\t')) ws--;
+  return { range: { start: doc.positionAt(ws), end: doc.positionAt(stmt.start) }, newText: `\n${indent}${comment}\n${indent}` };
+}
+
+const FILE_DIRECTIVE = /^(\s*pgsafe-ignore-file)([^:]*?)(\s*(?::.*)?)$/s;
+
+/** `-- pgsafe-ignore-file <rule>` at the top, or the rule appended to an existing file-wide ignore. */
+export function ignoreFileEdit(doc: TextDocument, result: FileResult, rule: string): TextEdit {
+  for (const c of result.parsed?.comments ?? []) {
+    const m = FILE_DIRECTIVE.exec(c.body);
+    if (!m || !/^\s/.test(m[2]) || !m[2].trim() || m[2].includes('--')) continue;
+    const at = doc.positionAt(c.start + 2 + m[1].length + m[2].length);
+    return { range: { start: at, end: at }, newText: `, ${rule}` };
+  }
+  const top = doc.positionAt(0);
+  return { range: { start: top, end: top }, newText: `-- pgsafe-ignore-file ${rule}\n` };
+}
+
+function overlaps(f: Finding, start: number, end: number): boolean {
+  return f.start <= end && start <= Math.max(f.start, f.end);
+}
+
+/** Quick fixes for the findings that overlap [start, end]: the rule's fix, then the two ignores. */
+export function codeActionsFor(doc: TextDocument, result: FileResult, start: number, end: number): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const ignores: CodeAction[] = [];
+  const seen = new Set<string>();
+  const edit = (edits: TextEdit[]) => ({ changes: { [doc.uri]: edits } });
+  for (const f of result.findings) {
+    if (!overlaps(f, start, end)) continue;
+    const diagnostic = toDiagnostic(doc, f);
+    if (f.fix) {
+      const edits = f.fix.edits.map((e) => ({ range: { start: doc.positionAt(e.start), end: doc.positionAt(e.end) }, newText: e.text }));
+      actions.push({
+        title: f.fix.safety === 'safe' ? f.fix.title : `${f.fix.title} (unsafe: review before applying)`,
+        kind: 'quickfix',
+        diagnostics: [diagnostic],
+        isPreferred: f.fix.safety === 'safe',
+        edit: edit(edits),
+      });
+    }
+    // An unused ignore is fixed by editing the ignore, not by adding another.
+    if (f.rule === 'unused-ignore') continue;
+    const top = f.statement >= 0 ? topStatement(result, f.statement) : undefined;
+    if (top && !seen.has(`s:${f.rule}:${top.stmt.index}`)) {
+      seen.add(`s:${f.rule}:${top.stmt.index}`);
+      ignores.push({ title: `Ignore \`${f.rule}\` for this statement`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreStatementEdit(doc, top.stmt, top.prevEnd, f.rule)]) });
+    }
+    if (!seen.has(`f:${f.rule}`)) {
+      seen.add(`f:${f.rule}`);
+      ignores.push({ title: `Ignore \`${f.rule}\` for this file`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreFileEdit(doc, result, f.rule)]) });
+    }
+  }
+  return [...actions, ...ignores];
+}

@@ -1,0 +1,180 @@
+import { fileURLToPath } from 'node:url';
+import { format } from 'node:util';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { rules } from '../../rules/index.js';
+import { lintSync, ruleIds, type FileResult } from '../engine/engine.js';
+import { initParser } from '../source/index.js';
+import { codeActionsFor, hoverAt, toDiagnostic } from './features.js';
+import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
+
+export interface ServerOptions {
+  input: NodeJS.ReadableStream;
+  output: NodeJS.WritableStream;
+}
+
+const DEFAULT_DEBOUNCE_MS = 200;
+const CONFIG_FILES = '**/{pgsafe.config.json,.pgsaferc.json}';
+
+interface Linted {
+  version: number;
+  result: FileResult;
+}
+
+function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+/** stdout carries the protocol: anything a library prints goes to stderr instead. */
+function keepStdoutClean(): void {
+  const toStderr = (...args: unknown[]) => { process.stderr.write(format(...args) + '\n'); };
+  console.log = toStderr;
+  console.info = toStderr;
+  console.debug = toStderr;
+  console.warn = toStderr;
+  console.error = toStderr;
+}
+
+/** Starts the pgsafe language server; it runs until the client sends `exit` or closes the stream. */
+export function startServer(opts: ServerOptions): Connection {
+  if (opts.output === process.stdout) keepStdoutClean();
+  const connection = createConnection(opts.input, opts.output);
+  const documents = new TextDocuments(TextDocument);
+  const known = ruleIds(rules);
+  const linted = new Map<string, Linted>();
+  const timers = new Map<string, { version: number; timer: NodeJS.Timeout }>();
+  const inflight = new Map<string, { version: number; promise: Promise<Linted | undefined> }>();
+  let client: ClientSettings = {};
+  let canWatch = false;
+  let canPushConfig = false;
+
+  const lintNow = (uri: string): Promise<Linted | undefined> => {
+    const doc = documents.get(uri);
+    if (!doc) return Promise.resolve(undefined);
+    const pending = timers.get(uri);
+    if (pending && pending.version === doc.version) {
+      clearTimeout(pending.timer);
+      timers.delete(uri);
+    }
+    const running = inflight.get(uri);
+    if (running && running.version === doc.version) return running.promise;
+    const promise = (async () => {
+      try {
+        const path = uriToPath(uri);
+        const settings = await settingsFor(path, client);
+        await initParser();
+        const [result] = lintSync([{ path: path ?? uri, text: doc.getText() }], { rules, ...settings });
+        const entry = { version: doc.version, result };
+        // A newer version is linted by its own run; don't publish stale ranges over it.
+        if (documents.get(uri)?.version !== doc.version) return entry;
+        linted.set(uri, entry);
+        await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: result.findings.map((f) => toDiagnostic(doc, f)) });
+        return entry;
+      } catch (err) {
+        connection.console.error(`pgsafe: linting ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
+        return undefined;
+      }
+    })();
+    inflight.set(uri, { version: doc.version, promise });
+    void promise.then(() => {
+      if (inflight.get(uri)?.promise === promise) inflight.delete(uri);
+    });
+    return promise;
+  };
+
+  const schedule = (uri: string, version: number, delay: number) => {
+    const pending = timers.get(uri);
+    if (pending?.version === version) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
+      timers.delete(uri);
+      void lintNow(uri);
+    }, delay);
+    timers.set(uri, { version, timer });
+  };
+
+  /** The lint result for the document as it is now (lints it if the last result is stale). */
+  const current = async (uri: string) => {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const hit = linted.get(uri);
+    if (hit && hit.version === doc.version) return { doc, result: hit.result };
+    const fresh = await lintNow(uri);
+    return fresh ? { doc, result: fresh.result } : undefined;
+  };
+
+  const relintAll = () => {
+    for (const doc of documents.all()) schedule(doc.uri, doc.version, 0);
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    client = sanitizeClientSettings(params.initializationOptions);
+    canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
+    canPushConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    // Load the parser's WASM while the client finishes its handshake.
+    void initParser();
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: 'pgsafe', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_FILES }] });
+    if (canPushConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'pgsafe' });
+  });
+
+  connection.onDidChangeConfiguration((change) => {
+    const next = sanitizeClientSettings(change.settings);
+    if (Object.keys(next).length > 0) client = next;
+    relintAll();
+  });
+
+  connection.onDidChangeWatchedFiles(() => relintAll());
+
+  documents.onDidOpen((e) => schedule(e.document.uri, e.document.version, 0));
+  documents.onDidChangeContent((e) => schedule(e.document.uri, e.document.version, client.debounceMs ?? DEFAULT_DEBOUNCE_MS));
+  documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    const pending = timers.get(uri);
+    if (pending) clearTimeout(pending.timer);
+    timers.delete(uri);
+    linted.delete(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] });
+  });
+
+  connection.onHover(async (params) => {
+    const cur = await current(params.textDocument.uri);
+    if (!cur) return null;
+    return hoverAt(cur.doc, cur.result, cur.doc.offsetAt(params.position), known);
+  });
+
+  connection.onCodeAction(async (params) => {
+    const cur = await current(params.textDocument.uri);
+    if (!cur) return [];
+    const actions = codeActionsFor(cur.doc, cur.result, cur.doc.offsetAt(params.range.start), cur.doc.offsetAt(params.range.end));
+    const only = params.context.only;
+    return only && !only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(`${k}.`)) ? [] : actions;
+  });
+
+  documents.listen(connection);
+  connection.listen();
+  return connection;
+}

@@ -1,0 +1,229 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rules } from '../../rules/index.js';
+import { applyEdits, LspClient } from './client.js';
+
+// End to end: `pgsafe lsp --stdio` as a child process, spoken to over JSON-RPC.
+const root = join(import.meta.dirname, '..', '..');
+const uri = 'file:///tmp/pgsafe-lsp-test/migrations/0002_add_index.sql';
+const other = 'file:///tmp/pgsafe-lsp-test/migrations/0003_more.sql';
+
+const UNSAFE = [
+  "SET statement_timeout = '5s';",
+  // The elephant is two UTF-16 units but one character: LSP columns count units.
+  '/* 🐘 */ CREATE INDEX users_email_idx ON users (email);',
+  'ALTER TABLE orders ADD COLUMN note text;',
+  '',
+].join('\n');
+
+const SAFE = ["SET lock_timeout = '2s';", 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', ''].join('\n');
+
+interface Diag {
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+  severity: number;
+  code: string;
+  codeDescription?: { href: string };
+  source: string;
+  message: string;
+}
+interface Published {
+  uri: string;
+  version?: number;
+  diagnostics: Diag[];
+}
+
+// Only the rules under test run (sent as editor settings), so rules added later don't change these expectations.
+const WATCHED = ['require-concurrent-index-creation', 'require-lock-timeout', 'syntax-error', 'unused-ignore'];
+function only(overrides: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of rules) if (!WATCHED.includes(r.meta.id)) out[r.meta.id] = 'off';
+  return { ...out, ...overrides };
+}
+
+let client: LspClient;
+let firstDiagnosticsMs = 0;
+let text = UNSAFE;
+let version = 1;
+
+const published = (u: string, v: number) => client.waitFor<Published>('textDocument/publishDiagnostics', (p) => p.uri === u && p.version === v);
+const codes = (p: Published) => p.diagnostics.map((d) => d.code).sort();
+
+async function change(edits: { range: any; newText: string }[] | string): Promise<Published> {
+  version++;
+  if (typeof edits === 'string') {
+    text = edits;
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+  } else {
+    // Incremental sync: ranges against the current text, applied in order.
+    text = applyEdits(text, edits);
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })) });
+  }
+  return published(uri, version);
+}
+
+async function actionsAt(u: string, line: number, character: number) {
+  const p = { line, character };
+  return client.request<any[]>('textDocument/codeAction', { textDocument: { uri: u }, range: { start: p, end: p }, context: { diagnostics: [] } });
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist', 'src', 'lsp', 'server.js'))) throw new Error('dist/ is missing the language server: run `npm run build` first');
+  client = new LspClient(process.execPath, ['bin/pgsafe.js', 'lsp', '--stdio'], root);
+  const init = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 50, rules: only() } });
+  expect(init.capabilities.hoverProvider).toBe(true);
+  expect(init.capabilities.codeActionProvider).toBeTruthy();
+  client.notify('initialized', {});
+  client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version, text } });
+});
+
+afterAll(() => {
+  if (client.proc.exitCode === null && client.proc.signalCode === null) client.proc.kill();
+});
+
+describe('pgsafe lsp', () => {
+  it('publishes diagnostics on open, with rule code, UTF-16 range, severity and docs link', async () => {
+    const p = await published(uri, 1);
+    firstDiagnosticsMs = performance.now() - client.spawnedAt;
+    console.log(`spawn → first diagnostics: ${firstDiagnosticsMs.toFixed(0)} ms`);
+    expect(codes(p)).toEqual(['require-concurrent-index-creation', 'require-lock-timeout']);
+    const idx = p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!;
+    expect(idx.range).toEqual({ start: { line: 1, character: 9 }, end: { line: 1, character: 54 } });
+    expect(idx.severity).toBe(1);
+    expect(idx.source).toBe('pgsafe');
+    expect(idx.message).toContain('`CREATE INDEX` on "users" takes a SHARE lock');
+    expect(idx.codeDescription?.href).toMatch(/docs\/rules\/require-concurrent-index-creation\.md$/);
+    const lt = p.diagnostics.find((d) => d.code === 'require-lock-timeout')!;
+    expect(lt.severity).toBe(2);
+  });
+
+  it('hovers a finding with its explanation and the statement\'s lock', async () => {
+    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 35 } });
+    const md: string = h.contents.value;
+    expect(h.contents.kind).toBe('markdown');
+    expect(md).toContain('**pgsafe `require-concurrent-index-creation`** (error)');
+    expect(md).toContain('*Require `CREATE INDEX CONCURRENTLY` on existing tables.*');
+    expect(md).toContain('A plain `CREATE INDEX` holds a SHARE lock');
+    expect(md).toContain('CREATE INDEX CONCURRENTLY users_email_idx ON users (email);');
+    expect(md).toContain('- `SHARE` on "users": blocks writes');
+    expect(md).toContain('Cost: builds an index over the whole table.');
+    expect(md).toContain('`lock_timeout`: not set');
+    expect(h.range).toEqual({ start: { line: 1, character: 9 }, end: { line: 1, character: 54 } });
+  });
+
+  it('hovers a statement without findings with its locks and cost', async () => {
+    const h = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 14 } });
+    const md: string = h.contents.value;
+    expect(md).not.toContain('**pgsafe `');
+    expect(md).toContain('- `ACCESS EXCLUSIVE` on "orders": blocks reads and writes');
+    expect(md).toContain('Cost: changes only the catalog.');
+    const set = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+    expect(set.contents.value).toContain('No table-level locks.');
+    expect(set.contents.value).not.toContain('lock_timeout');
+  });
+
+  it('offers the fix and both ignores as code actions, and each one works', async () => {
+    const actions = await actionsAt(uri, 1, 20);
+    expect(actions.map((a) => a.title)).toEqual([
+      'Add `CONCURRENTLY`',
+      'Insert `SET lock_timeout` (unsafe: review before applying)',
+      'Ignore `require-concurrent-index-creation` for this statement',
+      'Ignore `require-concurrent-index-creation` for this file',
+      'Ignore `require-lock-timeout` for this statement',
+      'Ignore `require-lock-timeout` for this file',
+    ]);
+    for (const a of actions) expect(a.kind).toBe('quickfix');
+    const [fix, , ignoreStmt, ignoreFile] = actions;
+    expect(fix.isPreferred).toBe(true);
+    expect(fix.diagnostics[0].code).toBe('require-concurrent-index-creation');
+    expect(fix.edit.changes[uri]).toEqual([{ range: { start: { line: 1, character: 21 }, end: { line: 1, character: 21 } }, newText: ' CONCURRENTLY' }]);
+    expect(ignoreStmt.edit.changes[uri]).toEqual([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: '-- pgsafe-ignore require-concurrent-index-creation\n' }]);
+    expect(ignoreFile.edit.changes[uri]).toEqual([{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: '-- pgsafe-ignore-file require-concurrent-index-creation\n' }]);
+
+    // Each edit, sent back as an incremental change, removes its finding and leaves the other.
+    const afterFix = await change(fix.edit.changes[uri]);
+    expect(text).toContain('/* 🐘 */ CREATE INDEX CONCURRENTLY users_email_idx');
+    // SHARE UPDATE EXCLUSIVE blocks neither reads nor writes: the missing lock_timeout now matters at the ALTER TABLE.
+    expect(codes(afterFix)).toEqual(['require-lock-timeout']);
+    expect(afterFix.diagnostics[0].range.start).toEqual({ line: 2, character: 0 });
+
+    const again = await actionsAt(uri, 2, 5);
+    const ignoreLock = again.find((a) => a.title === 'Ignore `require-lock-timeout` for this statement')!;
+    const afterIgnore = await change(ignoreLock.edit.changes[uri]);
+    expect(text.split('\n')[2]).toBe('-- pgsafe-ignore require-lock-timeout');
+    expect(codes(afterIgnore)).toEqual([]);
+  });
+
+  it('clears the diagnostics when the document becomes safe', async () => {
+    await change(UNSAFE);
+    const p = await change(SAFE);
+    expect(p.diagnostics).toEqual([]);
+  });
+
+  it('debounces bursts of changes into one lint of the latest version', async () => {
+    const start = version;
+    for (let k = 0; k < 4; k++) {
+      version++;
+      text = k % 2 === 0 ? UNSAFE : SAFE;
+      client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
+    }
+    const p = await published(uri, version);
+    expect(p.diagnostics).toEqual([]);
+    const stale = client.unread('textDocument/publishDiagnostics').filter((x) => x.uri === uri && x.version > start && x.version < version);
+    expect(stale).toEqual([]);
+  });
+
+  it('appends to an existing file-wide ignore, and the appended rule is ignored', async () => {
+    const doc = ['-- pgsafe-ignore-file require-lock-timeout', '  CREATE INDEX users_email_idx ON users (email);', ''].join('\n');
+    client.notify('textDocument/didOpen', { textDocument: { uri: other, languageId: 'sql', version: 1, text: doc } });
+    expect(codes(await published(other, 1))).toEqual(['require-concurrent-index-creation']);
+    const actions = await actionsAt(other, 1, 4);
+    const stmt = actions.find((a) => a.title === 'Ignore `require-concurrent-index-creation` for this statement')!;
+    expect(stmt.edit.changes[other][0].newText).toBe('  -- pgsafe-ignore require-concurrent-index-creation\n');
+    const file = actions.find((a) => a.title === 'Ignore `require-concurrent-index-creation` for this file')!;
+    expect(file.edit.changes[other]).toEqual([{ range: { start: { line: 0, character: 42 }, end: { line: 0, character: 42 } }, newText: ', require-concurrent-index-creation' }]);
+    const next = applyEdits(doc, file.edit.changes[other]);
+    expect(next.split('\n')[0]).toBe('-- pgsafe-ignore-file require-lock-timeout, require-concurrent-index-creation');
+    client.notify('textDocument/didChange', { textDocument: { uri: other, version: 2 }, contentChanges: [{ text: next }] });
+    expect((await published(other, 2)).diagnostics).toEqual([]);
+  });
+
+  it('puts the statement ignore on its own line when another statement ends on the same line', async () => {
+    const doc = "SET lock_timeout = '2s'; CREATE INDEX users_email_idx ON users (email);\n";
+    client.notify('textDocument/didChange', { textDocument: { uri: other, version: 3 }, contentChanges: [{ text: doc }] });
+    expect(codes(await published(other, 3))).toEqual(['require-concurrent-index-creation']);
+    const actions = await actionsAt(other, 0, 30);
+    const stmt = actions.find((a) => a.title === 'Ignore `require-concurrent-index-creation` for this statement')!;
+    const next = applyEdits(doc, stmt.edit.changes[other]);
+    expect(next).toBe("SET lock_timeout = '2s';\n-- pgsafe-ignore require-concurrent-index-creation\nCREATE INDEX users_email_idx ON users (email);\n");
+    client.notify('textDocument/didChange', { textDocument: { uri: other, version: 4 }, contentChanges: [{ text: next }] });
+    expect((await published(other, 4)).diagnostics).toEqual([]);
+  });
+
+  it('reports syntax errors without dropping the other statements', async () => {
+    const doc = 'CREATE INDEX ON;\nCREATE INDEX users_email_idx ON users (email);\n';
+    client.notify('textDocument/didChange', { textDocument: { uri: other, version: 5 }, contentChanges: [{ text: doc }] });
+    const p = await published(other, 5);
+    expect(codes(p)).toEqual(['require-concurrent-index-creation', 'require-lock-timeout', 'syntax-error']);
+    expect(p.diagnostics.find((d) => d.code === 'syntax-error')!.range.start.line).toBe(0);
+  });
+
+  it('re-lints open documents with new editor settings', async () => {
+    client.notify('workspace/didChangeConfiguration', { settings: { pgsafe: { rules: only({ 'require-lock-timeout': 'off', 'require-concurrent-index-creation': 'warning' }) } } });
+    const p = await published(other, 5);
+    expect(codes(p)).toEqual(['require-concurrent-index-creation', 'syntax-error']);
+    expect(p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!.severity).toBe(2);
+  });
+
+  it('clears diagnostics on close', async () => {
+    client.notify('textDocument/didClose', { textDocument: { uri: other } });
+    const p = await client.waitFor<Published>('textDocument/publishDiagnostics', (x) => x.uri === other && x.version === undefined);
+    expect(p.diagnostics).toEqual([]);
+  });
+
+  it('shuts down and exits with code 0', async () => {
+    expect(await client.request('shutdown', null)).toBeNull();
+    client.notify('exit', null);
+    expect(await client.exited).toEqual({ code: 0, signal: null });
+  });
+});
