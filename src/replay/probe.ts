@@ -5,6 +5,8 @@ import { quoteIdent, sleep } from './util.js';
 export interface ProbeTarget {
   oid: number;
   name: string;
+  /** Quoted, schema-qualified. */
+  qualified: string;
   readSql: string;
   writeSql?: string;
 }
@@ -45,7 +47,8 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
   const out = new Map<number, ProbeTarget>();
   for (const r of rows) {
     const oid = Number(r.oid);
-    const t: ProbeTarget = { oid, name: r.name, readSql: `SELECT 1 FROM ${r.q} LIMIT 1` };
+    // A TID lookup: takes the same AccessShareLock as any reader but adds no seq_scan, so scan counters stay the migration's own.
+    const t: ProbeTarget = { oid, name: r.name, qualified: r.q, readSql: `SELECT 1 FROM ${r.q} WHERE ctid = '(0,1)'::tid` };
     if (r.pk) {
       const key = (await client.query(`SELECT ${quoteIdent(r.pk)}::text AS v FROM ${r.q} LIMIT 1`)).rows[0]?.v;
       const pk = quoteIdent(r.pk);
@@ -55,7 +58,7 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
         : `UPDATE ${r.q} SET ${pk} = ${pk} WHERE false`;
     } else if (r.col) {
       const col = quoteIdent(r.col);
-      t.writeSql = `UPDATE ${r.q} SET ${col} = ${col} WHERE ctid = (SELECT ctid FROM ${r.q} LIMIT 1)`;
+      t.writeSql = `UPDATE ${r.q} SET ${col} = ${col} WHERE ctid = '(0,1)'::tid`;
     }
     out.set(oid, t);
   }

@@ -160,7 +160,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           for (const f of pending) for (const s of f.statements) for (const r of mentionedRelations(s.node)) names.add(r);
           const existing = [...targets.values()].filter((t) => names.has(t.name) || [...names].some((n) => n.split('.').pop() === t.name.split('.').pop()));
           report.longTransaction = { ms: opts.simulateLongTransactionMs, tables: existing.map((t) => t.name) };
-          if (existing.length) long = (await holdLongTransaction(server.clientConfig(), existing.map((t) => t.readSql.replace(/^SELECT 1 FROM (.*) LIMIT 1$/, '$1')), opts.simulateLongTransactionMs)).done;
+          if (existing.length) long = (await holdLongTransaction(server.clientConfig(), existing.map((t) => t.qualified), opts.simulateLongTransactionMs)).done;
         }
         let stop = false;
         for (const f of pending) {

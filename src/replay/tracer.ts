@@ -350,6 +350,7 @@ export class Tracer {
     trace.mode = 'outside-transaction';
     const preRels = parseRels((await this.b.query(REL_SQL)).rows[0].rels);
     this.remember(preRels);
+    const preScans = await this.sharedScans();
     trace.lockTimeoutMs = parseDurationSetting((await this.a.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
     const watch = this.watch(s, []);
     const t0 = performance.now();
@@ -366,9 +367,17 @@ export class Tracer {
     const names = new Map([...postRels, ...preRels]);
     trace.locks = this.lockList(observed.locks, names);
     trace.rewrites = rewrites(preRels, postRels, (oid, m) => this.relName(oid, m));
-    // Scan counters of another transaction are not visible here; CREATE INDEX CONCURRENTLY reports its table scans as progress phases.
+    // The statement ran in transactions of its own: compare the shared counters once A has flushed its stats (PG 15+).
+    // Probes and the observer never seq-scan user tables, so the difference is the statement's.
+    const postScans = preScans && (await this.sharedScans());
+    if (preScans && postScans) {
+      for (const [relid, after] of postScans) {
+        const b = preScans.get(relid) ?? { seq: 0, tup: 0 };
+        if (after.seq > b.seq) trace.scans.push({ relation: this.relName(relid, names), seqScans: after.seq - b.seq, rowsRead: after.tup - b.tup });
+      }
+    }
     const scanPhases = observed.phases.filter((p) => /scanning table/.test(p));
-    if (scanPhases.length) {
+    if (!postScans && scanPhases.length) {
       const target = mentionedRelations(s.node)[0];
       const rel = [...names.values()].find((r) => target && (r.name === target || `${r.schema}.${r.name}` === target));
       trace.scans.push({ relation: rel ? this.relName(rel.oid, names) : (target ?? '?'), seqScans: scanPhases.length });
@@ -382,6 +391,22 @@ export class Tracer {
     trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, mode: w.mode, ms: Math.round(w.last - w.first + (this.opts.pollMs ?? 2)) }));
     trace.blocked = this.probe.window(t0, t1);
   }
+
+  /** Seq-scan counters of all user tables after A flushed its pending stats; undefined before PG 15. */
+  private async sharedScans(): Promise<Map<number, { seq: number; tup: number }> | undefined> {
+    if (this.noFlush) return undefined;
+    try {
+      await this.a.query('SELECT pg_stat_force_next_flush()');
+    } catch {
+      this.noFlush = true;
+      return undefined;
+    }
+    await sleep(1);
+    const rows = (await this.b.query(`SELECT relid::int8 AS relid, seq_scan, seq_tup_read FROM pg_stat_user_tables`)).rows;
+    return new Map(rows.map((r) => [Number(r.relid), { seq: Number(r.seq_scan), tup: Number(r.seq_tup_read) }]));
+  }
+
+  private noFlush = false;
 
   private async ownLocks(): Promise<RawLock[]> {
     const r = await this.b.query(`SELECT json_agg(json_build_array(locktype, relation::int8, mode, granted)) AS l FROM pg_locks WHERE pid = $1`, [this.aPid]);
@@ -485,7 +510,7 @@ export async function holdLongTransaction(config: pg.ClientConfig, tables: strin
   c.on('error', () => {});
   await c.connect();
   await c.query('BEGIN');
-  for (const t of tables) await c.query(`SELECT 1 FROM ${t} LIMIT 1`);
+  for (const t of tables) await c.query(`SELECT 1 FROM ${t} WHERE ctid = '(0,1)'::tid`);
   const done = (async () => {
     await sleep(ms);
     await c.query('COMMIT').catch(() => {});
