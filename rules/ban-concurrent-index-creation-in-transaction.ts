@@ -29,7 +29,9 @@ export default defineRule({
           messageId: 'inTransaction',
           help: stmt.tx.explicit
             ? 'Move the statement after COMMIT, into its own migration without BEGIN.'
-            : 'Put the statement in a migration that runs outside a transaction (for example goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`).',
+            : stmt.tx.optOut
+              ? `${stmt.tx.optOut}.`
+              : 'Put the statement in a migration that runs outside a transaction (for example goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`).',
         });
       },
     };

@@ -11,6 +11,8 @@ export interface FileOptions {
   inTransaction?: boolean;
   /** Tables this file creates count as new for later pending files too. */
   pending?: boolean;
+  /** How the framework wrapping this file in a transaction lets a migration opt out (an imperative, for help texts). */
+  transactionOptOut?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class Analyzer implements AnalysisView {
     this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
     this.local = {};
     const wrapped = opts.inTransaction ?? this.settings.assumeInTransaction;
-    this.tx = { inTransaction: wrapped, explicit: false, id: wrapped ? ++this.txCounter : 0, held: [] };
+    this.tx = { inTransaction: wrapped, explicit: false, id: wrapped ? ++this.txCounter : 0, held: [], ...(wrapped && opts.transactionOptOut ? { optOut: opts.transactionOptOut } : {}) };
   }
 
   get currentFile(): string {

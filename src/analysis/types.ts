@@ -89,6 +89,8 @@ export interface TxState {
   id: number;
   /** Locks on existing relations taken by earlier statements of the open transaction; held until it ends. */
   held: RelationLock[];
+  /** Set when a migration framework wraps the file in a transaction: how to opt out in that framework (an imperative sentence). */
+  optOut?: string;
 }
 
 export interface Timeouts {

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { FrameworkPreset } from './types.js';
+
+/** diesel 2: `metadata.toml` next to `up.sql` may set `run_in_transaction = false`. */
+function runInTransaction(dir: string): boolean {
+  try {
+    const toml = readFileSync(join(dir, 'metadata.toml'), 'utf8');
+    const m = /^\s*run_in_transaction\s*=\s*(true|false)\s*$/m.exec(toml);
+    return m ? m[1] === 'true' : true;
+  } catch {
+    return true;
+  }
+}
+
+/** diesel: `migrations/<version>_<name>/up.sql` with `down.sql` beside it; each runs in a transaction. */
+export const diesel: FrameworkPreset = {
+  name: 'diesel',
+  label: 'diesel',
+  isMigration: (path) => basename(path) === 'up.sql',
+  prepare(path, text) {
+    return {
+      text,
+      inTransaction: runInTransaction(dirname(path)),
+      optOut: 'diesel runs each migration in a transaction: add `metadata.toml` containing `run_in_transaction = false` to this migration\'s directory, and keep this statement in a migration of its own',
+    };
+  },
+  downFor: (upPath) => ({ kind: 'file', path: join(dirname(upPath), 'down.sql') }),
+};

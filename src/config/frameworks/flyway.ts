@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+import type { FrameworkPreset } from './types.js';
+
+// Flyway names: V<version>__<description>.sql (versioned), U<version>__… (undo), R__… (repeatable), B<version>__… (baseline).
+const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
+
+/** Reads `executeInTransaction` from the migration's script config file (`V1__x.sql.conf`), if any. */
+function scriptConfigExecuteInTransaction(path: string): boolean | undefined {
+  let conf: string;
+  try {
+    conf = readFileSync(`${path}.conf`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const m = /^\s*(?:flyway\.)?executeInTransaction\s*=\s*(true|false)\s*$/im.exec(conf);
+  return m ? m[1].toLowerCase() === 'true' : undefined;
+}
+
+/**
+ * Flyway: versioned `V1_2__name.sql` files in version order; undo (`U`),
+ * repeatable (`R`) and baseline (`B`) scripts are not forward migrations.
+ * Each migration runs in a transaction unless its script config file sets
+ * `executeInTransaction=false`. `${placeholders}` are replaced by their
+ * `placeholders` values from the config (see placeholders.ts).
+ */
+export const flyway: FrameworkPreset = {
+  name: 'flyway',
+  label: 'Flyway',
+  isMigration: (path) => VERSIONED.test(basename(path)),
+  prepare(path, text) {
+    const own = scriptConfigExecuteInTransaction(path);
+    return {
+      text,
+      inTransaction: own ?? true,
+      optOut: `Flyway runs each migration in a transaction: create the script config file \`${basename(path)}.conf\` next to it containing \`executeInTransaction=false\`, and keep this statement in a migration of its own`,
+    };
+  },
+  downFor(upPath) {
+    // Undo migrations (Flyway Teams): U<same version>__<anything>.sql in the same directory.
+    const m = VERSIONED.exec(basename(upPath));
+    if (!m) return undefined;
+    const dir = dirname(upPath);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return undefined;
+    }
+    const undo = names.find((n) => new RegExp(`^U${m[1].replace(/\./g, '\\.')}__.+\\.sql$`, 'i').test(n));
+    return undo ? { kind: 'file', path: join(dir, undo) } : undefined;
+  },
+};

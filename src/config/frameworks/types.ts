@@ -1,0 +1,43 @@
+import type { Span } from '../../analysis/types.js';
+import type { FrameworkName } from '../types.js';
+
+/** A file as the framework will run it. */
+export interface PreparedFile {
+  /** The text to lint. Same length and newlines as the file: parts the framework does not run forward (goose Down, dbmate down) are blanked with spaces. */
+  text: string;
+  /** The framework runs the file inside one transaction (or one implicit transaction block). */
+  inTransaction: boolean;
+  /** How to make this file run outside a transaction in this framework: an imperative, for help texts. */
+  optOut: string;
+}
+
+/** Where the down (rollback) migration of an up migration lives. */
+export type DownLocation =
+  /** A file of its own. */
+  | { kind: 'file'; path: string }
+  /** A section of the up file itself (offsets into its text). */
+  | { kind: 'section'; path: string; span: Span };
+
+export interface FrameworkPreset {
+  name: FrameworkName;
+  /** How users write it: "Flyway", "golang-migrate". */
+  label: string;
+  /** Whether the framework runs `path` as a forward migration (U/R Flyway files, down files, `structure.sql` are not). */
+  isMigration(path: string): boolean;
+  /** How the framework runs the file: the text to lint and its transaction semantics. */
+  prepare(path: string, text: string, statementCount: number): PreparedFile;
+  /**
+   * The down migration of `upPath` (for rollback checks), or undefined when
+   * the framework has none or it is not where the framework looks for it.
+   * `text` is the up file's text (for frameworks that keep both in one file).
+   */
+  downFor(upPath: string, text: string): DownLocation | undefined;
+  /** Reorders migration paths when the framework's own order is not the file-name order (Sqitch's plan). */
+  order?(paths: string[]): string[];
+}
+
+/** Replaces every character of `text` in [start, end) except line breaks by a space, so offsets, lines and columns do not move. */
+export function blank(text: string, start: number, end: number): string {
+  if (end <= start) return text;
+  return text.slice(0, start) + text.slice(start, end).replace(/[^\n\r]/g, ' ') + text.slice(end);
+}
