@@ -150,6 +150,10 @@ export class Analyzer implements AnalysisView {
         case 'create-table': {
           if (!rel || (n.if_not_exists && t)) break;
           const table = created(rel, n.partspec ? 'partitioned' : 'table');
+          if (n.partspec) {
+            const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec.strategy as string] ?? 'range';
+            table.partitionKey = { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') };
+          }
           this.tableElements(table, n.tableElts ?? [], a);
           break;
         }
@@ -220,7 +224,7 @@ export class Analyzer implements AnalysisView {
             const name = spec.name ?? defaultConstraintName(t.rel.name, spec.kind, spec.columns);
             t.constraints.set(name, {
               name, kind: spec.kind, validated: !spec.notValid, columns: spec.columns, notNullColumn: spec.notNullColumn,
-              references: spec.references, addedAt: { file: this.file, statement: a.source.index, txId: this.tx.id },
+              references: spec.references, expr: spec.expr, addedAt: { file: this.file, statement: a.source.index, txId: this.tx.id },
             });
             if (spec.usingIndex) {
               const idx = schema.index({ ...t.rel, name: spec.usingIndex, key: `${t.rel.schema ?? 'public'}.${spec.usingIndex}` });
@@ -265,13 +269,13 @@ export class Analyzer implements AnalysisView {
           if (con?.contype === 'CONSTR_CHECK') {
             const spec = constraintSpec(con, s, { start: s.start, end: s.start });
             const name = spec.name ?? `${table.rel.name}_${c.name}_check`;
-            table.constraints.set(name, { name, kind: 'check', validated: true, columns: [c.name], notNullColumn: spec.notNullColumn });
+            table.constraints.set(name, { name, kind: 'check', validated: true, columns: [c.name], notNullColumn: spec.notNullColumn, expr: spec.expr });
           }
         }
       } else if (e.Constraint) {
         const spec = constraintSpec(e.Constraint, s, { start: s.start, end: s.start });
         const name = spec.name ?? defaultConstraintName(table.rel.name, spec.kind, spec.columns);
-        table.constraints.set(name, { name, kind: spec.kind, validated: true, columns: spec.columns, notNullColumn: spec.notNullColumn, references: spec.references });
+        table.constraints.set(name, { name, kind: spec.kind, validated: true, columns: spec.columns, notNullColumn: spec.notNullColumn, references: spec.references, expr: spec.expr });
       }
     }
   }

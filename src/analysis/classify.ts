@@ -10,6 +10,7 @@ import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel, type Ty
 import type { Action, AnalysisView, ColumnSpec, ConstraintSpec, Span } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
+import { whereSelectivity } from './predicates.js';
 
 export interface Classified {
   actions: Action[];
@@ -91,13 +92,13 @@ class Classifier {
         this.readsFrom(n.selectStmt);
         return;
       case 'UpdateStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: n.whereClause ? 'none' : 'scan', node: n });
+        this.add({ type: 'update', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: n.whereClause ? 'none' : 'scan', node: n, filter: whereSelectivity(n.whereClause) });
         return;
       case 'DeleteStmt':
-        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: n.whereClause ? 'none' : 'scan', node: n });
+        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: n.whereClause ? 'none' : 'scan', node: n, filter: whereSelectivity(n.whereClause) });
         return;
       case 'MergeStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: 'scan', node: n });
+        this.add({ type: 'update', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: 'scan', node: n, filter: 'broad' });
         return;
       case 'SelectStmt':
         this.add({ type: 'select', cost: 'none' });
@@ -536,7 +537,9 @@ class Classifier {
         // PG 12+: SHARE UPDATE EXCLUSIVE on the parent; the partition gets ACCESS EXCLUSIVE and a scan
         // unless a valid CHECK constraint implies the bound.
         this.add({ ...base, type: 'attach-partition', lock: this.pg >= 12 ? SUEL : AEL, cost: 'catalog', also: part ? [{ rel: part, lock: AEL }] : undefined, column: part?.name });
-        if (part) this.add({ type: 'attach-partition', relation: part, lock: AEL, cost: 'scan', span, node: cmd, reason: 'the partition is scanned to check the bound' });
+        // A validated CHECK on the partition that implies the bound lets Postgres skip the scan.
+        const proven = !!part && !!rel && this.view.schema.checkProvesPartitionBound(rel, part);
+        if (part) this.add({ type: 'attach-partition', relation: part, lock: AEL, cost: proven ? 'catalog' : 'scan', span, node: cmd, reason: proven ? 'a validated CHECK constraint implies the bound' : 'the partition is scanned to check the bound' });
         return;
       }
       case 'AT_DetachPartition': {
@@ -767,6 +770,7 @@ export function constraintSpec(c: any, s: SourceStatement, span: Span): Constrai
     referencedColumns: kind === 'foreign' ? strings(c.pk_attrs) : undefined,
     usingIndex: c?.indexname,
     notNullColumn,
+    expr: kind === 'check' ? e : undefined,
     sql: sliceStmt(s, span.start, span.end),
   };
 }

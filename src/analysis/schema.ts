@@ -2,6 +2,7 @@
 // us about the database: enough to know a table is new, a column's old type,
 // or that a NOT NULL check was validated.
 import type { Rel, TypeInfo } from './names.js';
+import { checkBoundsColumn } from './predicates.js';
 
 export interface ColumnInfo {
   name: string;
@@ -20,6 +21,8 @@ export interface ConstraintInfo {
   /** For `CHECK (col IS NOT NULL)`: that column. */
   notNullColumn?: string;
   references?: Rel;
+  /** A CHECK's expression (libpg-query AST), for proofs such as a partition bound. */
+  expr?: any;
   /** Where it was added: file and statement index, for same-transaction checks. */
   addedAt?: { file: string; statement: number; txId: number };
 }
@@ -42,6 +45,8 @@ export interface TableInfo {
   /** Created by one of the run's pending files (with `--changed-since`, all of them are new). */
   createdPending?: boolean;
   createdTxId?: number;
+  /** `PARTITION BY` key columns and strategy, for partitioned tables. */
+  partitionKey?: { strategy: 'range' | 'list' | 'hash'; columns: string[] };
 }
 
 export interface EnumInfo {
@@ -84,6 +89,18 @@ export class SchemaModel {
     if (!t) return false;
     for (const c of t.constraints.values()) if (c.kind === 'check' && c.validated && c.notNullColumn === column) return true;
     return false;
+  }
+
+  /**
+   * A validated CHECK on `partition` bounds every key column of `parent`'s partition key, so
+   * ATTACH PARTITION can skip scanning it. See `checkBoundsColumn` for how far this is proved.
+   */
+  checkProvesPartitionBound(parent: Rel, partition: Rel): boolean {
+    const key = this.table(parent)?.partitionKey;
+    const part = this.table(partition);
+    if (!key || !part || key.columns.length === 0) return false;
+    const checks = [...part.constraints.values()].filter((c) => c.kind === 'check' && c.validated && c.expr);
+    return key.columns.every((col) => checks.some((c) => checkBoundsColumn(c.expr, col, key.strategy)));
   }
 
   /** Some index (or unique/PK constraint) whose leading columns are exactly `columns`, in any order. */

@@ -39,6 +39,8 @@ export interface Action {
   newType?: TypeInfo;
   /** For add-column. */
   columnDef?: ColumnSpec;
+  /** For update/delete: how far the WHERE bounds the rows touched (see predicates.ts). */
+  filter?: 'none' | 'broad' | 'selective';
   /** Other relations this action locks (FK targets, partitions). */
   also?: { rel: Rel; lock: LockMode }[];
 }
@@ -67,6 +69,8 @@ export interface ConstraintSpec {
   usingIndex?: string;
   /** `CHECK (col IS NOT NULL)`: that column. */
   notNullColumn?: string;
+  /** A CHECK's expression (libpg-query AST). */
+  expr?: any;
   /** The constraint's SQL as written, for messages and fixes. */
   sql: string;
 }

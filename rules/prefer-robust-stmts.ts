@@ -1,0 +1,130 @@
+import { defineRule } from '../src/engine/rule.js';
+import { label } from '../src/engine/sql.js';
+import { quoteIdent } from '../src/analysis/names.js';
+import type { AnalysedStatement, Span } from '../src/analysis/types.js';
+
+interface Candidate {
+  stmt: AnalysedStatement;
+  what: string;
+  help: string;
+  span?: Span;
+  /** Not atomic even on its own (CREATE INDEX CONCURRENTLY leaves an invalid index behind). */
+  alone?: boolean;
+}
+
+export default defineRule({
+  meta: {
+    id: 'prefer-robust-stmts',
+    category: 'compat',
+    defaultSeverity: 'warning',
+    recommended: true,
+    fix: 'none',
+    messages: {
+      fragile: '{{what}} fails when the migration is re-run after a partial failure: this file runs outside a transaction, so the statements before the failure stay applied',
+    },
+    docs: {
+      summary: 'Prefer statements that can be re-run when a migration runs outside a transaction',
+      what: 'In a file of several statements that runs outside a transaction (no `BEGIN`, no `--assume-in-transaction`), flags `CREATE TABLE`, `CREATE INDEX`, `CREATE SEQUENCE`, `CREATE SCHEMA` and `CREATE EXTENSION` without `IF NOT EXISTS`, `DROP …` without `IF EXISTS`, and `ALTER TABLE` `ADD COLUMN`/`DROP COLUMN`/`DROP CONSTRAINT` without `IF [NOT] EXISTS`, and `ADD CONSTRAINT`. `CREATE INDEX CONCURRENTLY` is flagged even alone, because a failed build leaves an invalid index behind.',
+      why: 'Without a transaction, each statement commits on its own. When statement 3 of 5 fails, statements 1 and 2 stay applied, and re-running the fixed migration stops at statement 1 with "already exists". Guarded statements let the migration be re-run until it completes. A failed `CREATE INDEX CONCURRENTLY` leaves an INVALID index of that name, which must be dropped before the build is retried.',
+      example: {
+        bad: 'CREATE TABLE users (id bigint);\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+        good: 'CREATE TABLE IF NOT EXISTS users (id bigint);\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+      },
+      whenNotToUse: 'When the migration tool runs every file in a transaction: pass `--assume-in-transaction` instead.',
+      references: [
+        'https://www.postgresql.org/docs/current/sql-createtable.html',
+        'https://www.postgresql.org/docs/current/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY',
+      ],
+    },
+  },
+  create(ctx) {
+    let candidates: Candidate[] = [];
+    let outside = 0;
+    /** Indexes dropped `IF EXISTS` earlier in the file: a rebuild after that is re-runnable. */
+    let dropped = new Set<string>();
+    const text = (stmt: AnalysedStatement) => stmt.source.text.trim();
+    const check = (stmt: AnalysedStatement) => {
+      const n = stmt.source.node;
+      const rel = stmt.actions[0]?.relation;
+      const t = rel?.sql ?? 'the_table';
+      const add = (what: string, help: string, span?: Span, alone = false) => candidates.push({ stmt, what, help, span, alone });
+      switch (stmt.kind) {
+        case 'CreateStmt':
+          if (!n.if_not_exists) add(`\`CREATE TABLE\` ${label(rel)}`, `Make it idempotent:\n${text(stmt).replace(/\bTABLE\b/i, 'TABLE IF NOT EXISTS')};`);
+          return;
+        case 'IndexStmt': {
+          const name = n.idxname ? quoteIdent(n.idxname) : undefined;
+          if (n.concurrent) {
+            if (!name || dropped.has(n.idxname)) return;
+            // IF NOT EXISTS would keep an invalid index from a failed build, so drop and rebuild.
+            add(`\`CREATE INDEX CONCURRENTLY\` ${`"${n.idxname}"`}`, `Drop any invalid leftover of a failed build first:\nDROP INDEX CONCURRENTLY IF EXISTS ${rel?.schema ? `${quoteIdent(rel.schema)}.` : ''}${name};\n${text(stmt)};`, undefined, true);
+          } else if (!n.if_not_exists && name) {
+            add(`\`CREATE INDEX\` "${n.idxname}"`, `Make it idempotent:\n${text(stmt).replace(/\bINDEX\b/i, 'INDEX IF NOT EXISTS')};`);
+          }
+          return;
+        }
+        case 'CreateSeqStmt':
+        case 'CreateSchemaStmt':
+        case 'CreateExtensionStmt':
+          if (!n.if_not_exists) {
+            const kw = stmt.kind === 'CreateSeqStmt' ? 'SEQUENCE' : stmt.kind === 'CreateSchemaStmt' ? 'SCHEMA' : 'EXTENSION';
+            add(`\`CREATE ${kw}\``, `Make it idempotent:\n${text(stmt).replace(new RegExp(`\\b${kw}\\b`, 'i'), `${kw} IF NOT EXISTS`)};`);
+          }
+          return;
+        case 'DropStmt':
+          if (n.removeType === 'OBJECT_INDEX' && n.missing_ok) {
+            for (const o of n.objects ?? []) { const parts = (o?.List?.items ?? []).map((i: any) => i?.String?.sval); if (parts.length) dropped.add(parts[parts.length - 1]); }
+          }
+          if (!n.missing_ok) {
+            const kw = /^\s*DROP\s+((?:MATERIALIZED\s+|FOREIGN\s+)?\w+)/i.exec(stmt.source.text)?.[1] ?? 'object';
+            const concurrently = n.concurrent ? ' CONCURRENTLY' : '';
+            add(`\`DROP ${kw.toUpperCase()}\``, `Make it idempotent:\n${text(stmt).replace(new RegExp(`^(DROP\\s+${kw.replace(/\s+/g, '\\s+')}${concurrently ? '\\s+CONCURRENTLY' : ''})`, 'i'), '$1 IF EXISTS')};`);
+          }
+          return;
+        case 'AlterTableStmt': {
+          if (n.objtype !== 'OBJECT_TABLE') return;
+          for (const a of stmt.actions) {
+            const cmd = a.node;
+            if (!cmd || cmd.missing_ok) continue;
+            switch (cmd.subtype) {
+              case 'AT_AddColumn':
+                add(`\`ADD COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${stmt.source.text.slice(a.span.start - stmt.source.start, a.span.end - stmt.source.start).replace(/^ADD\s+(COLUMN\s+)?/i, '')};`, a.span);
+                break;
+              case 'AT_DropColumn':
+                add(`\`DROP COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(a.column ?? 'col')};`, a.span);
+                break;
+              case 'AT_DropConstraint':
+                add(`\`DROP CONSTRAINT\` "${cmd.name}"`, `Make it idempotent:\nALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(cmd.name)};`, a.span);
+                break;
+              case 'AT_AddConstraint': {
+                const name = a.constraint?.name;
+                if (!name) break;
+                add(`\`ADD CONSTRAINT\` "${name}"`, `Drop it first if a failed run left it behind (ADD CONSTRAINT has no IF NOT EXISTS):\nALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)};\nALTER TABLE ${t} ${stmt.source.text.slice(a.span.start - stmt.source.start, a.span.end - stmt.source.start)};`, a.span);
+                break;
+              }
+            }
+          }
+          return;
+        }
+      }
+    };
+    return {
+      '*'(stmt: AnalysedStatement) {
+        if (stmt.tx.inTransaction || stmt.kind === 'TransactionStmt') return;
+        // Settings change nothing a re-run could trip over.
+        if (stmt.kind !== 'VariableSetStmt' && stmt.kind !== 'VariableShowStmt') outside++;
+        check(stmt);
+      },
+      onFileEnd() {
+        // One statement outside a transaction is atomic by itself: a re-run finds nothing half done.
+        for (const c of candidates) {
+          if (outside < 2 && !c.alone) continue;
+          ctx.report(c.stmt, { messageId: 'fragile', data: { what: c.what }, span: c.span, help: c.help });
+        }
+        candidates = [];
+        outside = 0;
+        dropped = new Set();
+      },
+    };
+  },
+});

@@ -1,0 +1,57 @@
+import { defineRule } from '../src/engine/rule.js';
+import { label } from '../src/engine/sql.js';
+import { blockedText, lockSqlName } from '../src/analysis/locks.js';
+
+// `REINDEX [ ( options ) ] { INDEX | TABLE | SCHEMA | DATABASE }`: CONCURRENTLY goes after the kind.
+const KIND = /^\s*REINDEX\s*(\([^)]*\)\s*)?(INDEX|TABLE|SCHEMA|DATABASE)\b/i;
+
+export default defineRule({
+  meta: {
+    id: 'require-concurrent-reindex',
+    category: 'lock',
+    defaultSeverity: 'error',
+    recommended: true,
+    // REINDEX CONCURRENTLY exists from PG 12.
+    pgVersions: { min: 12 },
+    fix: 'safe',
+    messages: {
+      blocking: '`REINDEX` on {{table}} takes {{lock}} and blocks {{blocked}} until every index is rebuilt',
+    },
+    docs: {
+      summary: 'Require `REINDEX CONCURRENTLY` on existing tables',
+      what: 'Flags `REINDEX INDEX`, `REINDEX TABLE`, `REINDEX SCHEMA` and `REINDEX DATABASE` without `CONCURRENTLY` (PG 12+), except on tables created earlier in the same migration.',
+      why: '`REINDEX TABLE` holds a SHARE lock on the table, so every INSERT, UPDATE and DELETE waits until all its indexes are rebuilt. `REINDEX INDEX` also takes ACCESS EXCLUSIVE on the index, and any query whose plan considers that index waits too, which in practice blocks reads. `REINDEX CONCURRENTLY` builds a new copy of each index beside the old one and swaps them, under SHARE UPDATE EXCLUSIVE, so reads and writes continue.',
+      example: {
+        bad: 'REINDEX INDEX users_email_idx;',
+        good: 'REINDEX INDEX CONCURRENTLY users_email_idx;',
+      },
+      whenNotToUse: 'On system catalogs (they cannot be reindexed concurrently), or in a maintenance window.',
+      fixSafety: 'Safe outside a transaction: pgsafe inserts `CONCURRENTLY` after the object kind. Inside one, no fix is offered, because Postgres refuses `REINDEX CONCURRENTLY` in a transaction block.',
+      references: [
+        'https://www.postgresql.org/docs/current/sql-reindex.html#SQL-REINDEX-CONCURRENTLY',
+        'https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-TABLES',
+      ],
+    },
+  },
+  create(ctx) {
+    return {
+      reindex(action, stmt) {
+        const n = stmt.source.node;
+        if (action.concurrently || ctx.isNew(action.relation) || n?.kind === 'REINDEX_OBJECT_SYSTEM') return;
+        const m = KIND.exec(stmt.source.text);
+        const at = m ? stmt.source.start + m.index + m[0].length : undefined;
+        const fixed = at === undefined ? undefined : `${stmt.source.text.slice(0, at - stmt.source.start)} CONCURRENTLY${stmt.source.text.slice(at - stmt.source.start)}`;
+        const target = action.relation ? label(action.relation) : n?.name ? `"${n.name}"` : 'its tables';
+        const inTx = stmt.tx.inTransaction;
+        ctx.report(stmt, {
+          messageId: 'blocking',
+          data: { table: target, lock: lockSqlName(action.lock ?? 'ShareLock'), blocked: blockedText(action.lock ?? 'ShareLock') },
+          help: fixed
+            ? `Rebuild the indexes concurrently${inTx ? ", outside the migration's transaction (CONCURRENTLY cannot run in one)" : ''}:\n${fixed};`
+            : 'Add `CONCURRENTLY` after the object kind, outside a transaction.',
+          fix: at !== undefined && !inTx ? { title: 'Add `CONCURRENTLY`', safety: 'safe', edits: [{ start: at, end: at, text: ' CONCURRENTLY' }] } : undefined,
+        });
+      },
+    };
+  },
+});

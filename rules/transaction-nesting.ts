@@ -1,0 +1,53 @@
+import { defineRule } from '../src/engine/rule.js';
+import type { AnalysedStatement } from '../src/analysis/types.js';
+
+const BEGINS = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START']);
+const ENDS = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK']);
+
+export default defineRule({
+  meta: {
+    id: 'transaction-nesting',
+    category: 'compat',
+    defaultSeverity: 'error',
+    recommended: true,
+    fix: 'none',
+    messages: {
+      nested: '`BEGIN` inside a transaction that is already open does not start a new one: Postgres only warns, and the next `COMMIT` ends the outer transaction',
+      endsWrapper: '`{{command}}` ends the transaction the migration tool opened for this file; the statements after it run outside any transaction, and the tool\'s own `COMMIT` finds none',
+    },
+    docs: {
+      summary: 'Disallow nested `BEGIN` and transaction control inside a wrapped migration',
+      what: 'Flags `BEGIN`/`START TRANSACTION` while a transaction is already open (an earlier `BEGIN`, or a file the migration tool runs in a transaction: `--assume-in-transaction`), and `COMMIT`/`ROLLBACK` in a file the tool wraps in a transaction.',
+      why: 'Postgres has no nested transactions. A second `BEGIN` is ignored with a warning, so the first `COMMIT` commits everything and the statements the author meant to group are not grouped. In a file the tool wraps, a `COMMIT` ends the tool\'s transaction early: later statements lose atomicity, and a failure leaves the migration half applied. Use `SAVEPOINT` for nested rollback points.',
+      example: {
+        bad: 'BEGIN;\nBEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;',
+        good: 'BEGIN;\nALTER TABLE users ADD COLUMN nickname text;\nCOMMIT;',
+      },
+      references: [
+        'https://www.postgresql.org/docs/current/sql-begin.html',
+        'https://www.postgresql.org/docs/current/sql-savepoint.html',
+      ],
+    },
+  },
+  create(ctx) {
+    return {
+      TransactionStmt(stmt: AnalysedStatement) {
+        const kind = stmt.source.node?.kind as string;
+        if (BEGINS.has(kind) && stmt.tx.inTransaction) {
+          ctx.report(stmt, {
+            messageId: 'nested',
+            help: stmt.tx.explicit
+              ? 'Remove the inner BEGIN; use a savepoint if part of the work must be able to roll back on its own:\nSAVEPOINT before_change;'
+              : 'Remove the BEGIN: the migration tool already runs this file in a transaction.',
+          });
+        } else if (ENDS.has(kind) && stmt.tx.inTransaction && !stmt.tx.explicit) {
+          ctx.report(stmt, {
+            messageId: 'endsWrapper',
+            data: { command: kind === 'TRANS_STMT_COMMIT' ? 'COMMIT' : 'ROLLBACK' },
+            help: 'Remove it and let the migration tool commit; if statements must run outside a transaction, move them to a migration the tool runs without one.',
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,59 @@
+import { defineRule } from '../src/engine/rule.js';
+import { label } from '../src/engine/sql.js';
+import { quoteIdent } from '../src/analysis/names.js';
+import type { Action, AnalysedStatement } from '../src/analysis/types.js';
+
+export default defineRule({
+  meta: {
+    id: 'unbatched-backfill',
+    category: 'lock',
+    defaultSeverity: 'warning',
+    recommended: true,
+    fix: 'none',
+    messages: {
+      unbatched: '`{{verb}}` of {{table}} touches {{scope}} in one statement, locking each of those rows until the transaction ends and blocking writes to them for the whole run',
+    },
+    docs: {
+      summary: 'Require data backfills in migrations to run in batches',
+      what: 'Flags `UPDATE`, `DELETE` and `MERGE` on an existing table whose `WHERE` does not bound the rows by a key: no `WHERE`, or one like `col IS NULL`, `col <> x`, a one-sided range or a join. A key equality, an `IN` list, `BETWEEN`, both bounds on a column, or a subquery with `LIMIT` counts as a batch.',
+      why: 'One statement that updates or deletes a large share of a table holds a row lock on every row it touches until its transaction ends, so application writes to those rows wait for the whole run; inside a migration\'s transaction that may also extend table locks taken by earlier DDL. It writes a new version of every row at once, bloating the table and its indexes and flooding replication. Batches of a few thousand rows, each committed on its own, keep every lock short.',
+      example: {
+        bad: 'UPDATE users SET active = true WHERE active IS NULL;',
+        good: '-- outside the migration\'s transaction, repeated until it updates 0 rows\nUPDATE users SET active = true WHERE id IN (SELECT id FROM users WHERE active IS NULL LIMIT 1000);',
+      },
+      whenNotToUse: 'On a table known to be small (a lookup table with a few rows).',
+      references: [
+        'https://www.postgresql.org/docs/current/sql-update.html',
+        'https://www.postgresql.org/docs/current/explicit-locking.html#LOCKING-ROWS',
+      ],
+    },
+  },
+  create(ctx) {
+    const check = (action: Action, stmt: AnalysedStatement) => {
+      if (action.filter === 'selective' || !action.relation || ctx.isNew(action.relation)) return;
+      const n = stmt.source.node;
+      const verb = stmt.kind === 'DeleteStmt' ? 'DELETE' : stmt.kind === 'MergeStmt' ? 'MERGE' : 'UPDATE';
+      const t = action.relation.sql;
+      const pk = [...(ctx.schema.table(action.relation)?.constraints.values() ?? [])].find((c) => c.kind === 'primary')?.columns;
+      const key = pk && pk.length === 1 ? quoteIdent(pk[0]) : 'id';
+      const text = stmt.source.text;
+      const where = n?.whereClause ? /\bWHERE\b([\s\S]*?)(\bRETURNING\b[\s\S]*)?$/i.exec(text)?.[1]?.trim() : undefined;
+      const cond = where ? ` WHERE ${where}` : '';
+      let batch: string;
+      if (verb === 'DELETE') {
+        batch = `DELETE FROM ${t} WHERE ${key} IN (SELECT ${key} FROM ${t}${cond} LIMIT 1000);`;
+      } else if (verb === 'UPDATE' && !n?.fromClause?.length) {
+        const set = /\bSET\b([\s\S]*?)(\bWHERE\b|\bRETURNING\b|$)/i.exec(text)?.[1]?.trim() ?? '<assignments>';
+        batch = `UPDATE ${t} SET ${set} WHERE ${key} IN (SELECT ${key} FROM ${t}${cond} LIMIT 1000);`;
+      } else {
+        batch = `-- restrict each run to a key range, e.g. AND ${key} BETWEEN 1 AND 1000, and commit after each`;
+      }
+      ctx.report(stmt, {
+        messageId: 'unbatched',
+        data: { verb, table: label(action.relation), scope: action.filter === 'none' || !where ? 'every row' : `every row matching \`${where.length > 60 ? `${where.slice(0, 57)}…` : where}\`` },
+        help: `Backfill in batches outside the migration's DDL transaction, repeating until no row is left${where ? '' : ' (add a condition that excludes rows already done)'}:\n${batch}`,
+      });
+    };
+    return { update: check, delete: check };
+  },
+});
