@@ -1,0 +1,84 @@
+import { defineRule } from '../src/engine/rule.js';
+import { quoteIdent } from '../src/analysis/names.js';
+import type { AnalysedStatement, Span } from '../src/analysis/types.js';
+
+interface Target {
+  name: string;
+  /** `a.x = …` or `a[1] = …`: assigns part of the column. */
+  partial: boolean;
+  location: number;
+}
+
+export default defineRule({
+  meta: {
+    id: 'ban-duplicate-column-assignments',
+    category: 'hygiene',
+    defaultSeverity: 'warning',
+    recommended: true,
+    fix: 'none',
+    messages: {
+      assigned: 'Column {{column}} is assigned more than once in this `{{command}}`; Postgres rejects the statement with "multiple assignments to same column"',
+      listed: 'Column {{column}} is listed more than once in this `{{command}}`; Postgres rejects the statement with "column specified more than once"',
+    },
+    docs: {
+      summary: 'Disallow naming the same column twice in an INSERT column list, an UPDATE SET list or a CREATE TABLE',
+      what: 'Flags every occurrence of a column that appears more than once in the column list of `INSERT` (and `MERGE … INSERT`), the SET list of `UPDATE` (and `MERGE … UPDATE`, `(a, b) = (…)` forms included), or the column definitions of `CREATE TABLE`. Assignments to different fields or elements of one column (`a.x = 1, a.y = 2`) are allowed.',
+      why: 'Postgres refuses such a statement with an error, so the migration fails when it reaches it, typically after earlier statements of a non-transactional migration have already run. It is almost always a copy-paste slip, where one of the two values was meant for another column.',
+      example: {
+        bad: 'UPDATE users SET email = lower(email), email = trim(email) WHERE id = 1;',
+        good: 'UPDATE users SET email = lower(trim(email)) WHERE id = 1;',
+      },
+      references: [
+        'https://www.postgresql.org/docs/current/sql-update.html',
+        'https://www.postgresql.org/docs/current/sql-insert.html',
+      ],
+    },
+  },
+  create(ctx) {
+    const check = (stmt: AnalysedStatement, command: string, targets: Target[], messageId: 'assigned' | 'listed') => {
+      const byName = new Map<string, Target[]>();
+      for (const t of targets) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
+      for (const [name, list] of byName) {
+        if (list.length < 2 || list.every((t) => t.partial)) continue;
+        for (const t of list) ctx.report(stmt, { messageId, data: { column: `"${name}"`, command }, span: nameSpan(stmt, t.location), help: `Name ${quoteIdent(name)} once, and merge or correct the duplicate ${messageId === 'assigned' ? 'assignment' : 'entry'}.` });
+      }
+    };
+    const resTargets = (list: any[] | undefined): Target[] =>
+      (list ?? []).map((x) => x?.ResTarget).filter((r) => typeof r?.name === 'string').map((r) => ({ name: r.name, partial: (r.indirection ?? []).length > 0, location: r.location }));
+    return {
+      InsertStmt(stmt: AnalysedStatement) {
+        check(stmt, 'INSERT', resTargets(stmt.source.node.cols), 'listed');
+      },
+      UpdateStmt(stmt: AnalysedStatement) {
+        check(stmt, 'UPDATE', resTargets(stmt.source.node.targetList), 'assigned');
+      },
+      MergeStmt(stmt: AnalysedStatement) {
+        for (const w of stmt.source.node.mergeWhenClauses ?? []) {
+          const c = w?.MergeWhenClause;
+          if (c?.commandType === 'CMD_INSERT') check(stmt, 'MERGE … INSERT', resTargets(c.targetList), 'listed');
+          else if (c?.commandType === 'CMD_UPDATE') check(stmt, 'MERGE … UPDATE', resTargets(c.targetList), 'assigned');
+        }
+      },
+      CreateStmt(stmt: AnalysedStatement) {
+        const cols = (stmt.source.node.tableElts ?? []).map((e: any) => e?.ColumnDef).filter((d: any) => typeof d?.colname === 'string');
+        check(stmt, 'CREATE TABLE', cols.map((d: any) => ({ name: d.colname, partial: false, location: d.location })), 'listed');
+      },
+    };
+  },
+});
+
+/** The column name token at a node location. */
+function nameSpan(stmt: AnalysedStatement, location: number | undefined): Span {
+  const s = stmt.source;
+  const start = s.toOffset(location);
+  const text = s.text;
+  let i = start - s.start;
+  if (text[i] === '"') {
+    i++;
+    while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
+    i++;
+  } else {
+    while (i < text.length && /[\p{L}\p{N}_$]/u.test(text[i])) i++;
+  }
+  return { start, end: Math.max(start, s.start + i) };
+}

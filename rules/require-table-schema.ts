@@ -1,0 +1,93 @@
+import { defineRule } from '../src/engine/rule.js';
+import { quoteIdent } from '../src/analysis/names.js';
+import type { AnalysedStatement, Span } from '../src/analysis/types.js';
+
+export default defineRule({
+  meta: {
+    id: 'require-table-schema',
+    category: 'hygiene',
+    defaultSeverity: 'warning',
+    recommended: false,
+    fix: 'none',
+    messages: {
+      unqualified: 'Table "{{table}}" is not schema-qualified, so `{{command}}` acts on whichever schema comes first in the `search_path` of the session running the migration',
+    },
+    docs: {
+      summary: 'Require schema-qualified table names in CREATE, ALTER and DROP TABLE',
+      what: 'Flags `CREATE TABLE`, `CREATE TABLE … AS`, `ALTER TABLE` and `DROP TABLE` whose table name has no schema. Temporary tables are not flagged. Off by default: enable it where migrations run with varying `search_path` settings.',
+      why: 'An unqualified name is resolved through `search_path` when the statement runs. With a different `search_path` (another role, a connection pooler, a tenant schema set by the tool) the migration creates or alters a table in a different schema than intended, or drops the wrong one.',
+      example: {
+        bad: 'CREATE TABLE users (id bigint PRIMARY KEY);',
+        good: 'CREATE TABLE public.users (id bigint PRIMARY KEY);',
+      },
+      whenNotToUse: 'When migrations deliberately rely on `search_path`, such as one set of migrations applied to many tenant schemas.',
+      references: [
+        'https://www.postgresql.org/docs/current/ddl-schemas.html#DDL-SCHEMAS-PATH',
+      ],
+    },
+  },
+  create(ctx) {
+    const check = (stmt: AnalysedStatement, rv: any, command: string) => {
+      if (!rv || typeof rv.relname !== 'string' || rv.schemaname || rv.relpersistence === 't') return;
+      const start = stmt.source.toOffset(rv.location);
+      const span: Span = { start, end: nameEnd(stmt, start) };
+      ctx.report(stmt, {
+        messageId: 'unqualified',
+        data: { table: rv.relname, command },
+        span,
+        help: `Qualify the table with its schema:\npublic.${quoteIdent(rv.relname)}`,
+      });
+    };
+    return {
+      CreateStmt(stmt: AnalysedStatement) {
+        check(stmt, stmt.source.node.relation, 'CREATE TABLE');
+      },
+      CreateTableAsStmt(stmt: AnalysedStatement) {
+        if (stmt.source.node.objtype === 'OBJECT_TABLE') check(stmt, stmt.source.node.into?.rel, 'CREATE TABLE … AS');
+      },
+      AlterTableStmt(stmt: AnalysedStatement) {
+        if (stmt.source.node.objtype === 'OBJECT_TABLE') check(stmt, stmt.source.node.relation, 'ALTER TABLE');
+      },
+      DropStmt(stmt: AnalysedStatement) {
+        const n = stmt.source.node;
+        if (n.removeType !== 'OBJECT_TABLE') return;
+        for (const o of n.objects ?? []) {
+          const items = o?.List?.items ?? [];
+          if (items.length !== 1) continue;
+          const name = items[0]?.String?.sval;
+          const start = findName(stmt, name);
+          if (start === undefined) continue;
+          ctx.report(stmt, {
+            messageId: 'unqualified',
+            data: { table: name, command: 'DROP TABLE' },
+            span: { start, end: nameEnd(stmt, start) },
+            help: `Qualify the table with its schema:\npublic.${quoteIdent(name)}`,
+          });
+        }
+      },
+    };
+  },
+});
+
+function nameEnd(stmt: AnalysedStatement, start: number): number {
+  const text = stmt.source.text;
+  let i = start - stmt.source.start;
+  if (text[i] === '"') {
+    i++;
+    while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1;
+    return stmt.source.start + i + 1;
+  }
+  while (i < text.length && /[\p{L}\p{N}_$]/u.test(text[i])) i++;
+  return stmt.source.start + i;
+}
+
+/** DROP TABLE objects carry no location: find the name after `TABLE [IF EXISTS]` or a comma. */
+function findName(stmt: AnalysedStatement, name: string): number | undefined {
+  const text = stmt.source.text;
+  const q = quoteIdent(name);
+  const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`(?:\\btable(?:\\s+if\\s+exists)?|,)\\s*(${esc(q)}|"${esc(name)}")(?![\\p{L}\\p{N}_$".])`, 'giu');
+  const m = re.exec(text);
+  if (!m) return undefined;
+  return stmt.source.start + m.index + m[0].length - m[1].length;
+}
