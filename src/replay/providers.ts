@@ -172,7 +172,11 @@ async function startUrl(opts: ProviderOptions): Promise<ReplayServer> {
   const database = `pgsafe_replay_${randomSuffix()}`;
   const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   admin.on('error', () => {});
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`cannot connect to ${maskSecrets(url)}: ${errorMessage(err)}`);
+  }
   let created = false;
   let release = () => {};
   const drop = async () => {

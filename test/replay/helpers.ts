@@ -33,7 +33,13 @@ export function serversOf(pid: number): string[] {
 }
 
 /** The CLI to run: the real bin once `replay` is wired into it, else a harness that registers the command itself. */
+let cli: string[] | undefined;
 export function cliArgs(): string[] {
+  cli ??= findCli();
+  return cli;
+}
+
+function findCli(): string[] {
   try {
     const help = execFileSync('node', [path.join(ROOT, 'bin', 'pgsafe.js'), 'replay', '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     if (/--max-blocking/.test(help)) return [path.join(ROOT, 'bin', 'pgsafe.js')];

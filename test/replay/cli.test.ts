@@ -1,0 +1,112 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, ROOT } from './helpers.js';
+import { sleep } from '../../src/replay/util.js';
+
+const BASE = `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, balance int NOT NULL DEFAULT 0, created_at timestamptz);\n`;
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync('node', [...cliArgs(), 'replay', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, pid: r.pid };
+}
+
+describe('pgsafe replay (CLI process)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = migrations({
+      'migrations/001_accounts.sql': BASE,
+      'migrations/002_index.sql': `CREATE INDEX accounts_email_idx ON accounts (email);\n`,
+      'migrations/003_column.sql': `ALTER TABLE accounts ADD COLUMN note text;\n`,
+      'bad/001.sql': `CREATE TABLE t (id int);\n`,
+      'bad/002.sql': `ALTER TABLE t ADD COLUMN;\n`,
+    });
+  });
+  afterAll(() => removeDir(dir));
+
+  it('prints the JSON shape of issue 4 and exits 0 below --max-blocking', () => {
+    const r = run(['migrations', '--pending', '002_*.sql', '--rows', '30000', '--format', 'json'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.server).toEqual(expect.objectContaining({ version: expect.stringMatching(/^\d+\.\d+/), provider: 'local' }));
+    // 002 and everything after it are pending; 001 is the base.
+    expect(out.files.map((f: { path: string }) => f.path)).toEqual(['migrations/002_index.sql', 'migrations/003_column.sql']);
+    const s = out.files[0].statements[0];
+    expect(s).toEqual(
+      expect.objectContaining({
+        line: 1,
+        sql: 'CREATE INDEX accounts_email_idx ON accounts (email)',
+        durationMs: expect.any(Number),
+        locks: expect.arrayContaining([{ relation: 'accounts', mode: 'ShareLock' }]),
+        rewrites: [],
+        scans: [expect.objectContaining({ relation: 'accounts', seqScans: 1 })],
+        blocked: expect.objectContaining({ readsMs: expect.any(Number), writesMs: expect.any(Number) }),
+      }),
+    );
+    expect(out.seed.tables).toEqual([{ table: 'accounts', rows: 30000 }]);
+    expect(out.findings).toEqual([]);
+  });
+
+  it('exits 1 with a finding when a statement blocks longer than --max-blocking', () => {
+    const r = run(['migrations', '--pending', '002_*.sql', '--rows', '100k', '--max-blocking', '5'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/002_index\.sql:1:1: error `CREATE INDEX` blocked writes for \d+ ms on "accounts" at 100,000 rows \(limit 5 ms\); it took ShareLock on "accounts" \[replay-blocking\]/);
+  });
+
+  it('markdown output is a table per file', () => {
+    const r = run(['migrations', '--rows', '1000', '--format', 'markdown'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('| line | statement | time | locks | rewrite | scan | blocked |');
+    expect(r.stdout).toMatch(/\| 1 \| `ALTER TABLE accounts ADD COLUMN note text` \| .* \| AccessExclusive\(accounts\) \|/);
+  });
+
+  it.each([
+    [['migrations', '--rows', 'lots'], /^pgsafe replay: --rows: expected a number such as 100000 or 1M, got "lots"\n$/],
+    [['migrations', '--format', 'xml'], /^pgsafe replay: --format: expected pretty, json or markdown, got "xml"\n$/],
+    [['nowhere'], /^pgsafe replay: no such file or directory: nowhere\n$/],
+    [['migrations', '--pending', 'nomatch*.sql'], /^pgsafe replay: no pending migration: nothing matched --pending nomatch\*\.sql\n$/],
+    [['bad'], /^pgsafe replay: bad\/002\.sql:1:\d+: .*syntax error.*\n$/],
+    [['migrations', '--rows-for', 'accounts'], /^pgsafe replay: --rows-for: expected table=N, got "accounts"\n$/],
+  ])('usage errors exit 2 with one line: %j', (args, expected) => {
+    const r = run(args, dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(expected);
+    expect(r.stdout).toBe('');
+  });
+
+  it('never prints a connection-string password', () => {
+    const r = run(['migrations', '--database-url', 'postgres://admin:hunter2-secret@127.0.0.1:1/app'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^pgsafe replay: error: .*cannot connect to postgres:\/\/admin:\*\*\*\*@127\.0\.0\.1:1\/app: connect ECONNREFUSED/);
+    expect(r.stderr + r.stdout).not.toContain('hunter2');
+    const s = run(['migrations', '--stats-from', 'postgres://admin:hunter2-secret@127.0.0.1:1/app'], dir);
+    expect(s.code).toBe(2);
+    expect(s.stderr + s.stdout).not.toContain('hunter2');
+  });
+
+  it('SIGINT while seeding stops the server and removes its dir', async () => {
+    const child = spawn('node', [...cliArgs(), 'replay', 'migrations', '--rows', '20000000'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Wait until its server is up (a postgres process in a dir named after the CLI's pid), then interrupt.
+    const deadline = Date.now() + 60_000;
+    while (serversOf(child.pid!).length === 0 && Date.now() < deadline) await sleep(50);
+    expect(serversOf(child.pid!).length).toBeGreaterThan(0);
+    await sleep(500);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    expect(stderr).not.toMatch(/Error|at /);
+    expect(serversOf(child.pid!)).toEqual([]);
+    expect(clusterDirsOf(child.pid!)).toEqual([]);
+  }, 90_000);
+
+  it('--help lists the options of issue 4', () => {
+    const r = spawnSync('node', [...cliArgs(), 'replay', '--help'], { cwd: ROOT, encoding: 'utf8' });
+    for (const opt of ['--schema', '--pending', '--changed-since', '--rows', '--rows-for', '--stats-from', '--format', '--max-blocking', '--simulate-long-transaction', '--assume-in-transaction', '--database-url', '--pg-version']) {
+      expect(r.stdout).toContain(opt);
+    }
+  });
+});
