@@ -17,7 +17,7 @@ export default defineRule({
       why: 'During a deploy the previous application version is still serving traffic. Any query that names the column (including `INSERT` with an explicit column list and ORMs that select every known column) fails as soon as the column is gone. The drop takes ACCESS EXCLUSIVE briefly, and the data is lost for good.',
       example: {
         bad: 'ALTER TABLE users DROP COLUMN legacy_flag;',
-        good: '-- 1. deploy code that no longer reads or writes users.legacy_flag (Rails: ignored_columns)\n-- 2. in a later migration:\nALTER TABLE users DROP COLUMN legacy_flag;',
+        good: '-- 1. deploy code that no longer reads or writes users.legacy_flag (Rails: ignored_columns)\n-- 2. in a later migration, saying why it is safe now:\n-- pgsafe-ignore ban-drop-column: no released app version reads users.legacy_flag since v42\nALTER TABLE users DROP COLUMN legacy_flag;',
       },
       whenNotToUse: 'When every application version in service has stopped using the column; then ignore it with `-- pgsafe-ignore ban-drop-column: unused since <release>`.',
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-DROP-COLUMN'],

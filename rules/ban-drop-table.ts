@@ -17,7 +17,7 @@ export default defineRule({
       why: 'Queries from the application version still serving traffic fail as soon as the table is gone, and the data is lost. `DROP TABLE` also takes ACCESS EXCLUSIVE on the table and on tables whose foreign keys reference it.',
       example: {
         bad: 'DROP TABLE legacy_events;',
-        good: '-- 1. deploy code that no longer uses legacy_events\n-- 2. back it up, then in a later migration:\nDROP TABLE legacy_events;',
+        good: '-- 1. deploy code that no longer uses legacy_events\n-- 2. back it up, then in a later migration, saying why it is safe now:\n-- pgsafe-ignore ban-drop-table: unused since v42, backed up to s3://backups/legacy_events\nDROP TABLE legacy_events;',
       },
       references: ['https://www.postgresql.org/docs/current/sql-droptable.html'],
     },

@@ -18,7 +18,7 @@ export default defineRule({
       why: 'The rename is instant, but every query of the application version still serving traffic uses the old name and fails until all instances are replaced.',
       example: {
         bad: 'ALTER TABLE users RENAME TO accounts;',
-        good: '-- rename, and keep the old name working for the old app version:\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;',
+        good: '-- rename, and keep the old name working for the old app version in the same transaction:\nBEGIN;\n-- pgsafe-ignore renaming-table: the view below keeps "users" working until the old version is gone\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;',
       },
       references: ['https://www.postgresql.org/docs/current/sql-altertable.html#SQL-ALTERTABLE-DESC-RENAME'],
     },

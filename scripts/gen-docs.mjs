@@ -20,6 +20,20 @@ for (const [file, text] of want) {
   else writeFileSync(join(dir, file), text);
 }
 for (const f of readdirSync(dir)) if (f.endsWith('.md') && !want.has(f)) problems.push(`orphaned: docs/rules/${f}`);
+// The rule table in README.md, between markers.
+const readmePath = join(root, 'README.md');
+const readme = readFileSync(readmePath, 'utf8');
+const sorted = [...rules].sort((a, b) => a.meta.category.localeCompare(b.meta.category) || a.meta.id.localeCompare(b.meta.id));
+const table = [
+  '| rule | category | default | summary |',
+  '| --- | --- | --- | --- |',
+  ...sorted.map((r) => `| [\`${r.meta.id}\`](docs/rules/${r.meta.id}.md) | ${r.meta.category} | ${r.meta.recommended ? r.meta.defaultSeverity : `off (opt-in, ${r.meta.defaultSeverity})`} | ${r.meta.docs.summary.replace(/\|/g, '\\|')} |`),
+].join('\n');
+const newReadme = readme.replace(/<!-- rules:start -->[\s\S]*<!-- rules:end -->/, `<!-- rules:start -->\n${table}\n<!-- rules:end -->`);
+if (newReadme !== readme) {
+  if (check) problems.push('stale: the rule table in README.md');
+  else writeFileSync(readmePath, newReadme);
+}
 if (problems.length) {
   console.error(problems.join('\n') + (check ? '\nrun: npm run gen:docs' : ''));
   process.exit(1);

@@ -138,14 +138,22 @@ export class Analyzer implements AnalysisView {
   private applySchema(a: AnalysedStatement): void {
     const n = a.source.node;
     const schema = this.schema;
+    const external = (rel: Rel): TableInfo => {
+      const t: TableInfo = { rel, kind: 'table', columns: new Map(), constraints: new Map() };
+      schema.tables.set(rel.key, t);
+      return t;
+    };
     const created = (rel: Rel, kind: TableInfo['kind']): TableInfo => {
       const t: TableInfo = { rel, kind, columns: new Map(), constraints: new Map(), createdIn: this.file, createdPending: !!this.fileOpts.pending, createdTxId: this.tx.id };
       schema.tables.set(rel.key, t);
       return t;
     };
+    // Tables created before the linted files still get what we learn about them (constraints, indexes, columns).
+    const EXTERNAL_FACTS = new Set(['add-column', 'add-constraint', 'validate-constraint', 'alter-column-type', 'set-not-null', 'drop-not-null', 'create-index']);
     for (const act of a.actions) {
       const rel = act.relation;
-      const t = schema.table(rel);
+      let t = schema.table(rel);
+      if (!t && rel && EXTERNAL_FACTS.has(act.type)) t = external(rel);
       switch (act.type) {
         case 'create-table': {
           if (!rel || (n.if_not_exists && t)) break;
