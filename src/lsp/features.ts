@@ -10,6 +10,13 @@ import { label } from '../engine/sql.js';
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = { error: 1, warning: 2, info: 3 };
 
+/**
+ * Maps offsets of the linted text to the document's. They differ only when placeholders
+ * were substituted (findings are already remapped; statements and comments are not).
+ */
+export type OffsetMap = (offset: number, side: 'start' | 'end') => number;
+const IDENTITY: OffsetMap = (o) => o;
+
 /** Finding offsets are UTF-16 string offsets, which is what LSP positions count in by default. */
 export function findingRange(doc: TextDocument, f: Finding): Range {
   return { start: doc.positionAt(f.start), end: doc.positionAt(Math.max(f.start, f.end)) };
@@ -31,12 +38,13 @@ function covers(start: number, end: number, offset: number): boolean {
 }
 
 /** The innermost analysed statement whose text (its `;` included) contains `offset`. */
-export function statementAt(analysed: readonly AnalysedStatement[], offset: number): AnalysedStatement | undefined {
-  let best: AnalysedStatement | undefined;
+export function statementAt(analysed: readonly AnalysedStatement[], offset: number, map: OffsetMap = IDENTITY): { stmt: AnalysedStatement; start: number; end: number } | undefined {
+  let best: { stmt: AnalysedStatement; start: number; end: number } | undefined;
   for (const a of analysed) {
-    const s = a.source;
-    if (!covers(s.start, s.end, offset)) continue;
-    if (!best || s.end - s.start < best.source.end - best.source.start) best = a;
+    const start = map(a.source.start, 'start');
+    const end = map(a.source.end, 'end');
+    if (!covers(start, end, offset)) continue;
+    if (!best || end - start < best.end - best.start) best = { stmt: a, start, end };
   }
   return best;
 }
@@ -81,7 +89,7 @@ export function statementMarkdown(a: AnalysedStatement): string {
 }
 
 /** Hover: every finding under the cursor, then the locks of the statement under it. */
-export function hoverAt(doc: TextDocument, result: FileResult, offset: number, rulesById: ReadonlyMap<string, Rule>): Hover | null {
+export function hoverAt(doc: TextDocument, result: FileResult, offset: number, rulesById: ReadonlyMap<string, Rule>, map: OffsetMap = IDENTITY): Hover | null {
   const sections: string[] = [];
   let start = Infinity;
   let end = -1;
@@ -91,23 +99,24 @@ export function hoverAt(doc: TextDocument, result: FileResult, offset: number, r
     start = Math.min(start, f.start);
     end = Math.max(end, f.end);
   }
-  const stmt = statementAt(result.analysed ?? [], offset);
-  if (stmt) {
-    sections.push(statementMarkdown(stmt));
-    start = Math.min(start, stmt.source.start);
-    end = Math.max(end, stmt.source.end);
+  const at = statementAt(result.analysed ?? [], offset, map);
+  if (at) {
+    sections.push(statementMarkdown(at.stmt));
+    start = Math.min(start, at.start);
+    end = Math.max(end, at.end);
   }
   if (sections.length === 0) return null;
   return { contents: { kind: 'markdown', value: sections.join('\n\n---\n\n') }, range: { start: doc.positionAt(start), end: doc.positionAt(end) } };
 }
 
-function topStatement(result: FileResult, index: number): { stmt: SourceStatement; prevEnd?: number } | undefined {
+/** The top-level statement a finding is about (a DO block, not the statement inside it), in document offsets. */
+function topStatement(result: FileResult, index: number, map: OffsetMap): { index: number; start: number; prevEnd?: number } | undefined {
   const all = result.parsed?.statements ?? [];
-  let s = all.find((x) => x.index === index);
+  let s: SourceStatement | undefined = all.find((x) => x.index === index);
   while (s?.parent) s = s.parent;
   if (!s) return undefined;
   const k = all.indexOf(s);
-  return { stmt: s, prevEnd: k > 0 ? all[k - 1].end : undefined };
+  return { index: s.index, start: map(s.start, 'start'), prevEnd: k > 0 ? map(all[k - 1].end, 'end') : undefined };
 }
 
 function lineStartOf(text: string, offset: number): number {
@@ -118,10 +127,10 @@ function lineStartOf(text: string, offset: number): number {
  * `-- pgsafe-ignore <rule>` on its own line above the statement, at the line's indentation.
  * `prevEnd`: where the statement before it ends, if any.
  */
-export function ignoreStatementEdit(doc: TextDocument, stmt: SourceStatement, prevEnd: number | undefined, rule: string): TextEdit {
+export function ignoreStatementEdit(doc: TextDocument, start: number, prevEnd: number | undefined, rule: string): TextEdit {
   const text = doc.getText();
-  const lineStart = lineStartOf(text, stmt.start);
-  const indent = /^[ \t]*/.exec(text.slice(lineStart, stmt.start))![0];
+  const lineStart = lineStartOf(text, start);
+  const indent = /^[ \t]*/.exec(text.slice(lineStart, start))![0];
   const comment = `-- pgsafe-ignore ${rule}`;
   if (prevEnd === undefined || prevEnd < lineStart) {
     const at = doc.positionAt(lineStart);
@@ -129,19 +138,19 @@ export function ignoreStatementEdit(doc: TextDocument, stmt: SourceStatement, pr
   }
   // The statement before ends on the same line: break the line so the comment stands on its
   // own (a trailing comment would cover the statement before it).
-  let ws = stmt.start;
+  let ws = start;
   while (ws > lineStart && (text[ws - 1] === ' ' || text[ws - 1] === '\t')) ws--;
-  return { range: { start: doc.positionAt(ws), end: doc.positionAt(stmt.start) }, newText: `\n${indent}${comment}\n${indent}` };
+  return { range: { start: doc.positionAt(ws), end: doc.positionAt(start) }, newText: `\n${indent}${comment}\n${indent}` };
 }
 
 const FILE_DIRECTIVE = /^(\s*pgsafe-ignore-file)([^:]*?)(\s*(?::.*)?)$/s;
 
 /** `-- pgsafe-ignore-file <rule>` at the top, or the rule appended to an existing file-wide ignore. */
-export function ignoreFileEdit(doc: TextDocument, result: FileResult, rule: string): TextEdit {
+export function ignoreFileEdit(doc: TextDocument, result: FileResult, rule: string, map: OffsetMap = IDENTITY): TextEdit {
   for (const c of result.parsed?.comments ?? []) {
     const m = FILE_DIRECTIVE.exec(c.body);
     if (!m || !/^\s/.test(m[2]) || !m[2].trim() || m[2].includes('--')) continue;
-    const at = doc.positionAt(c.start + 2 + m[1].length + m[2].length);
+    const at = doc.positionAt(map(c.start, 'start') + 2 + m[1].length + m[2].length);
     return { range: { start: at, end: at }, newText: `, ${rule}` };
   }
   const top = doc.positionAt(0);
@@ -153,7 +162,7 @@ function overlaps(f: Finding, start: number, end: number): boolean {
 }
 
 /** Quick fixes for the findings that overlap [start, end]: the rule's fix, then the two ignores. */
-export function codeActionsFor(doc: TextDocument, result: FileResult, start: number, end: number): CodeAction[] {
+export function codeActionsFor(doc: TextDocument, result: FileResult, start: number, end: number, map: OffsetMap = IDENTITY): CodeAction[] {
   const actions: CodeAction[] = [];
   const ignores: CodeAction[] = [];
   const seen = new Set<string>();
@@ -173,14 +182,14 @@ export function codeActionsFor(doc: TextDocument, result: FileResult, start: num
     }
     // An unused ignore is fixed by editing the ignore, not by adding another.
     if (f.rule === 'unused-ignore') continue;
-    const top = f.statement >= 0 ? topStatement(result, f.statement) : undefined;
-    if (top && !seen.has(`s:${f.rule}:${top.stmt.index}`)) {
-      seen.add(`s:${f.rule}:${top.stmt.index}`);
-      ignores.push({ title: `Ignore \`${f.rule}\` for this statement`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreStatementEdit(doc, top.stmt, top.prevEnd, f.rule)]) });
+    const top = f.statement >= 0 ? topStatement(result, f.statement, map) : undefined;
+    if (top && !seen.has(`s:${f.rule}:${top.index}`)) {
+      seen.add(`s:${f.rule}:${top.index}`);
+      ignores.push({ title: `Ignore \`${f.rule}\` for this statement`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreStatementEdit(doc, top.start, top.prevEnd, f.rule)]) });
     }
     if (!seen.has(`f:${f.rule}`)) {
       seen.add(`f:${f.rule}`);
-      ignores.push({ title: `Ignore \`${f.rule}\` for this file`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreFileEdit(doc, result, f.rule)]) });
+      ignores.push({ title: `Ignore \`${f.rule}\` for this file`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreFileEdit(doc, result, f.rule, map)]) });
     }
   }
   return [...actions, ...ignores];

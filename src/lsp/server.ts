@@ -4,6 +4,8 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -11,9 +13,11 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rules } from '../../rules/index.js';
-import { lintSync, ruleIds, type FileResult } from '../engine/engine.js';
+import { lintSync, ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
 import { initParser } from '../source/index.js';
-import { codeActionsFor, hoverAt, toDiagnostic } from './features.js';
+import { prepareText, remapResult } from '../config/prepare.js';
+import type { Severity } from '../engine/rule.js';
+import { codeActionsFor, hoverAt, toDiagnostic, type OffsetMap } from './features.js';
 import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
 
 export interface ServerOptions {
@@ -27,6 +31,7 @@ const CONFIG_FILES = '**/{pgsafe.config.json,.pgsaferc.json}';
 interface Linted {
   version: number;
   result: FileResult;
+  map: OffsetMap;
 }
 
 function uriToPath(uri: string): string | undefined {
@@ -36,6 +41,12 @@ function uriToPath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function severityOf(id: string, settings: Record<string, RuleSetting>): Severity | undefined {
+  const s = settings[id];
+  if (s === 'off') return undefined;
+  return s ?? ruleIds(rules).get(id)?.meta.defaultSeverity ?? 'error';
 }
 
 /** stdout carries the protocol: anything a library prints goes to stderr instead. */
@@ -58,6 +69,8 @@ export function startServer(opts: ServerOptions): Connection {
   const timers = new Map<string, { version: number; timer: NodeJS.Timeout }>();
   const inflight = new Map<string, { version: number; promise: Promise<Linted | undefined> }>();
   let client: ClientSettings = {};
+  let workspaceDir: string | undefined;
+  const reported = new Set<string>();
   let canWatch = false;
   let canPushConfig = false;
 
@@ -74,10 +87,23 @@ export function startServer(opts: ServerOptions): Connection {
     const promise = (async () => {
       try {
         const path = uriToPath(uri);
-        const settings = await settingsFor(path, client);
+        const settings = settingsFor(path, client, rules, workspaceDir);
+        if (settings.configError && !reported.has(settings.configError)) {
+          reported.add(settings.configError);
+          connection.console.error(`pgsafe: ${settings.configError}`);
+          void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `pgsafe: ${settings.configError} (using editor settings until it is fixed)` });
+        }
         await initParser();
-        const [result] = lintSync([{ path: path ?? uri, text: doc.getText() }], { rules, ...settings });
-        const entry = { version: doc.version, result };
+        const original = doc.getText();
+        const name = path ?? uri;
+        // Framework semantics (goose Down blanked, transaction wrapping) and placeholders, as the CLI applies them.
+        const prep = prepareText(name, original, settings.file);
+        const { pgVersion, assumeInTransaction, ruleSettings } = settings;
+        const [raw] = lintSync([{ path: name, text: prep.text, fileOptions: prep.fileOptions }], { rules, pgVersion, assumeInTransaction, ruleSettings });
+        const result = remapResult(raw, original, prep, severityOf('syntax-error', ruleSettings));
+        // Excluded by the config's include/exclude, or not a migration of the framework: no diagnostics.
+        if (!settings.selected) result.findings = [];
+        const entry: Linted = { version: doc.version, result, map: (o, side) => prep.substitution.toOriginal(o, side) };
         // A newer version is linted by its own run; don't publish stale ranges over it.
         if (documents.get(uri)?.version !== doc.version) return entry;
         linted.set(uri, entry);
@@ -111,9 +137,9 @@ export function startServer(opts: ServerOptions): Connection {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const hit = linted.get(uri);
-    if (hit && hit.version === doc.version) return { doc, result: hit.result };
+    if (hit && hit.version === doc.version) return { doc, ...hit };
     const fresh = await lintNow(uri);
-    return fresh ? { doc, result: fresh.result } : undefined;
+    return fresh ? { doc, ...fresh } : undefined;
   };
 
   const relintAll = () => {
@@ -122,6 +148,8 @@ export function startServer(opts: ServerOptions): Connection {
 
   connection.onInitialize((params): InitializeResult => {
     client = sanitizeClientSettings(params.initializationOptions);
+    const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri;
+    workspaceDir = rootUri ? uriToPath(rootUri) : params.rootPath ?? undefined;
     canWatch = !!params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration;
     canPushConfig = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     // Load the parser's WASM while the client finishes its handshake.
@@ -147,7 +175,10 @@ export function startServer(opts: ServerOptions): Connection {
     relintAll();
   });
 
-  connection.onDidChangeWatchedFiles(() => relintAll());
+  connection.onDidChangeWatchedFiles(() => {
+    reported.clear();
+    relintAll();
+  });
 
   documents.onDidOpen((e) => schedule(e.document.uri, e.document.version, 0));
   documents.onDidChangeContent((e) => schedule(e.document.uri, e.document.version, client.debounceMs ?? DEFAULT_DEBOUNCE_MS));
@@ -163,13 +194,13 @@ export function startServer(opts: ServerOptions): Connection {
   connection.onHover(async (params) => {
     const cur = await current(params.textDocument.uri);
     if (!cur) return null;
-    return hoverAt(cur.doc, cur.result, cur.doc.offsetAt(params.position), known);
+    return hoverAt(cur.doc, cur.result, cur.doc.offsetAt(params.position), known, cur.map);
   });
 
   connection.onCodeAction(async (params) => {
     const cur = await current(params.textDocument.uri);
     if (!cur) return [];
-    const actions = codeActionsFor(cur.doc, cur.result, cur.doc.offsetAt(params.range.start), cur.doc.offsetAt(params.range.end));
+    const actions = codeActionsFor(cur.doc, cur.result, cur.doc.offsetAt(params.range.start), cur.doc.offsetAt(params.range.end), cur.map);
     const only = params.context.only;
     return only && !only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(`${k}.`)) ? [] : actions;
   });

@@ -1,18 +1,31 @@
+import { statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { RuleSetting } from '../engine/engine.js';
+import type { Rule } from '../engine/rule.js';
+import { findConfigFile, loadConfig } from '../config/load.js';
+import { ConfigResolver, type FileSettings } from '../config/resolve.js';
+import type { LoadedConfig } from '../config/types.js';
+import { frameworks } from '../config/frameworks/index.js';
 
 /** What the server lints a document with. */
 export interface DocumentSettings {
   pgVersion: number;
   assumeInTransaction: boolean;
   ruleSettings: Record<string, RuleSetting>;
+  /** For `prepareText`: framework, placeholders, and the rules and transaction mode for this path. */
+  file: FileSettings;
+  /** False when the config's `include`/`exclude` or the framework leave the file out: it gets no diagnostics. */
+  selected: boolean;
   /** The config file the settings came from, when one was found. */
   configFile?: string;
+  /** Why the config file could not be used (it names the file and key); editor settings apply meanwhile. */
+  configError?: string;
 }
 
 /**
  * Settings sent by the editor (`initializationOptions`, or the `pgsafe` section of
  * `workspace/didChangeConfiguration`). They are user-level defaults: a project's
- * config file wins over them, as CLI defaults lose to it.
+ * config file wins over them, as it wins over the CLI's defaults.
  */
 export interface ClientSettings {
   pgVersion?: number;
@@ -22,7 +35,7 @@ export interface ClientSettings {
   debounceMs?: number;
 }
 
-export const DEFAULT_SETTINGS: DocumentSettings = { pgVersion: 15, assumeInTransaction: false, ruleSettings: {} };
+export const DEFAULT_PG_VERSION = 15;
 
 const SEVERITIES = new Set<RuleSetting>(['off', 'info', 'warning', 'error']);
 
@@ -44,19 +57,67 @@ export function sanitizeClientSettings(raw: unknown): ClientSettings {
   return out;
 }
 
+/** Loaded config files, reloaded when their mtime or size changes. */
+const cache = new Map<string, { stamp: string; loaded?: LoadedConfig; error?: string }>();
+
+function stampOf(path: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.mtimeMs}:${s.size}`;
+  } catch {
+    return 'missing';
+  }
+}
+
+function load(path: string, rules: readonly Rule[]): { loaded?: LoadedConfig; error?: string } {
+  const stamp = stampOf(path);
+  const hit = cache.get(path);
+  if (hit && hit.stamp === stamp) return hit;
+  let entry: { stamp: string; loaded?: LoadedConfig; error?: string };
+  try {
+    entry = { stamp, loaded: loadConfig(path, rules) };
+  } catch (err) {
+    entry = { stamp, error: (err as Error).message };
+  }
+  cache.set(path, entry);
+  return entry;
+}
+
 /**
  * The one place the server learns how to lint a file: built-in defaults, then the
- * editor's settings, then the project's config file found from `filePath`
- * (`undefined` for unsaved buffers).
+ * editor's settings, then the project's config file (`pgsafe.config.json` or
+ * `.pgsaferc.json`, found walking up from the file, or from `fallbackDir` for
+ * unsaved buffers) with its overrides for that path.
  */
-export async function settingsFor(filePath: string | undefined, client: ClientSettings): Promise<DocumentSettings> {
-  const base: DocumentSettings = {
-    pgVersion: client.pgVersion ?? DEFAULT_SETTINGS.pgVersion,
-    assumeInTransaction: client.assumeInTransaction ?? DEFAULT_SETTINGS.assumeInTransaction,
+export function settingsFor(filePath: string | undefined, client: ClientSettings, rules: readonly Rule[], fallbackDir?: string): DocumentSettings {
+  const assume = client.assumeInTransaction;
+  const out: DocumentSettings = {
+    pgVersion: client.pgVersion ?? DEFAULT_PG_VERSION,
+    assumeInTransaction: assume ?? false,
     ruleSettings: { ...(client.rules ?? {}) },
+    file: { rules: {}, assumeInTransaction: assume, placeholders: {} },
+    selected: true,
   };
-  void filePath;
-  // Config-file discovery (pgsafe.config.json / .pgsaferc.json walking up from the file)
-  // lives in src/config/; it is not in the tree yet, so only the editor's settings apply.
-  return base;
+  const start = filePath ? dirname(filePath) : fallbackDir;
+  const configFile = start ? findConfigFile(start) : undefined;
+  if (!configFile) return out;
+  out.configFile = configFile;
+  const { loaded, error } = load(configFile, rules);
+  if (!loaded) {
+    out.configError = error;
+    return out;
+  }
+  const resolver = new ConfigResolver(loaded, {}, start);
+  const file = resolver.forFile(filePath ?? join(start!, 'untitled.sql'));
+  out.pgVersion = resolver.pgVersion ?? out.pgVersion;
+  // The config's transaction mode wins over the editor's; a framework wins over both (in prepareText).
+  file.assumeInTransaction ??= assume;
+  out.assumeInTransaction = file.assumeInTransaction ?? false;
+  Object.assign(out.ruleSettings, file.rules);
+  out.file = file;
+  if (filePath) {
+    const preset = file.framework ? frameworks[file.framework] : undefined;
+    out.selected = resolver.selected(filePath) && (!preset || preset.isMigration(filePath));
+  }
+  return out;
 }

@@ -1,13 +1,20 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { applyEdits, LspClient } from './client.js';
 
 // End to end: `pgsafe lsp --stdio` as a child process, spoken to over JSON-RPC.
 const root = join(import.meta.dirname, '..', '..');
-const uri = 'file:///tmp/pgsafe-lsp-test/migrations/0002_add_index.sql';
-const other = 'file:///tmp/pgsafe-lsp-test/migrations/0003_more.sql';
+// A repository of its own (`.git` stops config discovery), with no config file at first.
+const repo = mkdtempSync(join(tmpdir(), 'pgsafe-lsp-'));
+mkdirSync(join(repo, '.git'));
+mkdirSync(join(repo, 'migrations'));
+const fileUri = (...p: string[]) => pathToFileURL(join(repo, ...p)).href;
+const uri = fileUri('migrations', '0002_add_index.sql');
+const other = fileUri('migrations', '0003_more.sql');
 
 const UNSAFE = [
   "SET statement_timeout = '5s';",
@@ -79,6 +86,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (client.proc.exitCode === null && client.proc.signalCode === null) client.proc.kill();
+  rmSync(repo, { recursive: true, force: true });
 });
 
 describe('pgsafe lsp', () => {
@@ -219,6 +227,101 @@ describe('pgsafe lsp', () => {
     client.notify('textDocument/didClose', { textDocument: { uri: other } });
     const p = await client.waitFor<Published>('textDocument/publishDiagnostics', (x) => x.uri === other && x.version === undefined);
     expect(p.diagnostics).toEqual([]);
+  });
+
+  describe('with a project config file', () => {
+    const INDEX = 'CREATE INDEX users_email_idx ON users (email);\n';
+    const project = fileUri('db', 'migrations', '0001_index.sql');
+    const legacy = fileUri('db', 'migrations', 'legacy', '0001_old.sql');
+    const dump = fileUri('db', 'structure.sql');
+    const config = join(repo, 'pgsafe.config.json');
+    const open = (u: string, text = INDEX) => client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'sql', version: 1, text } });
+
+    it('lints with the nearest config file: its rules, overrides and excludes win over editor settings', async () => {
+      writeFileSync(config, JSON.stringify({
+        rules: { 'require-lock-timeout': 'off', 'require-concurrent-index-creation': 'info' },
+        exclude: ['structure.sql'],
+        overrides: [{ files: ['db/migrations/legacy/**'], rules: { 'require-concurrent-index-creation': 'off' } }],
+      }));
+      open(project);
+      const p = await published(project, 1);
+      expect(codes(p)).toEqual(['require-concurrent-index-creation']);
+      expect(p.diagnostics[0].severity).toBe(3);
+      open(legacy);
+      expect((await published(legacy, 1)).diagnostics).toEqual([]);
+      open(dump);
+      expect((await published(dump, 1)).diagnostics).toEqual([]);
+      // Excluded files still get hover facts.
+      const h = await client.request('textDocument/hover', { textDocument: { uri: dump }, position: { line: 0, character: 3 } });
+      expect(h.contents.value).toContain('- `SHARE` on "users": blocks writes');
+    });
+
+    it('re-lints when the config file changes', async () => {
+      writeFileSync(config, JSON.stringify({ rules: { 'require-concurrent-index-creation': 'error', 'require-lock-timeout': 'warning' } }));
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(config).href, type: 2 }] });
+      const p = await client.waitFor<Published>('textDocument/publishDiagnostics', (x) => x.uri === project && x.diagnostics.length === 2);
+      expect(p.diagnostics.map((d) => [d.code, d.severity]).sort()).toEqual([['require-concurrent-index-creation', 1], ['require-lock-timeout', 2]]);
+    });
+
+    it('reports an invalid config file by name and key, and keeps linting with editor settings', async () => {
+      writeFileSync(config, JSON.stringify({ rules: { 'require-concurrent-index-creaton': 'off' } }));
+      client.notify('textDocument/didChange', { textDocument: { uri: project, version: 2 }, contentChanges: [{ text: INDEX }] });
+      const msg = await client.waitFor<{ type: number; message: string }>('window/showMessage');
+      expect(msg.type).toBe(1);
+      expect(msg.message).toContain('pgsafe.config.json');
+      expect(msg.message).toContain('rules.require-concurrent-index-creaton');
+      // The editor's settings from the earlier didChangeConfiguration: lock-timeout off, index rule a warning.
+      const p = await published(project, 2);
+      expect(codes(p)).toEqual(['require-concurrent-index-creation']);
+      expect(p.diagnostics[0].severity).toBe(2);
+      rmSync(config);
+    });
+  });
+
+  describe('with a migration framework in the config', () => {
+    const project = (name: string, config: object) => {
+      const dir = join(repo, name);
+      mkdirSync(join(dir, '.git'), { recursive: true });
+      writeFileSync(join(dir, 'pgsafe.config.json'), JSON.stringify(config));
+      return (...p: string[]) => fileUri(name, ...p);
+    };
+    const open = (u: string, text: string) => client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'sql', version: 1, text } });
+
+    it('goose: lints only the Up section, inside goose\'s transaction', async () => {
+      const at = project('goose', { framework: 'goose', rules: { 'ban-concurrent-index-creation-in-transaction': 'error', 'require-concurrent-index-deletion': 'error' } });
+      const doc = ['-- +goose Up', 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', '-- +goose Down', 'DROP INDEX users_email_idx;', ''].join('\n');
+      const u = at('migrations', '20240101_add_index.sql');
+      open(u, doc);
+      const p = await published(u, 1);
+      expect(codes(p)).toEqual(['ban-concurrent-index-creation-in-transaction']);
+      expect(p.diagnostics[0].range.start.line).toBe(1);
+    });
+
+    it('flyway: ranges, hover and ignores land on the file\'s own text around `${placeholders}`', async () => {
+      const at = project('fly', { framework: 'flyway', placeholders: { schema: 'app' } });
+      const doc = ["SET lock_timeout = '2s';", 'CREATE INDEX users_email_idx ON ${schema}.users (email);', ''].join('\n');
+      const u = at('sql', 'V2__add_index.sql');
+      open(u, doc);
+      const p = await published(u, 1);
+      expect(codes(p)).toEqual(['require-concurrent-index-creation']);
+      // The original statement is 55 characters long; substituted ("app") it is 49.
+      expect(p.diagnostics[0].range).toEqual({ start: { line: 1, character: 0 }, end: { line: 1, character: 55 } });
+      const h = await client.request('textDocument/hover', { textDocument: { uri: u }, position: { line: 1, character: 50 } });
+      expect(h.contents.value).toContain('- `SHARE` on "app.users": blocks writes');
+      expect(h.contents.value).toContain('Runs inside a transaction');
+      expect(h.range).toEqual({ start: { line: 1, character: 0 }, end: { line: 1, character: 55 } });
+      const actions = await actionsAt(u, 1, 5);
+      // Inside Flyway's transaction CONCURRENTLY is refused, so no fix is offered: only the ignores.
+      expect(actions.map((a) => a.title)).toEqual(['Ignore `require-concurrent-index-creation` for this statement', 'Ignore `require-concurrent-index-creation` for this file']);
+      const next = applyEdits(doc, actions[0].edit.changes[u]);
+      expect(next.split('\n')[1]).toBe('-- pgsafe-ignore require-concurrent-index-creation');
+      client.notify('textDocument/didChange', { textDocument: { uri: u, version: 2 }, contentChanges: [{ text: next }] });
+      expect((await published(u, 2)).diagnostics).toEqual([]);
+      // An undo script is not a forward migration: no diagnostics.
+      const undo = at('sql', 'U2__add_index.sql');
+      open(undo, 'DROP INDEX users_email_idx;\n');
+      expect((await published(undo, 1)).diagnostics).toEqual([]);
+    });
   });
 
   it('shuts down and exits with code 0', async () => {
