@@ -49,7 +49,7 @@ export default defineRule({
         const work = heavy ? costText(stmt.cost).replace(/the whole table/, `the whole of ${label(stmt.locks.find((l) => !l.isNew)?.rel)}`) : 'runs';
         ctx.report(stmt, {
           messageId: 'held',
-          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), blocked: blockedText(lock.mode).replace(/^./, (c) => c.toUpperCase()), work },
+          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), blocked: blockedText(lock.mode), work },
           help: `End the transaction right after the statement that takes the lock, and run this one in its own transaction:\nCOMMIT;\nBEGIN;\n${stmt.source.text.trim()};`,
         });
       },

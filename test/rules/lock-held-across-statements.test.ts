@@ -1,0 +1,69 @@
+import rule from '../../rules/lock-held-across-statements.js';
+import { ruleTester, sql } from '../helpers/rule-tester.js';
+
+ruleTester(rule, {
+  valid: [
+    { name: 'COMMIT releases the lock', sql: sql`
+      BEGIN;
+      ALTER TABLE authors ADD COLUMN created_at timestamptz;
+      COMMIT;
+      SELECT count(*) FROM authors;
+    ` },
+    { name: 'outside a transaction each statement commits', sql: sql`
+      ALTER TABLE authors ADD COLUMN created_at timestamptz;
+      SELECT count(*) FROM authors;
+    ` },
+    { name: 'quick catalog changes after the lock', sql: sql`
+      BEGIN;
+      ALTER TABLE authors ADD COLUMN created_at timestamptz;
+      ALTER TABLE authors ADD COLUMN updated_at timestamptz;
+      COMMIT;
+    ` },
+    { name: 'locks on a table created in the transaction block nobody', sql: sql`
+      BEGIN;
+      CREATE TABLE books (id bigint, title text);
+      INSERT INTO books VALUES (1, 'x');
+      CREATE INDEX books_title_idx ON books (title);
+      COMMIT;
+    ` },
+    { name: 'SHARE UPDATE EXCLUSIVE blocks neither reads nor writes', sql: sql`
+      BEGIN;
+      ALTER TABLE authors VALIDATE CONSTRAINT authors_name_check;
+      SELECT 1;
+      COMMIT;
+    ` },
+  ],
+  invalid: [
+    {
+      name: "eugene E4: a query after ACCESS EXCLUSIVE",
+      sql: sql`
+        set local lock_timeout = '2s';
+        alter table authors add column created_at timestamptz;
+        select count(*) from authors;
+      `,
+      settings: { assumeInTransaction: true },
+      errors: [{ messageId: 'held', line: 3, column: 1 }],
+    },
+    {
+      name: 'a rewrite of another table while the first lock is held, and a backfill',
+      sql: sql`
+        BEGIN;
+        ALTER TABLE authors ADD COLUMN meta jsonb;
+        ALTER TABLE prices ALTER COLUMN price TYPE bigint;
+        UPDATE app."Authors" SET meta = '{}' WHERE id = 1;
+        COMMIT;
+      `,
+      errors: [{ messageId: 'held', line: 3, column: 1 }, { messageId: 'held', line: 4, column: 1 }],
+    },
+    {
+      name: 'validating in the transaction that added the constraint (writes blocked by SHARE ROW EXCLUSIVE)',
+      sql: sql`
+        BEGIN;
+        ALTER TABLE users ADD CONSTRAINT fk_users_order FOREIGN KEY (order_id) REFERENCES orders (id) NOT VALID;
+        ALTER TABLE users VALIDATE CONSTRAINT fk_users_order;
+        COMMIT;
+      `,
+      errors: [{ messageId: 'held', line: 3, column: 1 }],
+    },
+  ],
+});

@@ -1,0 +1,43 @@
+import rule from '../../rules/unbatched-backfill.js';
+import { ruleTester, sql } from '../helpers/rule-tester.js';
+
+ruleTester(rule, {
+  valid: [
+    "UPDATE users SET active = true WHERE id = 42;\n",
+    "UPDATE users SET active = true WHERE id IN (SELECT id FROM users WHERE active IS NULL LIMIT 1000);\n",
+    "UPDATE users SET active = true WHERE id BETWEEN 1 AND 1000 AND active IS NULL;\n",
+    "UPDATE users SET active = true WHERE id >= 1000 AND id < 2000;\n",
+    "DELETE FROM sessions WHERE token IN ('a', 'b');\n",
+    "DELETE FROM sessions WHERE id = ANY($1);\n",
+    { name: 'table created in the file', sql: sql`
+      CREATE TABLE users (id bigint, active boolean);
+      UPDATE users SET active = true;
+    ` },
+    'INSERT INTO users (id) VALUES (1);\n',
+  ],
+  invalid: [
+    {
+      sql: 'UPDATE users SET active = true WHERE active IS NULL;\n',
+      errors: [{ messageId: 'unbatched', line: 1, column: 1, endLine: 1, endColumn: 52 }],
+    },
+    {
+      name: 'no WHERE, one-sided range, OR with a broad side, quoted schema-qualified table',
+      sql: sql`
+        UPDATE app."Users" SET active = true;
+        DELETE FROM events WHERE created_at < now() - interval '90 days';
+        UPDATE users SET role = 'member' WHERE id = 1 OR role IS NULL;
+      `,
+      errors: [{ messageId: 'unbatched', line: 1, column: 1 }, { messageId: 'unbatched', line: 2, column: 1 }, { messageId: 'unbatched', line: 3, column: 1 }],
+    },
+    {
+      name: 'UPDATE … FROM a join, boolean equality is not a key',
+      sql: sql`
+        BEGIN;
+        UPDATE orders o SET user_name = u.name FROM users u WHERE o.user_id = u.id;
+        DELETE FROM users WHERE deleted = true;
+        COMMIT;
+      `,
+      errors: [{ messageId: 'unbatched', line: 2, column: 1 }, { messageId: 'unbatched', line: 3, column: 1 }],
+    },
+  ],
+});
