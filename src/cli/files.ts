@@ -26,7 +26,21 @@ function chunks(s: string): (string | number)[] {
   return (s.match(/\d+|\D+/g) ?? []).map((c) => (/^\d/.test(c) ? Number(c) : c.toLowerCase()));
 }
 
+const FLYWAY = /^([VUR])(\d+(?:[._]\d+)*)__(.*)$/i;
+
 function compareSegment(a: string, b: string): number {
+  // Flyway versions compare part by part, a missing part first: V1 < V1_1 < V1_2 < V2 < V10.
+  const fa = FLYWAY.exec(a);
+  const fb = FLYWAY.exec(b);
+  if (fa && fb && fa[1].toUpperCase() === fb[1].toUpperCase()) {
+    const va = fa[2].split(/[._]/).map(Number);
+    const vb = fb[2].split(/[._]/).map(Number);
+    for (let i = 0; i < Math.max(va.length, vb.length); i++) {
+      const x = va[i] ?? -1;
+      const y = vb[i] ?? -1;
+      if (x !== y) return x - y;
+    }
+  }
   const ka = segmentKey(a);
   const kb = segmentKey(b);
   for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
