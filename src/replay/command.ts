@@ -20,6 +20,7 @@ interface RawOptions {
   provider: string;
   pgVersion?: string;
   progress: boolean;
+  seedCache: boolean;
   debug?: boolean;
   color?: boolean;
 }
@@ -65,6 +66,7 @@ export function parseReplayOptions(paths: string[], o: RawOptions): ReplayOption
     clone: !!o.clone,
     provider: o.provider as ReplayOptions['provider'],
     pgVersion,
+    seedCache: o.seedCache !== false,
     format: o.format as ReplayFormat,
   };
 }
@@ -115,6 +117,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--clone', 'with --database-url: clone the given database (CREATE DATABASE … TEMPLATE) instead of schema + seeding')
     .addOption(new Option('--provider <name>', 'where Postgres comes from: auto, url, testcontainers, local, embedded').default('auto'))
     .option('--pg-version <major>', 'Postgres major version (container image tag, local binaries)')
+    .option('--no-seed-cache', 'always seed from scratch (by default a seeded cluster is cached per schema and row settings)')
     .option('--no-progress', 'no progress line on a terminal')
     .option('--debug', 'print stack traces of internal errors')
     .action(async (paths: string[], raw: RawOptions) => {

@@ -9,6 +9,7 @@ export function toJson(report: ReplayReport): string {
   const out = {
     server: { version: report.server.version, provider: report.server.provider, detail: report.server.detail, startMs: report.server.startMs },
     seed: report.seed && {
+      ...(report.seed.cached ? { cached: true } : {}),
       totalRows: report.seed.totalRows,
       rowsPerSecond: report.seed.rowsPerSecond,
       loadMs: Math.round(report.seed.loadMs),
@@ -81,7 +82,8 @@ export function toPretty(report: ReplayReport, color = false): string {
     const tables = report.seed.tables.filter((t) => t.rows > 0);
     lines.push(
       `seeded ${report.seed.totalRows.toLocaleString('en-US')} rows in ${tables.length} table(s) at ${report.seed.rowsPerSecond.toLocaleString('en-US')} rows/s ` +
-        `(load ${ms(report.seed.loadMs)}, indexes ${ms(report.seed.indexMs)}, analyze ${ms(report.seed.analyzeMs)})`,
+        `(load ${ms(report.seed.loadMs)}, indexes ${ms(report.seed.indexMs)}, analyze ${ms(report.seed.analyzeMs)})` +
+        (report.seed.cached ? ' — reused from the seed cache' : ''),
     );
     for (const w of report.seed.warnings) lines.push(c.yellow(`  warning: ${w}`));
   }

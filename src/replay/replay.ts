@@ -4,6 +4,7 @@ import { expandPaths, splitPending } from './files.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
 import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
+import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { holdLongTransaction, lockStrength, mentionedRelations, Tracer, type StatementTrace } from './tracer.js';
 import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
 
@@ -22,6 +23,8 @@ export interface ReplayOptions {
   clone?: boolean;
   provider?: 'auto' | ProviderName;
   pgVersion?: number;
+  /** Reuse seeded clusters across runs (local and embedded providers): true = the default cache dir, or a dir. */
+  seedCache?: boolean | string;
   log?: (message: string) => void;
   onProgress?: (p: SeedProgress | { phase: 'server' | 'base' | 'trace'; detail: string }) => void;
 }
@@ -37,7 +40,7 @@ export interface ReplayFinding {
 
 export interface ReplayReport {
   server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] };
-  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string }[]; rowsPerSecond: number }) | null;
+  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string }[]; rowsPerSecond: number; cached?: boolean }) | null;
   base: { schema?: string; files: string[] };
   longTransaction?: { ms: number; tables: string[] };
   files: { path: string; statements: StatementTrace[] }[];
@@ -49,6 +52,7 @@ export interface ReplayReport {
 
 interface LoadedFile {
   path: string;
+  text: string;
   statements: SourceStatement[];
 }
 
@@ -62,10 +66,17 @@ async function loadFile(file: string, stripMeta = false): Promise<LoadedFile> {
   const statements = parsed.statements.filter((s) => !s.parent);
   const bad = statements.find((s) => s.kind === 'SyntaxError');
   if (bad) throw new ReplayUsageError(`${file}:${bad.line}:${bad.column}: ${bad.error?.message ?? 'syntax error'}`);
-  return { path: file, statements };
+  return { path: file, text, statements };
 }
 
 /** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
+async function connect(config: pg.ClientConfig): Promise<pg.Client> {
+  const c = new pg.Client(config);
+  c.on('error', () => {});
+  await c.connect();
+  return c;
+}
+
 async function applyUntraced(client: pg.Client, file: LoadedFile): Promise<void> {
   for (const s of file.statements) {
     try {
@@ -116,7 +127,11 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   }
 
   opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
-  const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log });
+  const cacheDir = opts.seedCache === true ? defaultSeedCacheDir() : typeof opts.seedCache === 'string' ? opts.seedCache : undefined;
+  const seedCache = cacheDir
+    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null }) }
+    : undefined;
+  const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log, seedCache });
   const report: ReplayReport = {
     server: { version: server.version, provider: server.provider, detail: maskSecrets(server.detail, secrets), startMs: Math.round(server.startMs), attempts },
     seed: null,
@@ -127,17 +142,15 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     notes: [],
   };
   try {
-    const admin = new pg.Client(server.clientConfig());
-    admin.on('error', () => {});
-    await admin.connect();
+    let admin = await connect(server.clientConfig());
     try {
-      if (!server.cloned) {
+      if (server.cachedSeed) {
+        report.seed = { ...(server.cachedSeed as NonNullable<ReplayReport['seed']>), cached: true };
+      } else if (!server.cloned) {
         opts.onProgress?.({ phase: 'base', detail: `applying ${schema ? 'schema + ' : ''}${base.length} base migration(s)` });
         if (schema) {
           // pg_dump sets search_path to '' for its session: apply it on a connection of its own.
-          const c = new pg.Client(server.clientConfig());
-          c.on('error', () => {});
-          await c.connect();
+          const c = await connect(server.clientConfig());
           try {
             await applyUntraced(c, schema);
           } finally {
@@ -147,6 +160,12 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
         for (const f of base) await applyUntraced(admin, f);
         const seed = await seedDatabase(admin, { rows: opts.rows, rowsFor: opts.rowsFor, stats, superuser: server.superuser, onProgress: opts.onProgress });
         report.seed = { ...seed, rowsPerSecond: seed.loadMs > 0 ? Math.round((seed.totalRows / seed.loadMs) * 1000) : 0 };
+        if (server.saveSeed) {
+          opts.onProgress?.({ phase: 'base', detail: 'saving the seeded cluster for the next run' });
+          await admin.end().catch(() => {});
+          await server.saveSeed(report.seed);
+          admin = await connect(server.clientConfig());
+        }
       } else {
         report.notes.push('cloned database: base schema and seeding skipped, the data is the real one');
       }

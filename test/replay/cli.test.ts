@@ -1,12 +1,18 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, ROOT } from './helpers.js';
 import { sleep } from '../../src/replay/util.js';
 
 const BASE = `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, balance int NOT NULL DEFAULT 0, created_at timestamptz);\n`;
 
+const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'pgsafe-seed-cache-test-'));
+const env = { ...process.env, NO_COLOR: '1', PGSAFE_SEED_CACHE_DIR: cacheDir };
+
 function run(args: string[], cwd: string) {
-  const r = spawnSync('node', [...cliArgs(), 'replay', ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+  const r = spawnSync('node', [...cliArgs(), 'replay', ...args], { cwd, encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, pid: r.pid };
 }
 
@@ -21,7 +27,10 @@ describe('pgsafe replay (CLI process)', () => {
       'bad/002.sql': `ALTER TABLE t ADD COLUMN;\n`,
     });
   });
-  afterAll(() => removeDir(dir));
+  afterAll(() => {
+    removeDir(dir);
+    removeDir(cacheDir);
+  });
 
   it('prints the JSON shape of issue 4 and exits 0 below --max-blocking', () => {
     const r = run(['migrations', '--pending', '002_*.sql', '--rows', '30000', '--format', 'json'], dir);
@@ -51,6 +60,20 @@ describe('pgsafe replay (CLI process)', () => {
     const r = run(['migrations', '--pending', '002_*.sql', '--rows', '100k', '--max-blocking', '5'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/002_index\.sql:1:1: error `CREATE INDEX` blocked writes for \d+ ms on "accounts" at 100,000 rows \(limit 5 ms\); it took ShareLock on "accounts" \[replay-blocking\]/);
+  });
+
+  it('a second run with the same schema and rows reuses the seeded cluster', () => {
+    const entries = () => readdirSync(cacheDir).filter((n) => n.endsWith('.json')).length;
+    const before = entries();
+    const first = JSON.parse(run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '-f', 'json'], dir).stdout);
+    expect(first.seed.cached).toBeUndefined();
+    expect(entries()).toBe(before + 1);
+    const second = JSON.parse(run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '-f', 'json'], dir).stdout);
+    expect(second.seed).toEqual(expect.objectContaining({ cached: true, totalRows: first.seed.totalRows, tables: first.seed.tables }));
+    // Same observations on the cached data: the base (001, 002) is there, with its index.
+    expect(second.files[0].statements[0].locks).toEqual(first.files[0].statements[0].locks);
+    const third = JSON.parse(run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '--no-seed-cache', '-f', 'json'], dir).stdout);
+    expect(third.seed.cached).toBeUndefined();
   });
 
   it('markdown output is a table per file', () => {
@@ -86,7 +109,7 @@ describe('pgsafe replay (CLI process)', () => {
   });
 
   it('SIGINT while seeding stops the server and removes its dir', async () => {
-    const child = spawn('node', [...cliArgs(), 'replay', 'migrations', '--rows', '20000000'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', [...cliArgs(), 'replay', 'migrations', '--rows', '20000000'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
