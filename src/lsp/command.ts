@@ -1,4 +1,8 @@
 import type { Command } from 'commander';
+import { UsageError } from '../cli/files.js';
+import { initParser } from '../source/index.js';
+
+const OTHER_TRANSPORTS = /^--(node-ipc|socket|pipe)(=|$)/;
 
 /** `pgsafe lsp`: the language server. vscode-languageserver is loaded only when it runs. */
 export function registerLspCommand(program: Command): void {
@@ -9,7 +13,11 @@ export function registerLspCommand(program: Command): void {
     // Clients append their own flags (`--clientProcessId=<pid>`); they are not ours to reject.
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(async () => {
+    .action(async (_opts: unknown, cmd: Command) => {
+      const other = cmd.args.find((a) => OTHER_TRANSPORTS.test(a));
+      if (other) throw new UsageError(`lsp: ${other} is not supported; pgsafe's language server speaks over stdio (--stdio)`);
+      // The parser's WASM loads while vscode-languageserver is imported.
+      void initParser();
       const { startServer } = await import('./server.js');
       const connection = startServer({ input: process.stdin, output: process.stdout });
       // The server ends the process itself on `exit` or when the client closes stdin.
