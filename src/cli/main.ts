@@ -8,6 +8,8 @@ export { exitCode, parsePgVersion, type LintCliOptions } from './run.js';
 import { registerInitCommand } from './init.js';
 import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
+import { runFix, type FixCliOptions } from './fix.js';
+import { flattenRollback, withRollback } from '../rollback/inputs.js';
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR) return false;
@@ -18,7 +20,9 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 
 export async function runLint(paths: string[], o: LintCliOptions): Promise<number> {
   const plan = await planLint(paths, o);
-  const results: FileResult[] = plan.finish(await lint(plan.inputs, plan.options));
+  // Each up migration learns its down (require-down-migration) and its down is linted as the rollback path.
+  const inputs = await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework });
+  const results: FileResult[] = flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
   writeReport(plan, results, useColor(process.stdout));
   return exitCode(results, o.failOn);
 }
@@ -48,8 +52,10 @@ export function buildProgram(): Command {
     .option('--framework <name>', 'migration framework preset: flyway, golang-migrate, goose, dbmate, prisma, diesel, sqitch, rails')
     .option('--changed-since <ref>', 'lint only migrations added or changed since this git ref (its merge base with HEAD); earlier ones still feed the schema model')
     .option('--staged', 'lint only migrations staged in git, as staged (for pre-commit hooks)')
-    .action(async (paths: string[], o: LintCliOptions) => {
-      process.exitCode = await runLint(paths, o);
+    .option('--fix', 'apply safe fixes to the files (with -: print the fixed SQL to stdout, the report to stderr)')
+    .option('--fix-unsafe', 'apply unsafe fixes too (added statements, type changes); implies --fix')
+    .action(async (paths: string[], o: FixCliOptions) => {
+      process.exitCode = o.fix || o.fixUnsafe ? await runFix(paths, o, (x) => runLint(paths, x)) : await runLint(paths, o);
     });
 
   program

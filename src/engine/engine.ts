@@ -56,6 +56,11 @@ export interface LintInput {
    * marked, and it is analysed on a copy of the schema so the files after it do not see its effects.
    */
   rollbackOf?: string;
+  /**
+   * The down migration to lint as this file's rollback path, right after this file, on a copy of the schema it
+   * leaves. Its result is `FileResult.rollback`; positions in the result array do not change.
+   */
+  rollback?: LintInput;
   /** Per-file rule severities (config `overrides`), applied over `LintOptions.ruleSettings`. */
   ruleSettings?: Record<string, RuleSetting>;
 }
@@ -67,6 +72,8 @@ export interface FileResult {
   /** Present when the file was linted: the parsed source and analysed statements. */
   parsed?: ParsedSource;
   analysed?: AnalysedStatement[];
+  /** The result of linting `LintInput.rollback` (the down migration, as the rollback path). */
+  rollback?: FileResult;
 }
 
 const META = { syntax: 'syntax-error', unanalyzed: 'unanalyzed-statement', unused: 'unused-ignore' } as const;
@@ -110,7 +117,11 @@ export function lintSync(inputs: LintInput[], opts: LintOptions): FileResult[] {
   if (inputs.some((i) => i.fileOptions?.pending)) analyzer.newScope = 'pending';
   const known = ruleIds(opts.rules);
   const perFile = (input: LintInput) => (input.ruleSettings ? effectiveSeverities({ ...opts, ruleSettings: { ...opts.ruleSettings, ...input.ruleSettings } }) : severities);
-  return inputs.map((input) => lintOne(input, opts, input.rollbackOf ? forkAnalyzer(analyzer) : analyzer, perFile(input), known));
+  return inputs.map((input) => {
+    const r = lintOne(input, opts, input.rollbackOf ? forkAnalyzer(analyzer) : analyzer, perFile(input), known);
+    if (input.rollback) r.rollback = lintOne({ ...input.rollback, rollbackOf: input.rollback.rollbackOf ?? input.path }, opts, forkAnalyzer(analyzer), perFile(input.rollback), known);
+    return r;
+  });
 }
 
 function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severities: Map<string, Severity>, known: Map<string, Rule>): FileResult {

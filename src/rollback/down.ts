@@ -5,6 +5,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseSource } from '../source/index.js';
 import type { Span } from '../analysis/types.js';
+import { frameworks } from '../config/frameworks/index.js';
+import type { FrameworkName } from '../config/types.js';
 import type { DownMigration, RollbackFramework } from './types.js';
 
 export type { DownMigration, RollbackFramework } from './types.js';
@@ -67,9 +69,11 @@ export function findDown(path: string, text: string, opts: { framework?: Rollbac
   const fs = opts.fs ?? nodeFs;
   const name = basename(path);
   const dir = dirname(path);
-  if (isDownFile(path)) return undefined;
-  const markers = sectionMarkers(text);
+  if (isDownFile(path, opts.framework)) return undefined;
   const fw = opts.framework;
+  const preset = fw && fw in frameworks ? frameworks[fw as FrameworkName] : undefined;
+  if (preset) return fromPreset(preset, path, text, fs);
+  const markers = sectionMarkers(text);
   if (markers && (!fw || fw === markers.framework || fw === 'unknown')) {
     if (!markers.down) return { framework: markers.framework, expected: true, kind: 'section', path, label: markers.label, state: 'missing' };
     const span = markers.down;
@@ -83,11 +87,7 @@ export function findDown(path: string, text: string, opts: { framework?: Rollbac
     const label = fw === 'goose' ? '-- +goose Down' : '-- migrate:down';
     return { framework: fw, expected: true, kind: 'section', path, label, state: 'missing' };
   }
-  const file = (framework: RollbackFramework, downPath: string, expected = true): DownMigration => {
-    if (!fs.exists(downPath)) return { framework, expected, kind: 'file', path: downPath, label: basename(downPath), state: 'missing' };
-    const t = fs.read(downPath) ?? '';
-    return { framework, expected, kind: 'file', path: downPath, label: basename(downPath), text: t, state: classifyDown(t) };
-  };
+  const file = (framework: RollbackFramework, downPath: string, expected = true) => fileDown(framework, downPath, fs, expected);
   const gm = /^(.+)\.up\.sql$/i.exec(name);
   if (gm && (!fw || fw === 'golang-migrate' || fw === 'unknown')) return file('golang-migrate', join(dir, `${gm[1]}.down.sql`));
   if (name.toLowerCase() === 'up.sql' && (!fw || fw === 'diesel' || fw === 'unknown')) return file('diesel', join(dir, 'down.sql'));
@@ -106,9 +106,39 @@ export function findDown(path: string, text: string, opts: { framework?: Rollbac
 }
 
 /** A file that is the rollback of another, and so not itself pending as an up migration. */
-export function isDownFile(path: string): boolean {
+export function isDownFile(path: string, framework?: string): boolean {
   const name = basename(path);
+  if (framework === 'sqitch') return /[\\/](revert|verify)[\\/]/.test(path);
   return /\.down\.sql$/i.test(name) || name.toLowerCase() === 'down.sql' || /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(name);
+}
+
+function fileDown(framework: RollbackFramework, downPath: string, fs: DownFs, expected = true): DownMigration {
+  if (!fs.exists(downPath)) return { framework, expected, kind: 'file', path: downPath, label: basename(downPath), state: 'missing' };
+  const t = fs.read(downPath) ?? '';
+  return { framework, expected, kind: 'file', path: downPath, label: basename(downPath), text: t, state: classifyDown(t) };
+}
+
+/** Discovery through a framework preset (src/config/frameworks), which knows where its framework keeps downs. */
+function fromPreset(preset: (typeof frameworks)[FrameworkName], path: string, text: string, fs: DownFs): DownMigration | undefined {
+  const fw = preset.name as RollbackFramework;
+  if (!preset.isMigration(path)) return undefined;
+  if (fw === 'prisma' || fw === 'rails') return { framework: fw, expected: false, kind: 'file', path, label: `${preset.label} has no down migrations`, state: 'missing' };
+  const loc = preset.downFor(path, text);
+  const sectionLabel = fw === 'goose' ? '-- +goose Down' : '-- migrate:down';
+  if (!loc) {
+    if (fw === 'goose' || fw === 'dbmate') return { framework: fw, expected: true, kind: 'section', path, label: sectionLabel, state: 'missing' };
+    if (fw === 'flyway') {
+      const m = FLYWAY.exec(basename(path));
+      const usesUndo = fs.list(dirname(path)).some((s) => /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(s));
+      return m ? { framework: fw, expected: usesUndo, kind: 'file', path: join(dirname(path), `U${m[1]}__${m[2]}`), label: `U${m[1]}__${m[2]}`, state: 'missing' } : undefined;
+    }
+    return undefined;
+  }
+  if (loc.kind === 'section') {
+    const downText = blankOutside(text, loc.span);
+    return { framework: fw, expected: true, kind: 'section', path, label: sectionLabel, text: downText, span: loc.span, upSpan: { start: 0, end: loc.span.start }, state: classifyDown(downText) };
+  }
+  return fileDown(fw, loc.path, fs);
 }
 
 /**
@@ -137,5 +167,5 @@ function raisesOnly(s: { kind: string; node: any; text: string }): boolean {
 }
 
 export const FRAMEWORK_LABEL: Record<RollbackFramework, string> = {
-  'golang-migrate': 'golang-migrate', goose: 'goose', dbmate: 'dbmate', flyway: 'Flyway', diesel: 'diesel', prisma: 'Prisma', unknown: 'this',
+  'golang-migrate': 'golang-migrate', goose: 'goose', dbmate: 'dbmate', flyway: 'Flyway', diesel: 'diesel', sqitch: 'Sqitch', prisma: 'Prisma', rails: 'Rails', unknown: 'this',
 };

@@ -1,7 +1,7 @@
 import type { Span } from '../analysis/types.js';
 
 /** Migration frameworks as far as rollbacks go: where each keeps its down migration. */
-export type RollbackFramework = 'golang-migrate' | 'goose' | 'dbmate' | 'flyway' | 'diesel' | 'prisma' | 'unknown';
+export type RollbackFramework = 'golang-migrate' | 'goose' | 'dbmate' | 'flyway' | 'diesel' | 'sqitch' | 'prisma' | 'rails' | 'unknown';
 
 /**
  * The down counterpart of an up migration, found by `findDown`.

@@ -1,0 +1,205 @@
+// The static round trip: apply up, then down, to a copy of pgsafe's schema model and compare the result with the
+// model before up. No database: it sees what the schema model sees (tables, columns, constraints, indexes, enums
+// created or changed by the files of the run).
+import { Analyzer } from '../analysis/analyzer.js';
+import { relFromNames, relFromRangeVar, type Rel } from '../analysis/names.js';
+import type { SchemaModel } from '../analysis/schema.js';
+import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
+import { parseSource, type SourceStatement } from '../source/index.js';
+import { cloneSchema } from './fork.js';
+import { diffRoundTrip, snapshotFromModel, type RoundTripIssue, type Snapshot } from './snapshot.js';
+
+export interface MigrationText {
+  path: string;
+  text: string;
+  /** Only statements inside this range count (a goose/dbmate section); default: the whole text. */
+  span?: Span;
+}
+
+export interface LocatedIssue extends RoundTripIssue {
+  /** The up statement that added, dropped or changed the object (the first statement when none did). */
+  statement?: number;
+  span?: Span;
+}
+
+export interface StaticRoundTrip {
+  issues: LocatedIssue[];
+  before: Snapshot;
+  afterUp: Snapshot;
+  afterDown: Snapshot;
+}
+
+/** Statements of a migration, section-aware, syntax errors left out. */
+export function migrationStatements(m: MigrationText): SourceStatement[] {
+  const parsed = parseSource(m.text);
+  return parsed.statements.filter((s) => s.kind !== 'SyntaxError' && (!m.span || (s.start >= m.span.start && s.start < m.span.end)));
+}
+
+/** Applies statements to the analyzer's schema, plus what Postgres does that the lint model leaves out. */
+export function applyStatements(a: Analyzer, statements: SourceStatement[], onAction?: (stmt: AnalysedStatement) => void): void {
+  for (const s of statements) {
+    let an: AnalysedStatement;
+    try {
+      an = a.analyse(s);
+    } catch {
+      continue;
+    }
+    onAction?.(an);
+    try {
+      a.apply(an);
+    } catch {
+      // a statement the model cannot apply: later facts are only less precise
+    }
+    applyExtras(a.schema, an);
+  }
+}
+
+/**
+ * Effects Postgres has and the lint model does not track, which a round trip must see: DROP TYPE removes an enum,
+ * ALTER INDEX … RENAME renames an index, DROP COLUMN drops the indexes and constraints that use the column.
+ */
+function applyExtras(schema: SchemaModel, a: AnalysedStatement): void {
+  const n = a.source.node;
+  if (a.kind === 'DropStmt' && (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN')) {
+    for (const o of n.objects ?? []) {
+      const rel = relFromNames(o?.TypeName?.names ?? o);
+      if (rel) schema.enums.delete(rel.key);
+    }
+    return;
+  }
+  if (a.kind === 'RenameStmt' && n.renameType === 'OBJECT_INDEX' && n.newname) {
+    const idx = schema.index(relFromRangeVar(n.relation));
+    if (idx) {
+      for (const [k, v] of schema.indexes) {
+        if (v !== idx) continue;
+        schema.indexes.delete(k);
+        idx.name = n.newname;
+        schema.indexes.set(`${k.slice(0, k.lastIndexOf('.'))}.${n.newname}`, idx);
+      }
+    }
+    return;
+  }
+  if (a.kind === 'RenameStmt' && n.renameType === 'OBJECT_TYPE' && n.newname) {
+    const rel = relFromNames(n.object);
+    const e = rel && schema.enums.get(rel.key);
+    if (rel && e) {
+      schema.enums.delete(rel.key);
+      const key = `${rel.schema ?? 'public'}.${n.newname}`;
+      schema.enums.set(key, { ...e, rel: { ...e.rel, name: n.newname, key } });
+    }
+    return;
+  }
+  for (const act of a.actions) {
+    if (act.type !== 'drop-column' || !act.column) continue;
+    const t = schema.table(act.relation);
+    if (!t) continue;
+    for (const [k, i] of schema.indexes) if (i.table.key === t.rel.key && i.columns.includes(act.column)) schema.indexes.delete(k);
+    for (const [k, c] of t.constraints) if (c.columns.includes(act.column)) t.constraints.delete(k);
+  }
+}
+
+/** Keys of the objects each action of an up statement touches, in the snapshot's key space. */
+function touchedKeys(schema: SchemaModel, a: AnalysedStatement): string[] {
+  const keys: string[] = [];
+  const tk = (rel: Rel | undefined) => (rel ? schema.table(rel)?.rel.key ?? rel.key : undefined);
+  const n = a.source.node;
+  for (const act of a.actions) {
+    const t = tk(act.relation);
+    switch (act.type) {
+      case 'create-table':
+      case 'drop-table':
+      case 'rename-table':
+        if (t) keys.push(t);
+        break;
+      case 'add-column':
+      case 'drop-column':
+      case 'alter-column-type':
+      case 'set-not-null':
+      case 'drop-not-null':
+      case 'set-default':
+      case 'drop-default':
+      case 'rename-column':
+        if (t && act.column) keys.push(`${t}.${act.column}`);
+        if (t && act.type === 'add-column' && act.columnDef) keys.push(`${t}.${act.columnDef.name}`);
+        break;
+      case 'create-index':
+        if (act.relation) keys.push(`${act.relation.schema ?? schema.table(act.relation)?.rel.schema ?? 'public'}.${n.idxname ?? `${act.relation.name}_${act.column ?? 'expr'}_idx`}`);
+        break;
+      case 'drop-index':
+        for (const o of n.objects ?? []) {
+          const r = relFromNames(o);
+          if (r) keys.push(r.key);
+        }
+        break;
+      case 'add-constraint':
+      case 'drop-constraint':
+      case 'validate-constraint':
+        if (t && act.constraint?.name) keys.push(`${t}.${act.constraint.name}`);
+        break;
+      case 'create-type':
+      case 'alter-enum-add-value': {
+        const r = relFromNames(n.typeName);
+        if (r) keys.push(r.key);
+        break;
+      }
+    }
+  }
+  if (a.kind === 'DropStmt' && n.removeType === 'OBJECT_TYPE') for (const o of n.objects ?? []) { const r = relFromNames(o?.TypeName?.names ?? o); if (r) keys.push(r.key); }
+  return keys;
+}
+
+/**
+ * Runs up then down on a copy of `before` and reports what down forgets or gets wrong. Each issue points at the up
+ * statement that touched the object, so a finding lands where the user would write its undo.
+ */
+export function staticRoundTrip(before: SchemaModel, up: MigrationText, down: MigrationText, settings: AnalysisSettings): StaticRoundTrip {
+  const a = new Analyzer(settings);
+  cloneSchema(before, a.schema);
+  const snapB = snapshotFromModel(a.schema);
+  const upStatements = migrationStatements(up);
+  const where = new Map<string, { statement: number; span: Span }>();
+  a.beginFile(up.path);
+  applyStatements(a, upStatements, (an) => {
+    for (const k of touchedKeys(a.schema, an)) if (!where.has(k)) where.set(k, { statement: an.source.index, span: { start: an.source.start, end: an.source.end } });
+  });
+  const snapU = snapshotFromModel(a.schema);
+  a.beginFile(`${down.path}#rollback`);
+  applyStatements(a, migrationStatements(down));
+  const snapD = snapshotFromModel(a.schema);
+  const first = upStatements[0];
+  const issues: LocatedIssue[] = dropKnownRestores(diffRoundTrip(snapB, snapU, snapD), new Set(where.keys())).map((i) => {
+    const at = where.get(i.key) ?? (i.table ? where.get(i.table) : undefined);
+    return { ...i, statement: at?.statement ?? first?.index, span: at?.span ?? (first ? { start: first.start, end: first.end } : undefined) };
+  });
+  return { issues, before: snapB, afterUp: snapU, afterDown: snapD };
+}
+
+/**
+ * Up dropped an object pgsafe never saw created (`DROP INDEX IF EXISTS` on an index from outside the run), and down
+ * recreates it: that is the restore, not an extra object.
+ */
+export function dropKnownRestores(issues: RoundTripIssue[], touchedByUp: Set<string>): RoundTripIssue[] {
+  return issues.filter((i) => !(i.problem === 'created-extra' && touchedByUp.has(i.key)));
+}
+
+/** Keys of the snapshot objects the statements of an up migration touch (add, drop, alter), on a copy of `before`. */
+export function upTouches(before: SchemaModel, up: MigrationText, settings: AnalysisSettings): Set<string> {
+  const a = new Analyzer(settings);
+  cloneSchema(before, a.schema);
+  const keys = new Set<string>();
+  a.beginFile(up.path);
+  applyStatements(a, migrationStatements(up), (an) => {
+    for (const k of touchedKeys(a.schema, an)) keys.add(k);
+  });
+  return keys;
+}
+
+/** The static round trip of one migration after a run of earlier ones (their texts build the schema before up). */
+export function staticRoundTripFiles(base: MigrationText[], up: MigrationText, down: MigrationText, settings: AnalysisSettings): StaticRoundTrip {
+  const a = new Analyzer(settings);
+  for (const b of base) {
+    a.beginFile(b.path);
+    applyStatements(a, migrationStatements(b));
+  }
+  return staticRoundTrip(a.schema, up, down, settings);
+}
