@@ -119,6 +119,11 @@ function topStatement(result: FileResult, index: number, map: OffsetMap): { inde
   return { index: s.index, start: map(s.start, 'start'), prevEnd: k > 0 ? map(all[k - 1].end, 'end') : undefined };
 }
 
+/** The document's own line break, so inserted lines match it. */
+function eol(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
+}
+
 function lineStartOf(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
@@ -132,15 +137,16 @@ export function ignoreStatementEdit(doc: TextDocument, start: number, prevEnd: n
   const lineStart = lineStartOf(text, start);
   const indent = /^[ \t]*/.exec(text.slice(lineStart, start))![0];
   const comment = `-- pgsafe-ignore ${rule}`;
+  const nl = eol(text);
   if (prevEnd === undefined || prevEnd < lineStart) {
     const at = doc.positionAt(lineStart);
-    return { range: { start: at, end: at }, newText: `${indent}${comment}\n` };
+    return { range: { start: at, end: at }, newText: `${indent}${comment}${nl}` };
   }
   // The statement before ends on the same line: break the line so the comment stands on its
   // own (a trailing comment would cover the statement before it).
   let ws = start;
   while (ws > lineStart && (text[ws - 1] === ' ' || text[ws - 1] === '\t')) ws--;
-  return { range: { start: doc.positionAt(ws), end: doc.positionAt(start) }, newText: `\n${indent}${comment}\n${indent}` };
+  return { range: { start: doc.positionAt(ws), end: doc.positionAt(start) }, newText: `${nl}${indent}${comment}${nl}${indent}` };
 }
 
 const FILE_DIRECTIVE = /^(\s*pgsafe-ignore-file)([^:]*?)(\s*(?::.*)?)$/s;
@@ -154,7 +160,7 @@ export function ignoreFileEdit(doc: TextDocument, result: FileResult, rule: stri
     return { range: { start: at, end: at }, newText: `, ${rule}` };
   }
   const top = doc.positionAt(0);
-  return { range: { start: top, end: top }, newText: `-- pgsafe-ignore-file ${rule}\n` };
+  return { range: { start: top, end: top }, newText: `-- pgsafe-ignore-file ${rule}${eol(doc.getText())}` };
 }
 
 function overlaps(f: Finding, start: number, end: number): boolean {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, it } from 'vitest';
@@ -26,4 +26,11 @@ it('`pgsafe lint` does not load vscode-languageserver; the lsp command does', ()
   expect(out.code).toBe(1);
   expect(out.afterLint).toBe(0);
   expect(out.afterServer).toBeGreaterThan(0);
+});
+
+it.each(['--node-ipc', '--socket=6009', '--pipe=/tmp/pgsafe.sock'])('rejects the %s transport with exit code 2', (flag) => {
+  const r = spawnSync(process.execPath, ['bin/pgsafe.js', 'lsp', flag], { cwd: root, encoding: 'utf8', input: '' });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain(`${flag} is not supported; pgsafe's language server speaks over stdio`);
+  expect(r.stdout).toBe('');
 });

@@ -208,17 +208,29 @@ describe('pgsafe lsp', () => {
     expect((await published(other, 4)).diagnostics).toEqual([]);
   });
 
-  it('reports syntax errors without dropping the other statements', async () => {
-    const doc = 'CREATE INDEX ON;\nCREATE INDEX users_email_idx ON users (email);\n';
+  it('keeps CRLF line breaks in inserted ignores, and counts positions per LSP', async () => {
+    const doc = "SET lock_timeout = '2s';\r\n  CREATE INDEX users_email_idx ON users (email);\r\n";
     client.notify('textDocument/didChange', { textDocument: { uri: other, version: 5 }, contentChanges: [{ text: doc }] });
     const p = await published(other, 5);
+    expect(p.diagnostics[0].range).toEqual({ start: { line: 1, character: 2 }, end: { line: 1, character: 47 } });
+    const actions = await actionsAt(other, 1, 10);
+    const stmt = actions.find((a) => a.title === 'Ignore `require-concurrent-index-creation` for this statement')!;
+    expect(stmt.edit.changes[other]).toEqual([{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, newText: '  -- pgsafe-ignore require-concurrent-index-creation\r\n' }]);
+    const file = actions.find((a) => a.title === 'Ignore `require-concurrent-index-creation` for this file')!;
+    expect(file.edit.changes[other][0].newText).toBe('-- pgsafe-ignore-file require-concurrent-index-creation\r\n');
+  });
+
+  it('reports syntax errors without dropping the other statements', async () => {
+    const doc = 'CREATE INDEX ON;\nCREATE INDEX users_email_idx ON users (email);\n';
+    client.notify('textDocument/didChange', { textDocument: { uri: other, version: 6 }, contentChanges: [{ text: doc }] });
+    const p = await published(other, 6);
     expect(codes(p)).toEqual(['require-concurrent-index-creation', 'require-lock-timeout', 'syntax-error']);
     expect(p.diagnostics.find((d) => d.code === 'syntax-error')!.range.start.line).toBe(0);
   });
 
   it('re-lints open documents with new editor settings', async () => {
     client.notify('workspace/didChangeConfiguration', { settings: { pgsafe: { rules: only({ 'require-lock-timeout': 'off', 'require-concurrent-index-creation': 'warning' }) } } });
-    const p = await published(other, 5);
+    const p = await published(other, 6);
     expect(codes(p)).toEqual(['require-concurrent-index-creation', 'syntax-error']);
     expect(p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!.severity).toBe(2);
   });
