@@ -35,6 +35,8 @@ export interface LintCliOptions {
   framework?: string;
   changedSince?: string;
   staged?: boolean;
+  /** Internal, not a flag: the content of `-`, already read (--fix lints it again after each pass). */
+  stdin?: Buffer;
 }
 
 export interface LintPlan {
@@ -149,7 +151,7 @@ export async function planLint(paths: string[], o: LintCliOptions, cwd = process
   };
 
   if (paths.includes('-')) {
-    const decoded = decodeSource(await readStdin());
+    const decoded = decodeSource(o.stdin ?? (await readStdin()));
     const name = o.stdinFilename ?? '<stdin>';
     if (decoded.ok) add(name, decoded.text, true, false);
     else addError(name, decoded.message);

@@ -1,0 +1,143 @@
+// `pgsafe lint --fix`: applies the rules' mechanical fixes to the files.
+//
+// - Only `safe` fixes by default; `--fix-unsafe` (which implies --fix) also
+//   applies `unsafe` ones (added statements, type changes: see each rule's
+//   "Fix safety").
+// - Files are rewritten in place, keeping a UTF-8 BOM and CRLF line endings.
+// - Input from `-` is never written anywhere but stdout: the fixed SQL goes to
+//   stdout and the report to stderr.
+// - Fixes whose edits overlap are deferred to the next pass; passes repeat
+//   (at most MAX_PASSES) until nothing more applies. What was fixed is listed
+//   on stderr, and the report and exit code are those of the fixed text.
+// - Fixes are not applied inside a DO body written as a single-quoted string
+//   (its quotes are doubled in the file, so inserted SQL would break it).
+import { writeFile } from 'node:fs/promises';
+import { rules } from '../../rules/index.js';
+import { lint, type FileResult, type Finding } from '../engine/engine.js';
+import { applyFixes } from '../engine/fix.js';
+import { inQuotedBody } from '../engine/bodies.js';
+import { decodeSource, readSourceFile } from '../source/read.js';
+import type { SourceStatement } from '../source/index.js';
+import { exitCode, planLint, type LintCliOptions } from './run.js';
+
+const MAX_PASSES = 5;
+
+export interface FixCliOptions extends LintCliOptions {
+  fix?: boolean;
+  fixUnsafe?: boolean;
+}
+
+interface FileFixes {
+  /** Rule id → fixes applied. */
+  byRule: Map<string, number>;
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The fixes of `findings` to apply to a file: by safety, not inside
+ * single-quoted bodies, not repeating a fix that did not take. An insertion
+ * right before a statement inside a DO block (a `SET lock_timeout` preamble)
+ * moves before the DO statement itself, where it covers the whole block.
+ */
+export function fixable(result: FileResult, unsafe: boolean, applied: Map<string, number>): Finding[] {
+  const inner = (result.analysed ?? []).map((a) => a.source).filter((s) => s.parent);
+  const quoted = inner.filter((s) => inQuotedBody.has(s));
+  const root = (s: SourceStatement): SourceStatement => (s.parent ? root(s.parent) : s);
+  const out: Finding[] = [];
+  for (const f of result.findings) {
+    if (!f.fix || (f.fix.safety === 'unsafe' && !unsafe)) continue;
+    // A fix that keeps coming back would be applied on every pass: apply each at most twice.
+    if ((applied.get(key(f)) ?? 0) >= 2) continue;
+    const edits = f.fix.edits.map((e) => {
+      const before = e.start === e.end ? inner.find((s) => s.start === e.start) : undefined;
+      return before ? { ...e, start: root(before).start, end: root(before).start } : e;
+    });
+    if (edits.some((e) => quoted.some((s) => e.start <= s.end && s.start <= e.end))) continue;
+    out.push({ ...f, fix: { ...f.fix, edits } });
+  }
+  return out;
+}
+
+const key = (f: Finding) => `${f.rule}\u0000${f.message}`;
+
+/** Edits keep the file's line endings: `\n` in inserted text becomes `\r\n` in a CRLF file. */
+export function withLineEndings(findings: Finding[], text: string): Finding[] {
+  const crlf = (text.match(/\r\n/g)?.length ?? 0) > 0 && (text.match(/\r\n/g)!.length * 2 >= (text.match(/\n/g)?.length ?? 0));
+  if (!crlf) return findings;
+  return findings.map((f) => ({ ...f, fix: { ...f.fix!, edits: f.fix!.edits.map((e) => ({ ...e, text: e.text.replace(/\r?\n/g, '\r\n') })) } }));
+}
+
+/**
+ * Fixes the files, then reports on the fixed text: through `report` (the plain
+ * `lint` run, so the output is exactly what linting the fixed files gives), or
+ * for `-` on stderr after the fixed SQL on stdout.
+ */
+export async function runFix(paths: string[], o: FixCliOptions, report: (o: LintCliOptions) => Promise<number>): Promise<number> {
+  const unsafe = !!o.fixUnsafe;
+  const fromStdin = paths.includes('-');
+  const stdinName = o.stdinFilename ?? '<stdin>';
+  const raw = fromStdin ? await readStdin() : undefined;
+  const decoded = raw ? decodeSource(raw) : undefined;
+  let stdinText = decoded?.ok ? decoded.text : undefined;
+  const stdin = () => (stdinText !== undefined ? Buffer.from(stdinText, 'utf8') : raw);
+  const fixedIn = new Map<string, FileFixes>();
+  const applied = new Map<string, Map<string, number>>();
+
+  let plan = await planLint(paths, { ...o, stdin: stdin() });
+  let results: FileResult[] = plan.finish(await lint(plan.inputs, plan.options));
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let changed = false;
+    for (const r of results) {
+      const seen = applied.get(r.path) ?? new Map<string, number>();
+      applied.set(r.path, seen);
+      const candidates = fixable(r, unsafe, seen);
+      if (candidates.length === 0) continue;
+      const isStdin = fromStdin && r.path === stdinName && stdinText !== undefined;
+      let text: string;
+      let bom = false;
+      if (isStdin) text = stdinText!;
+      else {
+        const file = await readSourceFile(r.path);
+        if (!file.ok) continue;
+        text = file.text;
+        bom = file.bom;
+      }
+      const out = applyFixes(text, withLineEndings(candidates, text));
+      if (out.fixed.length === 0 || out.text === text) continue;
+      changed = true;
+      if (isStdin) stdinText = out.text;
+      else await writeFile(r.path, (bom ? '\ufeff' : '') + out.text, 'utf8');
+      const record = fixedIn.get(r.path) ?? { byRule: new Map() };
+      fixedIn.set(r.path, record);
+      for (const f of out.fixed) {
+        record.byRule.set(f.rule, (record.byRule.get(f.rule) ?? 0) + 1);
+        seen.set(key(f), (seen.get(key(f)) ?? 0) + 1);
+      }
+    }
+    if (!changed) break;
+    plan = await planLint(paths, { ...o, stdin: stdin() });
+    results = plan.finish(await lint(plan.inputs, plan.options));
+  }
+
+  for (const [path, rec] of fixedIn) {
+    const total = [...rec.byRule.values()].reduce((a, b) => a + b, 0);
+    const list = [...rec.byRule].map(([id, n]) => (n > 1 ? `${id} ×${n}` : id)).join(', ');
+    process.stderr.write(`pgsafe: fixed ${total} problem${total === 1 ? '' : 's'} in ${path} (${list})\n`);
+  }
+  if (!unsafe) {
+    const skipped = results.reduce((n, r) => n + r.findings.filter((f) => f.fix?.safety === 'unsafe').length, 0);
+    if (skipped) process.stderr.write(`pgsafe: ${skipped} more fix${skipped === 1 ? ' is' : 'es are'} unsafe and not applied; review them and run with --fix-unsafe to apply them\n`);
+  }
+
+  if (!fromStdin) return report({ ...o, stdin: undefined });
+  // The fixed SQL is the output; the report moves to stderr.
+  if (stdinText !== undefined) process.stdout.write(stdinText);
+  process.stderr.write(plan.reporter({ files: results, rules, color: false, cwd: process.cwd() }));
+  for (const n of plan.notes) process.stderr.write(`pgsafe: ${n}\n`);
+  return exitCode(results, o.failOn);
+}
