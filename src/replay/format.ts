@@ -39,6 +39,7 @@ export function toJson(report: ReplayReport): string {
         lockTimeoutMs: s.lockTimeoutMs,
         ...(s.error ? { error: s.error } : {}),
         ...(s.notes.length ? { notes: s.notes } : {}),
+        ...(s.static?.length ? { static: s.static.map((v) => ({ rule: v.rule, verdict: v.verdict, evidence: v.evidence, message: v.message })) } : {}),
       })),
     })),
     findings: report.findings,
@@ -105,6 +106,7 @@ export function toPretty(report: ReplayReport, color = false): string {
       if (s.waits.length) lines.push(c.yellow(`      waited:   ${s.waits.map((w) => `${ms(w.ms)} for ${w.mode} on ${w.on}`).join(', ')}`));
       lines.push(`      blocked:  ${over ? c.red(blockedText(s)) : blockedText(s)}`);
       if (s.error) lines.push(c.red(`      error:    ${s.error.message}`));
+      for (const v of s.static ?? []) lines.push(`      lint:     ${v.rule} ${v.verdict === 'confirmed' ? c.red(v.evidence) : c.green(v.evidence)}`);
       for (const n of s.notes) lines.push(c.dim(`      note:     ${n}`));
     }
   }

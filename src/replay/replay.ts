@@ -7,6 +7,7 @@ import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './s
 import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { holdLongTransaction, lockStrength, mentionedRelations, Tracer, type StatementTrace } from './tracer.js';
 import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { judge, lintPending } from './static.js';
 
 export interface ReplayOptions {
   paths: string[];
@@ -33,7 +34,8 @@ export interface ReplayFinding {
   path: string;
   line: number;
   column: number;
-  rule: 'replay-blocking' | 'replay-statement-failed';
+  /** `replay-blocking`, `replay-statement-failed`, or the id of a lint rule that replay confirmed. */
+  rule: string;
   severity: 'error' | 'warning';
   message: string;
 }
@@ -209,8 +211,28 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   } finally {
     await server.dispose();
   }
+  await compareWithLint(report, [...(schema ? [schema] : []), ...base], pending, opts);
   report.findings = findingsOf(report, opts);
   return report;
+}
+
+/** Runs the lint engine on the same files and marks each lock-related finding confirmed or refuted by the trace. */
+async function compareWithLint(report: ReplayReport, base: LoadedFile[], pending: LoadedFile[], opts: ReplayOptions): Promise<void> {
+  const found = await lintPending(base, pending, { pgVersion: Number.parseInt(report.server.version, 10) || 15, assumeInTransaction: !!opts.assumeInTransaction });
+  if ('error' in found) {
+    report.notes.push(`static lint comparison unavailable: ${oneLine(found.error)}`);
+    return;
+  }
+  const rows = new Map((report.seed?.tables ?? []).map((t) => [t.table, t.rows]));
+  for (const f of report.files) {
+    const traces = f.statements.filter((s) => s.mode !== 'transaction-control');
+    for (const finding of found.get(f.path) ?? []) {
+      const s = traces.find((t) => finding.line >= t.line && finding.line <= t.endLine);
+      if (!s) continue;
+      const verdict = judge(finding, s, rows);
+      if (verdict) (s.static ??= []).push(verdict);
+    }
+  }
 }
 
 function rowsText(report: ReplayReport, relation: string | undefined): string {
@@ -228,6 +250,10 @@ export function findingsOf(report: ReplayReport, opts: Pick<ReplayOptions, 'maxB
   const out: ReplayFinding[] = [];
   for (const f of report.files) {
     for (const s of f.statements) {
+      // A lint finding replay confirmed keeps its rule and severity; a refuted one stays in the statement's `static` list only.
+      for (const v of s.static ?? []) {
+        if (v.verdict === 'confirmed') out.push({ path: f.path, line: v.line, column: v.column, rule: v.rule, severity: v.severity === 'error' ? 'error' : 'warning', message: `${v.message} — ${v.evidence}` });
+      }
       const b = s.blocked;
       if (b.readsMs > opts.maxBlockingMs || b.writesMs > opts.maxBlockingMs) {
         const parts: string[] = [];

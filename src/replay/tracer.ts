@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { SourceStatement } from '../source/index.js';
 import { BlockingProbe, type ProbeTarget } from './probe.js';
+import type { StaticVerdict } from './static.js';
 import { errorMessage, oneLine, sleep } from './util.js';
 
 export interface LockInfo {
@@ -33,6 +34,7 @@ export type TraceMode = 'traced' | 'outside-transaction' | 'transaction-control'
 export interface StatementTrace {
   line: number;
   column: number;
+  endLine: number;
   sql: string;
   kind: string;
   mode: TraceMode;
@@ -49,6 +51,8 @@ export interface StatementTrace {
   lockTimeoutMs: number;
   error?: { code?: string; message: string };
   notes: string[];
+  /** Lint findings on this statement, confirmed or refuted by what replay saw. */
+  static?: StaticVerdict[];
 }
 
 interface Rel {
@@ -190,6 +194,9 @@ export class Tracer {
     await this.b.connect();
     await this.probe.connect();
     this.aPid = (await this.a.query('SELECT pg_backend_pid() AS p')).rows[0].p;
+    // Parallel workers count their share of a scan in their own statistics, which the migration session's
+    // pg_stat_xact_user_tables never sees: run without them so every scan and row is counted once.
+    await this.a.query('SET max_parallel_maintenance_workers = 0; SET max_parallel_workers_per_gather = 0');
     this.remember(parseRels((await this.b.query(REL_SQL)).rows[0].rels));
   }
 
@@ -246,6 +253,7 @@ export class Tracer {
     const trace: StatementTrace = {
       line: s.line,
       column: s.column,
+      endLine: s.endLine,
       sql: s.text,
       kind: s.kind,
       mode: 'traced',
