@@ -29,8 +29,11 @@ export default defineRule({
   create(ctx) {
     let open: AnalysedStatement | undefined;
     let lastEnd = 0;
+    let wrapped = false;
     return {
       '*'(stmt: AnalysedStatement) {
+        // A file the migration tool wraps ends with the tool's own COMMIT, which commits an open BEGIN too.
+        if (lastEnd === 0 && stmt.tx.inTransaction && !stmt.tx.explicit) wrapped = true;
         lastEnd = stmt.source.end;
       },
       TransactionStmt(stmt: AnalysedStatement) {
@@ -39,7 +42,7 @@ export default defineRule({
         else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE') open = undefined;
       },
       onFileEnd() {
-        if (open) {
+        if (open && !wrapped) {
           const end = ctx.text.length;
           // A last statement without its semicolon must not run into the COMMIT.
           const terminated = /^\s*;/.test(ctx.text.slice(lastEnd));
@@ -53,6 +56,7 @@ export default defineRule({
         }
         open = undefined;
         lastEnd = 0;
+        wrapped = false;
       },
     };
   },

@@ -42,7 +42,14 @@ export default defineRule({
         if (!heavy && !OPEN_ENDED.has(stmt.kind)) return;
         // The strongest blocking lock held, preferring one on a table this statement does not itself lock
         // (that lock is the one the statement extends; its own lock is reported by other rules).
-        const blocking = stmt.tx.held.filter((l) => !l.isNew && !ctx.isNew(l.rel) && (blocksReads(l.mode) || blocksWrites(l.mode)));
+        // A held lock that this statement takes at least as strongly itself is not extended by the earlier
+        // statement: the statement blocks that table on its own, and the rule for it says so.
+        const ownStrongest = (key: string) => stmt.locks.find((l) => l.rel.key === key)?.mode;
+        const blocking = stmt.tx.held.filter((l) => {
+          if (l.isNew || ctx.isNew(l.rel) || !(blocksReads(l.mode) || blocksWrites(l.mode))) return false;
+          const own = ownStrongest(l.rel.key);
+          return !own || LOCK_MODES.indexOf(own) < LOCK_MODES.indexOf(l.mode);
+        });
         if (blocking.length === 0) return;
         blocking.sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode));
         const lock = blocking[0];

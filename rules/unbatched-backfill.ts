@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
+import { minLocation } from '../src/analysis/classify.js';
 import type { Action, AnalysedStatement } from '../src/analysis/types.js';
 
 export default defineRule({
@@ -31,13 +32,18 @@ export default defineRule({
   create(ctx) {
     const check = (action: Action, stmt: AnalysedStatement) => {
       if (action.filter === 'selective' || !action.relation || ctx.isNew(action.relation)) return;
+      // System catalogs (`UPDATE pg_index …`) are tiny and not application tables.
+      if (action.relation.schema === 'pg_catalog' || action.relation.schema === 'information_schema' || /^pg_/.test(action.relation.name)) return;
       const n = stmt.source.node;
       const verb = stmt.kind === 'DeleteStmt' ? 'DELETE' : stmt.kind === 'MergeStmt' ? 'MERGE' : 'UPDATE';
       const t = action.relation.sql;
       const pk = [...(ctx.schema.table(action.relation)?.constraints.values() ?? [])].find((c) => c.kind === 'primary')?.columns;
       const key = pk && pk.length === 1 ? quoteIdent(pk[0]) : 'id';
       const text = stmt.source.text;
-      const where = n?.whereClause ? /\bWHERE\b([\s\S]*?)(\bRETURNING\b[\s\S]*)?$/i.exec(text)?.[1]?.trim() : undefined;
+      // The statement's own WHERE (not one inside a WITH clause): from its expression's first location.
+      const loc = n?.whereClause ? minLocation(n.whereClause) : undefined;
+      const whereStart = loc === undefined ? -1 : stmt.source.toOffset(loc) - stmt.source.start;
+      const where = whereStart >= 0 ? text.slice(whereStart).replace(/\bRETURNING\b[\s\S]*$/i, '').trim().replace(/\s+/g, ' ') : undefined;
       const cond = where ? ` WHERE ${where}` : '';
       let batch: string;
       if (verb === 'DELETE') {

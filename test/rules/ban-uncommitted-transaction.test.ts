@@ -7,6 +7,7 @@ ruleTester(rule, {
     'START TRANSACTION;\nSELECT 1;\nROLLBACK;\n',
     { name: 'the tool wraps the file', sql: 'CREATE TABLE users (id bigint);\n', settings: { assumeInTransaction: true } },
     'CREATE TABLE users (id bigint);\n',
+    { name: 'pop-style split in a wrapped file: the tool commits the last BEGIN', sql: 'DELETE FROM sessions;COMMIT TRANSACTION;BEGIN TRANSACTION;\nALTER TABLE sessions ADD COLUMN token varchar(32);\n', settings: { assumeInTransaction: true } },
   ],
   invalid: [
     {

@@ -32,6 +32,12 @@ ruleTester(rule, {
       SELECT 1;
       COMMIT;
     ` },
+    { name: 'the later statement locks the same table as strongly itself', sql: sql`
+      BEGIN;
+      ALTER TABLE otts DROP CONSTRAINT IF EXISTS unique_otts_ott;
+      ALTER TABLE otts ADD CONSTRAINT unique_otts_app_ott UNIQUE (ott, app);
+      COMMIT;
+    ` },
   ],
   invalid: [
     {

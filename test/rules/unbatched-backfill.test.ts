@@ -14,6 +14,7 @@ ruleTester(rule, {
       UPDATE users SET active = true;
     ` },
     'INSERT INTO users (id) VALUES (1);\n',
+    { name: 'system catalogs', sql: 'UPDATE pg_index SET indisvalid = true;\n' },
   ],
   invalid: [
     {
