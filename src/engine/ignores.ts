@@ -34,6 +34,8 @@ export function parseIgnores(comments: Comment[], statements: SourceStatement[])
 }
 
 function coveredStatement(c: Comment, statements: SourceStatement[]): number {
+  // A comment inside a multi-line statement covers that statement.
+  for (const s of statements) if (s.start < c.start && c.end <= s.end) return s.index;
   if (!c.ownLine) {
     // Trailing comment: the statement it ends on, or the one it sits in.
     for (let i = statements.length - 1; i >= 0; i--) if (statements[i].start < c.start) return statements[i].index;
