@@ -84,7 +84,9 @@ function rowsOf(rows: Map<string, number>, relation: string | undefined): string
 export function judge(f: StaticFinding, s: StatementTrace, rows: Map<string, number>): StaticVerdict | undefined {
   const claim = CLAIMS[f.rule] ?? (f.category === 'lock' ? 'lock' : undefined);
   if (!claim || s.mode === 'skipped' || s.mode === 'not-run') return undefined;
-  const main = s.locks.slice().sort((a, b) => lockStrength(b.mode) - lockStrength(a.mode))[0];
+  // Strongest lock first, tables that were seeded before indexes and toast relations.
+  const ranked = s.locks.slice().sort((a, b) => lockStrength(b.mode) - lockStrength(a.mode) || Number(rows.has(b.relation)) - Number(rows.has(a.relation)));
+  const main = ranked[0];
   const at = rowsOf(rows, main?.relation);
   const blocked = s.blocked.readsMs || s.blocked.writesMs ? `; blocked reads ${fmtMs(s.blocked.readsMs)}, writes ${fmtMs(s.blocked.writesMs)}` : '';
   const v = (ok: boolean, evidence: string): StaticVerdict => ({ ...f, verdict: ok ? 'confirmed' : 'refuted', evidence });
@@ -99,13 +101,13 @@ export function judge(f: StaticFinding, s: StatementTrace, rows: Map<string, num
         ? v(true, `scan confirmed: ${s.scans.map((x) => `${x.relation} ×${x.seqScans}`).join(', ') || 'rewrite'} in ${fmtMs(s.durationMs)}${rowsOf(rows, s.scans[0]?.relation)} under ${main?.mode ?? 'no lock'}${blocked}`)
         : v(false, `scan refuted: no table was scanned (${fmtMs(s.durationMs)}${at})`);
     case 'blocks-writes': {
-      const strong = s.locks.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock') && rows.has(l.relation));
+      const strong = ranked.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock') && rows.has(l.relation));
       return strong
         ? v(true, `confirmed: ${strong.mode} on "${strong.relation}" for ${fmtMs(s.durationMs)}${rowsOf(rows, strong.relation)}${blocked}`)
         : v(false, `refuted: no lock that blocks writes on an existing table (${s.locks.map((l) => `${l.mode} on "${l.relation}"`).join(', ') || 'no locks'})`);
     }
     case 'blocks-reads': {
-      const strong = s.locks.find((l) => l.mode === 'AccessExclusiveLock' && rows.has(l.relation));
+      const strong = ranked.find((l) => l.mode === 'AccessExclusiveLock' && rows.has(l.relation));
       return strong
         ? v(true, `confirmed: AccessExclusiveLock on "${strong.relation}" for ${fmtMs(s.durationMs)}${blocked}`)
         : v(false, `refuted: no AccessExclusiveLock on an existing table`);
@@ -113,14 +115,14 @@ export function judge(f: StaticFinding, s: StatementTrace, rows: Map<string, num
     case 'fails-in-transaction':
       return s.error?.code === '25001' ? v(true, `confirmed: Postgres refused it: ${s.error.message}`) : v(false, `refuted: it ran (${s.mode})`);
     case 'no-lock-timeout': {
-      const strong = s.locks.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock'));
+      const strong = ranked.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock'));
       if (!strong) return v(false, `refuted: no lock that blocks writes was taken`);
       return s.lockTimeoutMs > 0
         ? v(false, `refuted: lock_timeout = ${s.lockTimeoutMs} ms was in force`)
         : v(true, `confirmed: ${strong.mode} on "${strong.relation}" with no lock_timeout${blocked}`);
     }
     case 'lock': {
-      const strong = s.locks.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock'));
+      const strong = ranked.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock'));
       return strong
         ? v(true, `confirmed: ${strong.mode} on "${strong.relation}" for ${fmtMs(s.durationMs)}${rowsOf(rows, strong.relation)}${blocked}`)
         : v(false, `refuted: only ${s.locks.map((l) => l.mode).join(', ') || 'no locks'} taken`);
