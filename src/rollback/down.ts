@@ -152,14 +152,16 @@ export function classifyDown(text: string): 'present' | 'empty' | 'raises' {
   return 'present';
 }
 
+const RAISE = /\braise\b((?:[^;']|'(?:[^']|'')*')*);?/gi;
+
 function raisesOnly(s: { kind: string; node: any; text: string }): boolean {
   if (s.kind === 'DoStmt') {
-    const body: string = (s.node?.args ?? []).map((a: any) => a.DefElem?.defname === 'as' ? a.DefElem.arg?.String?.sval ?? '' : '').join('');
-    // PL/pgSQL: `RAISE 'msg'` without a level is an EXCEPTION. A body that only raises undoes nothing.
-    const withoutRaise = body
-      .replace(/\braise\s+(exception\b|sqlstate\b|'|")(?:[^;']|'(?:[^']|'')*')*;?/gi, '')
-      .replace(/\b(begin|end|declare)\b|;|\s/gi, '');
-    return /\braise\s+(exception\b|sqlstate\b|'|")/i.test(body) && withoutRaise === '';
+    const body: string = (s.node?.args ?? []).map((a: any) => (a.DefElem?.defname === 'as' ? a.DefElem.arg?.String?.sval ?? '' : '')).join('');
+    // PL/pgSQL: `RAISE 'msg'` without a level, `RAISE EXCEPTION`, `RAISE SQLSTATE …` and `RAISE <condition>` all
+    // abort; NOTICE, WARNING, INFO, LOG and DEBUG only print. A body that does nothing but raise undoes nothing.
+    const raises = [...body.matchAll(RAISE)];
+    const rest = body.replace(RAISE, '').replace(/\b(begin|end|declare)\b|;|\s/gi, '');
+    return rest === '' && raises.some((m) => !/^\s*(notice|warning|info|log|debug)\b/i.test(m[1]));
   }
   // `SELECT 1/0`, `SELECT raise_error(…)`: only the explicit forms.
   if (s.kind === 'SelectStmt') return /^\s*select\s+1\s*\/\s*0\s*$/i.test(s.text);

@@ -9,6 +9,8 @@ process.env.PGSAFE_THROW = '1';
 export interface Settings {
   pgVersion?: number;
   assumeInTransaction?: boolean;
+  /** SQL of earlier, already applied migrations: it only feeds the schema model (tables it creates are not new). */
+  schema?: string;
 }
 
 export type ValidCase = string | { name?: string; sql: string; settings?: Settings };
@@ -39,12 +41,13 @@ export function sql(strings: TemplateStringsArray, ...values: unknown[]): string
 }
 
 export async function lintWith(rule: Rule, text: string, settings: Settings = {}): Promise<{ findings: Finding[]; all: Finding[] }> {
-  const [res] = await lint([{ path: 'test.sql', text }], {
+  const earlier = settings.schema !== undefined ? [{ path: 'schema.sql', text: settings.schema, lint: false }] : [];
+  const res = (await lint([...earlier, { path: 'test.sql', text }], {
     rules: [rule],
     pgVersion: settings.pgVersion ?? 15,
     assumeInTransaction: settings.assumeInTransaction ?? false,
     ruleSettings: { [rule.meta.id]: rule.meta.defaultSeverity, 'syntax-error': 'error' },
-  });
+  })).at(-1)!;
   const syntax = res.parsed?.statements.filter((s) => s.kind === 'SyntaxError') ?? [];
   if (syntax.length) throw new Error(`test SQL does not parse: ${syntax[0].error?.message} in ${JSON.stringify(syntax[0].text)}`);
   return { findings: res.findings.filter((f) => f.rule === rule.meta.id), all: res.findings };
