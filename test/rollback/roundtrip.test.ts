@@ -1,0 +1,120 @@
+// The real round trip on a throwaway Postgres started from local binaries, against the static round trip on the same
+// fixtures: both must report the same problems (kind, object, problem) for each scenario.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findLocalBinaries } from '../../src/replay/binaries.js';
+import { startServer, type ReplayServer } from '../../src/replay/providers.js';
+import { listClusterDirs } from '../../src/replay/cluster.js';
+import { initParser } from '../../src/source/index.js';
+import { checkRollback, formatRollbackJson, formatRollbackText, type RollbackReport } from '../../src/rollback/roundtrip.js';
+import { staticRoundTripFiles } from '../../src/rollback/static.js';
+
+const DIR = 'fixtures/rollback/roundtrip';
+const BASE = `${DIR}/000001_base.up.sql`;
+const up = (s: string) => `${DIR}/${s}/000002_${s}.up.sql`;
+const down = (s: string) => `${DIR}/${s}/000002_${s}.down.sql`;
+
+/** Per scenario: the problems both round trips must find after down, and whether `up` fails when run again. */
+const SCENARIOS: Record<string, { issues: string[]; upAgainFails?: RegExp }> = {
+  pass: { issues: [] },
+  'forgets-column': { issues: ['column users.phone not-undone'], upAgainFails: /column "phone" of relation "users" already exists/ },
+  'wrong-index': { issues: ['index idx_a changed'] },
+  'type-not-restored': { issues: ['column users.age changed'] },
+  'enum-value': { issues: ['enum mood changed'], upAgainFails: /enum label "angry" already exists/ },
+  'constraint-swap': { issues: ['constraint users_email_key not-restored', 'constraint users_email_check created-extra'], upAgainFails: /constraint "users_email_key" of relation "users" does not exist/ },
+  'table-left': { issues: ['table audit not-undone'], upAgainFails: /relation "audit" already exists/ },
+  'not-null-left': { issues: ['column users.age changed'] },
+};
+
+const key = (i: { kind: string; name: string; problem: string }) => `${i.kind} ${i.name} ${i.problem}`;
+
+describe('static round trip on the fixtures', () => {
+  beforeAll(() => initParser());
+  it.each(Object.entries(SCENARIOS))('%s', (name, want) => {
+    const text = (p: string) => ({ path: p, text: readFileSync(p, 'utf8') });
+    const st = staticRoundTripFiles([text(BASE)], text(up(name)), text(down(name)), { pgVersion: 15, assumeInTransaction: false });
+    expect(st.issues.map(key).sort()).toEqual([...want.issues].sort());
+  });
+});
+
+const binaries = await findLocalBinaries();
+
+describe.skipIf(!binaries)('real round trip on a throwaway cluster (local binaries)', () => {
+  let server: ReplayServer;
+  let admin: pg.Client;
+  const reports = new Map<string, RollbackReport>();
+
+  beforeAll(async () => {
+    server = (await startServer({ provider: 'local' })).server;
+    admin = new pg.Client(server.clientConfig());
+    await admin.connect();
+    // One cluster, one fresh database per scenario: CREATE DATABASE is ~20x cheaper than a cluster start.
+    for (const name of Object.keys(SCENARIOS)) {
+      const db = `rt_${name.replace(/-/g, '_')}`;
+      await admin.query(`CREATE DATABASE ${db}`);
+      const scoped: ReplayServer = { ...server, database: db, clientConfig: (d = db) => server.clientConfig(d), dispose: async () => {} };
+      reports.set(name, await checkRollback({ paths: [BASE, up(name)], server: scoped }));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await admin?.end();
+    await server?.dispose();
+  });
+
+  it.each(Object.entries(SCENARIOS))('%s: replay finds what the static round trip finds', (name, want) => {
+    const r = reports.get(name)!;
+    expect(r.files).toHaveLength(1);
+    const f = r.files[0];
+    expect(f.issues.filter((i) => i.after === 'down').map(key).sort()).toEqual([...want.issues].sort());
+    expect(f.disagreements).toEqual({ replayOnly: [], staticOnly: [] });
+    expect(f.steps.map((s) => s.step)).toEqual(['up', 'down', 'up-again']);
+    const again = f.steps[2];
+    if (want.upAgainFails) {
+      expect(again.error?.message).toMatch(want.upAgainFails);
+      expect(r.findings.some((x) => x.rule === 'rollback-statement-failed' && x.message.startsWith('the up migration, run again after down, failed'))).toBe(true);
+    } else {
+      expect(again.error).toBeUndefined();
+      // up again leaves the catalog the first up left
+      expect(f.issues.filter((i) => i.after === 'up-again')).toEqual([]);
+    }
+    expect(r.findings.filter((x) => x.rule === 'rollback-round-trip')).toHaveLength(want.issues.length);
+  });
+
+  it('names objects in its messages, as the static round trip does', () => {
+    expect(reports.get('forgets-column')!.files[0].issues[0].message).toBe('down does not drop column "users"."phone" added by up');
+    expect(reports.get('wrong-index')!.files[0].issues[0].message).toBe('down recreates index "idx_a" on (email, age) but up dropped one on (email)');
+    expect(reports.get('type-not-restored')!.files[0].issues[0].message).toBe('down does not restore column "users"."age" changed by up: it is left type int8, was int4');
+    const text = formatRollbackText(reports.get('pass')!);
+    expect(text).toContain('✔ the catalog after down matches the catalog before up, and up runs again to the same catalog');
+    expect(JSON.parse(formatRollbackJson(reports.get('table-left')!)).rollback.findings.map((x: { rule: string }) => x.rule)).toEqual(['rollback-statement-failed', 'rollback-round-trip']);
+  });
+
+  it('a failing down statement is reported with its position and stops the round trip', async () => {
+    await admin.query('CREATE DATABASE rt_failing_down');
+    const scoped: ReplayServer = { ...server, database: 'rt_failing_down', clientConfig: (d = 'rt_failing_down') => server.clientConfig(d), dispose: async () => {} };
+    const r = await checkRollback({ paths: [BASE, 'fixtures/rollback/golang-migrate/000002_add_phone.up.sql'], server: scoped });
+    // that down drops the index CONCURRENTLY and forgets the column; it runs, so no failure: the column is reported
+    expect(r.files[0].issues.map(key)).toEqual(['column users.phone not-undone']);
+    await admin.query('CREATE DATABASE rt_failing_down2');
+    const scoped2: ReplayServer = { ...scoped, database: 'rt_failing_down2', clientConfig: (d = 'rt_failing_down2') => server.clientConfig(d) };
+    const r2 = await checkRollback({ paths: [`${DIR}/failing-down/000002_failing-down.up.sql`], server: scoped2 });
+    const f = r2.files[0];
+    expect(f.steps.map((s) => [s.step, !!s.error])).toEqual([['up', false], ['down', true]]);
+    expect(r2.findings).toEqual([
+      { path: `${DIR}/failing-down/000002_failing-down.down.sql`, line: 2, column: 1, rule: 'rollback-statement-failed', severity: 'error', message: 'the down migration failed on a throwaway database: table "no_such_table" does not exist (SQLSTATE 42P01)' },
+    ]);
+  });
+
+  it('starts its own cluster when given none, and leaves no cluster directory behind', async () => {
+    const before = await listClusterDirs();
+    const t0 = performance.now();
+    const r = await checkRollback({ paths: [BASE, up('pass')], provider: 'local' });
+    const ms = performance.now() - t0;
+    expect(r.files[0].issues).toEqual([]);
+    expect(r.server.provider).toBe('local');
+    expect(ms).toBeLessThan(30_000);
+    expect(await listClusterDirs()).toEqual(before);
+  }, 60_000);
+});
