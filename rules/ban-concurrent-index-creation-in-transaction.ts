@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import type { AnalysedStatement } from '../src/analysis/types.js';
 
 export default defineRule({
   meta: {
@@ -22,10 +23,18 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // In a file the tool wraps (not an explicit BEGIN), a file made only of statements that cannot run in a
+    // transaction is the "standalone migration" pattern that several tools (and squawk) run without one;
+    // report only when the file also holds other work.
+    let deferred: Array<() => void> = [];
+    let otherWork = false;
     return {
+      '*'(stmt: AnalysedStatement) {
+        if (!stmt.noTransaction && stmt.kind !== 'VariableSetStmt' && stmt.kind !== 'VariableShowStmt' && stmt.kind !== 'TransactionStmt') otherWork = true;
+      },
       'create-index'(action, stmt) {
         if (!action.concurrently || !stmt.tx.inTransaction) return;
-        ctx.report(stmt, {
+        const report = () => ctx.report(stmt, {
           messageId: 'inTransaction',
           help: stmt.tx.explicit
             ? 'Move the statement after COMMIT, into its own migration without BEGIN.'
@@ -33,6 +42,13 @@ export default defineRule({
               ? `${stmt.tx.optOut}.`
               : 'Put the statement in a migration that runs outside a transaction (for example goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`).',
         });
+        if (stmt.tx.explicit) report();
+        else deferred.push(report);
+      },
+      onFileEnd() {
+        if (otherWork) for (const r of deferred) r();
+        deferred = [];
+        otherWork = false;
       },
     };
   },

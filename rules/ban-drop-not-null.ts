@@ -18,7 +18,7 @@ export default defineRule({
       why: 'The change itself is catalog-only, but it breaks a contract: code, reports, replicas and downstream consumers that were written for a column that is never NULL start seeing NULLs as soon as any writer stores one. Making a column optional has to be rolled out readers first.',
       example: {
         bad: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
-        good: '-- deploy readers that handle a NULL email first, then in a later migration:\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
+        good: '-- after deploying readers that handle a NULL email:\n-- pgsafe-ignore ban-drop-not-null: readers handle NULL\nALTER TABLE users ALTER COLUMN email DROP NOT NULL;',
       },
       whenNotToUse: 'When every reader of the column already handles NULL; suppress it with `-- pgsafe-ignore ban-drop-not-null` on that statement.',
       references: [

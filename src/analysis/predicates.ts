@@ -126,22 +126,23 @@ export function exprColumns(e: any): string[] {
  * compared with the bound's (Postgres proves the implication; pgsafe checks the shape), so a CHECK
  * with the right shape but other values is taken as proof: ATTACH then fails fast rather than scans.
  */
-export function checkBoundsColumn(expr: any, key: string, strategy: 'range' | 'list' | 'hash'): boolean {
+export function checkBoundsColumn(expr: any, key: string, strategy: 'range' | 'list' | 'hash', anyColumn = false): boolean {
   if (!expr || strategy === 'hash') return false;
   const conjuncts: any[] = expr.BoolExpr?.boolop === 'AND_EXPR' ? expr.BoolExpr.args ?? [] : [expr];
   if (strategy === 'list') {
     return conjuncts.some((c) => {
       const x = c.A_Expr;
-      if (!x || column(x.lexpr) !== key || opName(x) !== '=') return false;
+      if (!x || (!anyColumn && column(x.lexpr) !== key) || !column(x.lexpr) || opName(x) !== '=') return false;
       return x.kind === 'AEXPR_IN' || x.kind === 'AEXPR_OP_ANY' || (x.kind === 'AEXPR_OP' && isConst(x.rexpr));
     });
   }
-  let lower = false;
-  let upper = false;
+  const lower = new Set<string>();
+  const upper = new Set<string>();
   for (const c of conjuncts) {
-    if (c.A_Expr?.kind === 'AEXPR_BETWEEN' && column(c.A_Expr.lexpr) === key) return true;
+    const bc = c.A_Expr?.kind === 'AEXPR_BETWEEN' ? column(c.A_Expr.lexpr) : undefined;
+    if (bc && (anyColumn || bc === key)) return true;
     const r = rangeSide(c);
-    if (r?.column === key) { if (r.side === 'lower') lower = true; else upper = true; }
+    if (r && (anyColumn || r.column === key)) (r.side === 'lower' ? lower : upper).add(r.column);
   }
-  return lower && upper;
+  return [...lower].some((c) => upper.has(c));
 }

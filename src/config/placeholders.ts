@@ -61,7 +61,7 @@ export function substitutePlaceholders(text: string, values: Record<string, stri
       if (!/^[.$A-Za-z(]/.test(m[1])) continue;
       const keys = goKeys(m[1]);
       const key = keys.find((k) => Object.hasOwn(values, k) || Object.hasOwn(values, `{{${k}}}`));
-      const name = key ?? keys[keys.length - 1];
+      const name = key ?? keys[1] ?? keys[0];
       const value = key !== undefined ? (Object.hasOwn(values, key) ? values[key] : values[`{{${key}}}`]) : standIn(name);
       found.push({ start: m.index!, end: m.index! + m[0].length, value, raw: m[0], name, syntax: 'go-template', unresolved: key === undefined });
     }

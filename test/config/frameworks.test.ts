@@ -1,0 +1,182 @@
+// Framework presets: discovery, order, transaction semantics (with each framework's opt-out in the help), directives, placeholders.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { frameworks } from '../../src/config/frameworks/index.js';
+import { substitutePlaceholders } from '../../src/config/placeholders.js';
+import { ROOT, run, tmp } from '../cli/helpers.js';
+
+interface JsonFinding { rule: string; line: number; column: number; endLine: number; endColumn: number; severity: string; message: string; help: string | null }
+interface JsonFile { path: string; findings: JsonFinding[] }
+
+const FIX = 'fixtures/frameworks';
+const BAN = 'ban-concurrent-index-creation-in-transaction';
+
+function lintJson(args: string[], cwd = ROOT): JsonFile[] {
+  const r = run(['lint', '-f', 'json', ...args], { cwd });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout).files;
+}
+
+/** Forward files only: the rollback path (down migrations linted after their up) is another feature. */
+function forward(files: JsonFile[]): JsonFile[] {
+  return files.filter((f) => !f.findings.some((x) => x.message.endsWith('(rollback path)')));
+}
+
+function ban(files: JsonFile[], path: string): JsonFinding[] {
+  const f = files.find((x) => x.path === path);
+  if (!f) throw new Error(`${path} was not linted: ${files.map((x) => x.path).join(', ')}`);
+  return f.findings.filter((x) => x.rule === BAN);
+}
+
+describe.each([
+  ['goose', `${FIX}/goose/00002_add_email_index.sql`, 3, `${FIX}/goose/00003_add_name_index.sql`, '`-- +goose NO TRANSACTION`'],
+  ['dbmate', `${FIX}/dbmate/20240102000000_add_email_index.sql`, 3, `${FIX}/dbmate/20240103000000_add_name_index.sql`, '`-- migrate:up transaction:false`'],
+  ['flyway', `${FIX}/flyway/V1_1__add_email_index.sql`, 2, `${FIX}/flyway/V2__add_name_index.sql`, '`V1_1__add_email_index.sql.conf` next to it containing `executeInTransaction=false`'],
+  ['diesel', `${FIX}/diesel/migrations/2024-01-02-000000_add_email_index/up.sql`, 2, `${FIX}/diesel/migrations/2024-01-03-000000_add_name_index/up.sql`, '`metadata.toml` containing `run_in_transaction = false`'],
+  ['golang-migrate', `${FIX}/golang-migrate/000003_add_name_index.up.sql`, 2, `${FIX}/golang-migrate/000002_add_email_index.up.sql`, 'move this statement into a migration file of its own'],
+])('%s', (framework, wrapped, line, optedOut, optOut) => {
+  it('reports CONCURRENTLY in a transaction-wrapped file as an error whose help names the opt-out', () => {
+    const files = lintJson(['--framework', framework, `${FIX}/${framework}`]);
+    const [f, ...rest] = ban(files, wrapped);
+    expect(rest).toEqual([]);
+    expect(f).toMatchObject({ severity: 'error', line, column: 1 });
+    expect(f.help).toContain(optOut);
+  });
+
+  it('accepts CONCURRENTLY where the file opts out', () => {
+    expect(ban(lintJson(['--framework', framework, `${FIX}/${framework}`]), optedOut)).toEqual([]);
+  });
+});
+
+describe('prisma', () => {
+  it('lints migrations/*/migration.sql in a transaction and names its workaround', () => {
+    const files = forward(lintJson(['--framework', 'prisma', `${FIX}/prisma`]));
+    expect(files.map((f) => f.path)).toEqual([`${FIX}/prisma/migrations/20240101000000_init/migration.sql`, `${FIX}/prisma/migrations/20240102000000_add_email_index/migration.sql`]);
+    const [f] = ban(files, `${FIX}/prisma/migrations/20240102000000_add_email_index/migration.sql`);
+    expect(f).toMatchObject({ line: 3, column: 1 });
+    expect(f.help).toContain('Prisma Migrate');
+  });
+});
+
+describe('flyway', () => {
+  it('lints V files in version order, skips U and R files, and fills ${placeholders} from the config', () => {
+    const files = forward(lintJson([`${FIX}/flyway`]));
+    expect(files.map((f) => f.path.split('/').pop())).toEqual(['V1__create_users.sql', 'V1_1__add_email_index.sql', 'V2__add_name_index.sql']);
+    for (const f of files) expect(f.findings.filter((x) => x.rule === 'syntax-error')).toEqual([]);
+    const statementTimeout = files[1].findings.find((x) => x.rule === 'require-statement-timeout')!;
+    expect(statementTimeout.message).toContain('"app.users"');
+  });
+
+  it('reports a placeholder without a value clearly, at its own position', () => {
+    const files = forward(lintJson(['--no-config', '--framework', 'flyway', `${FIX}/flyway/V1__create_users.sql`]));
+    const [p] = files[0].findings.filter((x) => x.rule === 'syntax-error');
+    expect(p).toMatchObject({ line: 1, column: 14, endLine: 1, endColumn: 23 });
+    expect(p.message).toBe('Flyway placeholder `${schema}` has no value, so the file was linted with `schema` in its place');
+    expect(p.help).toContain('"placeholders": { "schema": "…" }');
+  });
+});
+
+describe('goose', () => {
+  it('lints only the Up section, keeping lines and columns', () => {
+    const files = forward(lintJson(['--framework', 'goose', `${FIX}/goose`]));
+    // 00001's Down section drops the table; as a forward migration that is never reported.
+    expect(files.find((f) => f.path.endsWith('00001_create_users.sql'))!.findings.filter((x) => x.rule === 'ban-drop-table')).toEqual([]);
+    const prepared = frameworks.goose.prepare('x.sql', readFileSync(join(ROOT, FIX, 'goose/00001_create_users.sql'), 'utf8'), 0);
+    const original = readFileSync(join(ROOT, FIX, 'goose/00001_create_users.sql'), 'utf8');
+    expect(prepared.text.length).toBe(original.length);
+    expect(prepared.text.split('\n').length).toBe(original.split('\n').length);
+    expect(prepared.text).not.toContain('DROP TABLE');
+    expect(prepared.text.slice(0, original.indexOf('-- +goose Down'))).toBe(original.slice(0, original.indexOf('-- +goose Down')));
+  });
+
+  it('tells where the Down section is, for rollback checks', () => {
+    const text = '-- +goose Up\nCREATE TABLE t (id int);\n-- +goose Down\nDROP TABLE t;\n';
+    expect(frameworks.goose.downFor('m.sql', text)).toEqual({ kind: 'section', path: 'm.sql', span: { start: text.indexOf('-- +goose Down'), end: text.length } });
+  });
+});
+
+describe('discovery per framework', () => {
+  it.each([
+    ['golang-migrate', ['000001_create_users.up.sql', '000002_add_email_index.up.sql', '000003_add_name_index.up.sql']],
+    ['diesel', ['up.sql', 'up.sql', 'up.sql']],
+  ])('%s lints forward files only', (framework, names) => {
+    expect(forward(lintJson(['--framework', framework, `${FIX}/${framework}`])).map((f) => f.path.split('/').pop())).toEqual(names);
+  });
+
+  it('sqitch lints deploy/ in sqitch.plan order', () => {
+    const files = forward(lintJson(['--framework', 'sqitch', `${FIX}/sqitch`]));
+    expect(files.map((f) => f.path)).toEqual([`${FIX}/sqitch/deploy/users.sql`, `${FIX}/sqitch/deploy/add_email_index.sql`]);
+  });
+
+  it('rails skips structure.sql, even when named', () => {
+    const r = run(['lint', '-f', 'json', '--framework', 'rails', `${FIX}/rails/db/structure.sql`]);
+    expect(JSON.parse(r.stdout).files).toEqual([]);
+    expect(r.stderr).toContain('structure.sql: skipped, not a Rails migration');
+  });
+
+  it('down paths are where each framework keeps them', () => {
+    expect(frameworks['golang-migrate'].downFor('db/1_x.up.sql', '')).toEqual({ kind: 'file', path: 'db/1_x.down.sql' });
+    expect(frameworks.diesel.downFor('m/2024_x/up.sql', '')).toEqual({ kind: 'file', path: join('m/2024_x', 'down.sql') });
+    expect(frameworks.flyway.downFor(join(ROOT, FIX, 'flyway/V1_1__add_email_index.sql'), '')).toEqual({ kind: 'file', path: join(ROOT, FIX, 'flyway/U1_1__drop_email_index.sql') });
+    expect(frameworks.sqitch.downFor(join(ROOT, FIX, 'sqitch/deploy/users.sql'), '')).toEqual({ kind: 'file', path: join(ROOT, FIX, 'sqitch/revert/users.sql') });
+    const dbmate = '-- migrate:up\nSELECT 1;\n-- migrate:down\nSELECT 2;\n';
+    expect(frameworks.dbmate.downFor('m.sql', dbmate)).toEqual({ kind: 'section', path: 'm.sql', span: { start: dbmate.indexOf('-- migrate:down'), end: dbmate.length } });
+  });
+});
+
+describe('Go template placeholders', () => {
+  const dir = '/work/shared/corpus/supabase-auth/migrations';
+  const hasCorpus = (() => { try { return readdirSync(dir).length > 0; } catch { return false; } })();
+
+  it.runIf(hasCorpus)('lint supabase/auth with a placeholder value, with exact columns after the template', () => {
+    const cwd = tmp({ 'pgsafe.config.json': '{ "placeholders": { "Namespace": "auth" } }' });
+    const files = forward(lintJson(['-c', join(cwd, 'pgsafe.config.json'), dir]));
+    expect(files.length).toBeGreaterThan(60);
+    expect(files.flatMap((f) => f.findings.filter((x) => x.rule === 'syntax-error'))).toEqual([]);
+    // A finding that starts after a template on the same line points at the original text.
+    let checked = 0;
+    for (const f of files) {
+      const lines = readFileSync(f.path, 'utf8').split('\n');
+      for (const x of f.findings) {
+        const line = lines[x.line - 1];
+        const t = line.indexOf('{{');
+        if (t < 0 || x.column - 1 <= t || x.line !== x.endLine) continue;
+        const text = [...line].slice(x.column - 1, x.endColumn - 1).join('');
+        expect(text).toMatch(/^(CONSTRAINT|constraint|references|REFERENCES|[a-z_"])/);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
+  it('without a value, reports the template expression and still lints the statement', () => {
+    const text = 'CREATE INDEX users_email_idx ON {{ index .Options "Namespace" }}.users (email);\n';
+    const files = lintJson(['--no-config', 'm.sql'], tmp({ 'm.sql': text }));
+    const rules = files[0].findings.map((x) => x.rule);
+    expect(rules).toContain('require-concurrent-index-creation');
+    const p = files[0].findings.find((x) => x.rule === 'syntax-error')!;
+    expect(p).toMatchObject({ line: 1, column: 33, endColumn: 65 });
+    expect(p.message).toBe('Go template expression `{{ index .Options "Namespace" }}` has no value, so the file was linted with `Namespace` in its place');
+  });
+
+  it('maps offsets when the value is longer or shorter than the placeholder', () => {
+    const text = 'SELECT 1 FROM ${s}.t WHERE x = 1;';
+    for (const value of ['a', 'a_much_longer_schema_name']) {
+      const sub = substitutePlaceholders(text, { s: value }, { flyway: true });
+      const at = sub.text.indexOf('WHERE');
+      expect(sub.toOriginal(at, 'start')).toBe(text.indexOf('WHERE'));
+      const v = sub.text.indexOf(value);
+      expect(sub.toOriginal(v, 'start')).toBe(text.indexOf('${s}'));
+      expect(sub.toOriginal(v + value.length, 'end')).toBe(text.indexOf('${s}') + 4);
+      if (value.length > 1) expect(sub.toOriginal(v + 1, 'end')).toBe(text.indexOf('${s}') + 4);
+      expect(sub.touches({ start: 0, end: at })).toBe(true);
+      expect(sub.touches({ start: at, end: at + 5 })).toBe(false);
+    }
+  });
+
+  it('leaves JSON braces in string literals alone', () => {
+    const sub = substitutePlaceholders(`SELECT '{{"a": 1}}'::jsonb;`, {}, { flyway: false });
+    expect(sub.replacements).toEqual([]);
+  });
+});
