@@ -98,8 +98,12 @@ export class SchemaModel {
   checkProvesPartitionBound(parent: Rel, partition: Rel): boolean {
     const key = this.table(parent)?.partitionKey;
     const part = this.table(partition);
-    if (!key || !part || key.columns.length === 0) return false;
+    if (!part) return false;
     const checks = [...part.constraints.values()].filter((c) => c.kind === 'check' && c.validated && c.expr);
+    // Parent unknown (created before the linted files): trust a validated CHECK shaped like a bound on any column.
+    if (!key || key.columns.length === 0) {
+      return checks.some((c) => ['range', 'list'].some((s) => checkBoundsColumn(c.expr, '', s as 'range', true)));
+    }
     return key.columns.every((col) => checks.some((c) => checkBoundsColumn(c.expr, col, key.strategy)));
   }
 
