@@ -8,8 +8,8 @@ function git(args: string[], cwd: string, what: string): string {
   } catch (err) {
     const e = err as { stderr?: string; code?: string; message: string };
     if (e.code === 'ENOENT') throw new UsageError(`${what}: git is not installed or not on PATH`);
-    const msg = (e.stderr ?? e.message).trim().split('\n')[0];
-    throw new UsageError(`${what}: ${msg}`);
+    const msg = (e.stderr ?? '').trim().split('\n')[0].replace(/^fatal: /, '');
+    throw new UsageError(msg ? `${what}: ${msg}` : what);
   }
 }
 
