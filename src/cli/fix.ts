@@ -19,6 +19,7 @@ import { inQuotedBody } from '../engine/bodies.js';
 import { decodeSource, readSourceFile } from '../source/read.js';
 import type { SourceStatement } from '../source/index.js';
 import { exitCode, planLint, type LintCliOptions } from './run.js';
+import { UsageError } from './files.js';
 
 const MAX_PASSES = 5;
 
@@ -78,6 +79,8 @@ export function withLineEndings(findings: Finding[], text: string): Finding[] {
  * for `-` on stderr after the fixed SQL on stdout.
  */
 export async function runFix(paths: string[], o: FixCliOptions, report: (o: LintCliOptions) => Promise<number>): Promise<number> {
+  // The staged text is what gets linted, and it may differ from the working tree the fixes would be written to.
+  if (o.staged) throw new UsageError('--fix cannot be combined with --staged: fix the working tree first, then stage it');
   const unsafe = !!o.fixUnsafe;
   const fromStdin = paths.includes('-');
   const stdinName = o.stdinFilename ?? '<stdin>';
@@ -136,7 +139,7 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
 
   if (!fromStdin) return report({ ...o, stdin: undefined });
   // The fixed SQL is the output; the report moves to stderr.
-  if (stdinText !== undefined) process.stdout.write(stdinText);
+  process.stdout.write(stdinText ?? raw ?? '');
   process.stderr.write(plan.reporter({ files: results, rules, color: false, cwd: process.cwd() }));
   for (const n of plan.notes) process.stderr.write(`pgsafe: ${n}\n`);
   return exitCode(results, o.failOn);

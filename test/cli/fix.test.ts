@@ -154,6 +154,14 @@ describe('pgsafe lint --fix', () => {
     expect(r.code).toBe(1);
   });
 
+  it('refuses --staged, whose linted text is not the working-tree file it would write', () => {
+    const dir = copy('indexes.sql');
+    const r = run(['lint', '--fix', '--staged', '--no-config'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--fix cannot be combined with --staged');
+    expect(readFileSync(join(dir, 'indexes.sql'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'indexes.sql'), 'utf8'));
+  });
+
   it('without fixable findings, --fix output equals plain lint output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-'));
     const plain = run(['lint', '-', '--format', 'json', '--no-config'], { cwd: dir, input: 'ALTER TABLE users DROP COLUMN email;\n' });
