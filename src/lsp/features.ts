@@ -89,7 +89,7 @@ export function statementMarkdown(a: AnalysedStatement): string {
 }
 
 /** Hover: every finding under the cursor, then the locks of the statement under it. */
-export function hoverAt(doc: TextDocument, result: FileResult, offset: number, rulesById: ReadonlyMap<string, Rule>, map: OffsetMap = IDENTITY): Hover | null {
+export function hoverAt(doc: TextDocument, result: FileResult, offset: number, rulesById: ReadonlyMap<string, Rule>, map: OffsetMap = IDENTITY, rollback?: FileResult): Hover | null {
   const sections: string[] = [];
   let start = Infinity;
   let end = -1;
@@ -99,7 +99,8 @@ export function hoverAt(doc: TextDocument, result: FileResult, offset: number, r
     start = Math.min(start, f.start);
     end = Math.max(end, f.end);
   }
-  const at = statementAt(result.analysed ?? [], offset, map);
+  // In a down section (goose, dbmate) the statements are the rollback path's.
+  const at = statementAt(result.analysed ?? [], offset, map) ?? statementAt(rollback?.analysed ?? [], offset);
   if (at) {
     sections.push(statementMarkdown(at.stmt));
     start = Math.min(start, at.start);
@@ -168,7 +169,7 @@ function overlaps(f: Finding, start: number, end: number): boolean {
 }
 
 /** Quick fixes for the findings that overlap [start, end]: the rule's fix, then the two ignores. */
-export function codeActionsFor(doc: TextDocument, result: FileResult, start: number, end: number, map: OffsetMap = IDENTITY): CodeAction[] {
+export function codeActionsFor(doc: TextDocument, result: FileResult, start: number, end: number, map: OffsetMap = IDENTITY, rollback?: FileResult): CodeAction[] {
   const actions: CodeAction[] = [];
   const ignores: CodeAction[] = [];
   const seen = new Set<string>();
@@ -188,12 +189,15 @@ export function codeActionsFor(doc: TextDocument, result: FileResult, start: num
     }
     // An unused ignore is fixed by editing the ignore, not by adding another.
     if (f.rule === 'unused-ignore') continue;
-    const top = f.statement >= 0 ? topStatement(result, f.statement, map) : undefined;
-    if (top && !seen.has(`s:${f.rule}:${top.index}`)) {
-      seen.add(`s:${f.rule}:${top.index}`);
+    // A rollback-path finding's statement index is into the down section's statements.
+    const top = f.statement < 0 ? undefined : f.rollback ? (rollback ? topStatement(rollback, f.statement, IDENTITY) : undefined) : topStatement(result, f.statement, map);
+    const key = `s:${f.rule}:${f.rollback ? 'down:' : ''}${top?.index}`;
+    if (top && !seen.has(key)) {
+      seen.add(key);
       ignores.push({ title: `Ignore \`${f.rule}\` for this statement`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreStatementEdit(doc, top.start, top.prevEnd, f.rule)]) });
     }
-    if (!seen.has(`f:${f.rule}`)) {
+    // The rollback path is linted without the up part of the file, so a file-wide ignore at the top would not reach it.
+    if (!f.rollback && !seen.has(`f:${f.rule}`)) {
       seen.add(`f:${f.rule}`);
       ignores.push({ title: `Ignore \`${f.rule}\` for this file`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreFileEdit(doc, result, f.rule, map)]) });
     }

@@ -13,7 +13,10 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rules } from '../../rules/index.js';
-import { lintSync, ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
+import { lintSync, ruleIds, type FileResult, type LintInput, type RuleSetting } from '../engine/engine.js';
+import { priorMigrations } from './context.js';
+import { withRollback } from '../rollback/inputs.js';
+import { nodeFs, type DownFs } from '../rollback/down.js';
 import { initParser } from '../source/index.js';
 import { prepareText, remapResult } from '../config/prepare.js';
 import type { Severity } from '../engine/rule.js';
@@ -31,6 +34,8 @@ const CONFIG_FILES = '**/{pgsafe.config.json,.pgsaferc.json}';
 interface Linted {
   version: number;
   result: FileResult;
+  /** The rollback path's own result when it is a section of this file. */
+  rollback?: FileResult;
   map: OffsetMap;
 }
 
@@ -84,6 +89,9 @@ export function startServer(opts: ServerOptions): Connection {
     }
     const running = inflight.get(uri);
     if (running && running.version === doc.version) return running.promise;
+    // TextDocuments updates documents in place: take this version's text before any await.
+    const version = doc.version;
+    const original = doc.getText();
     const promise = (async () => {
       try {
         const path = uriToPath(uri);
@@ -94,27 +102,51 @@ export function startServer(opts: ServerOptions): Connection {
           void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `pgsafe: ${settings.configError} (using editor settings until it is fixed)` });
         }
         await initParser();
-        const original = doc.getText();
         const name = path ?? uri;
+        const { pgVersion, assumeInTransaction, ruleSettings } = settings;
+        // Earlier migrations feed the schema model, as in `pgsafe lint <dir>`; they are not linted.
+        const context: LintInput[] = [];
+        if (path && settings.selected && client.schemaContext !== false) {
+          const open = new Map(documents.all().map((d) => [uriToPath(d.uri), d] as const));
+          for (const f of await priorMigrations(path, settings, (p) => open.get(p)?.getText())) {
+            const prepared = prepareText(f.path, f.text, settings.resolver.forFile(f.path));
+            context.push({ path: f.path, text: prepared.text, fileOptions: prepared.fileOptions, lint: false });
+          }
+        }
+        if (documents.get(uri)?.version !== version) return undefined;
         // Framework semantics (goose Down blanked, transaction wrapping) and placeholders, as the CLI applies them.
         const prep = prepareText(name, original, settings.file);
-        const { pgVersion, assumeInTransaction, ruleSettings } = settings;
-        const [raw] = lintSync([{ path: name, text: prep.text, fileOptions: prep.fileOptions }], { rules, pgVersion, assumeInTransaction, ruleSettings });
-        const result = remapResult(raw, original, prep, severityOf('syntax-error', ruleSettings));
+        // As `pgsafe lint` does: the file learns its down migration, which is linted as the rollback path.
+        const fs: DownFs = {
+          exists: (p) => p === path || nodeFs.exists(p),
+          read: (p) => (p === path ? original : nodeFs.read(p)),
+          list: (d) => nodeFs.list(d),
+        };
+        const inputs = await withRollback([...context, { path: name, text: prep.text, fileOptions: prep.fileOptions }], {
+          framework: settings.file.framework,
+          frameworkOf: (p) => settings.resolver.forFile(p).framework,
+          fs,
+        });
+        const results = lintSync(inputs, { rules, pgVersion, assumeInTransaction, ruleSettings });
+        const last = results[results.length - 1];
+        const result = remapResult(last, original, prep, severityOf('syntax-error', ruleSettings));
+        // A down section of this same file (goose, dbmate): its findings belong on this document.
+        const rollback = last.rollback?.path === name ? last.rollback : undefined;
+        if (rollback) result.findings = [...result.findings, ...rollback.findings].sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
         // Excluded by the config's include/exclude, or not a migration of the framework: no diagnostics.
         if (!settings.selected) result.findings = [];
-        const entry: Linted = { version: doc.version, result, map: (o, side) => prep.substitution.toOriginal(o, side) };
+        const entry: Linted = { version, result, rollback, map: (o, side) => prep.substitution.toOriginal(o, side) };
         // A newer version is linted by its own run; don't publish stale ranges over it.
-        if (documents.get(uri)?.version !== doc.version) return entry;
+        if (documents.get(uri)?.version !== version) return entry;
         linted.set(uri, entry);
-        await connection.sendDiagnostics({ uri, version: doc.version, diagnostics: result.findings.map((f) => toDiagnostic(doc, f)) });
+        await connection.sendDiagnostics({ uri, version, diagnostics: result.findings.map((f) => toDiagnostic(doc, f)) });
         return entry;
       } catch (err) {
         connection.console.error(`pgsafe: linting ${uri} failed: ${(err as Error)?.stack ?? String(err)}`);
         return undefined;
       }
     })();
-    inflight.set(uri, { version: doc.version, promise });
+    inflight.set(uri, { version, promise });
     void promise.then(() => {
       if (inflight.get(uri)?.promise === promise) inflight.delete(uri);
     });
@@ -139,7 +171,8 @@ export function startServer(opts: ServerOptions): Connection {
     const hit = linted.get(uri);
     if (hit && hit.version === doc.version) return { doc, ...hit };
     const fresh = await lintNow(uri);
-    return fresh ? { doc, ...fresh } : undefined;
+    // Edited again meanwhile: the result's offsets are not the document's any more.
+    return fresh && fresh.version === doc.version ? { doc, ...fresh } : undefined;
   };
 
   const relintAll = () => {
@@ -194,13 +227,13 @@ export function startServer(opts: ServerOptions): Connection {
   connection.onHover(async (params) => {
     const cur = await current(params.textDocument.uri);
     if (!cur) return null;
-    return hoverAt(cur.doc, cur.result, cur.doc.offsetAt(params.position), known, cur.map);
+    return hoverAt(cur.doc, cur.result, cur.doc.offsetAt(params.position), known, cur.map, cur.rollback);
   });
 
   connection.onCodeAction(async (params) => {
     const cur = await current(params.textDocument.uri);
     if (!cur) return [];
-    const actions = codeActionsFor(cur.doc, cur.result, cur.doc.offsetAt(params.range.start), cur.doc.offsetAt(params.range.end), cur.map);
+    const actions = codeActionsFor(cur.doc, cur.result, cur.doc.offsetAt(params.range.start), cur.doc.offsetAt(params.range.end), cur.map, cur.rollback);
     const only = params.context.only;
     return only && !only.some((k) => k === 'quickfix' || 'quickfix'.startsWith(`${k}.`)) ? [] : actions;
   });

@@ -14,6 +14,10 @@ export interface DocumentSettings {
   ruleSettings: Record<string, RuleSetting>;
   /** For `prepareText`: framework, placeholders, and the rules and transaction mode for this path. */
   file: FileSettings;
+  /** Per-path settings of other files (earlier migrations read for the schema model). */
+  resolver: ConfigResolver;
+  /** The config file, loaded, when there is a valid one. */
+  loaded?: LoadedConfig;
   /** False when the config's `include`/`exclude` or the framework leave the file out: it gets no diagnostics. */
   selected: boolean;
   /** The config file the settings came from, when one was found. */
@@ -33,6 +37,8 @@ export interface ClientSettings {
   rules?: Record<string, RuleSetting>;
   /** Delay after the last keystroke before linting, in milliseconds. */
   debounceMs?: number;
+  /** Read the migrations that run before the file into the schema model (default true). */
+  schemaContext?: boolean;
 }
 
 export const DEFAULT_PG_VERSION = 15;
@@ -49,6 +55,7 @@ export function sanitizeClientSettings(raw: unknown): ClientSettings {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 9 && v <= 30) out.pgVersion = v;
   if (typeof src.assumeInTransaction === 'boolean') out.assumeInTransaction = src.assumeInTransaction;
   if (typeof src.debounceMs === 'number' && src.debounceMs >= 0) out.debounceMs = src.debounceMs;
+  if (typeof src.schemaContext === 'boolean') out.schemaContext = src.schemaContext;
   if (src.rules && typeof src.rules === 'object') {
     const rules: Record<string, RuleSetting> = {};
     for (const [id, sev] of Object.entries(src.rules as Record<string, unknown>)) if (SEVERITIES.has(sev as RuleSetting)) rules[id] = sev as RuleSetting;
@@ -96,6 +103,7 @@ export function settingsFor(filePath: string | undefined, client: ClientSettings
     assumeInTransaction: assume ?? false,
     ruleSettings: { ...(client.rules ?? {}) },
     file: { rules: {}, assumeInTransaction: assume, placeholders: {} },
+    resolver: new ConfigResolver(undefined, { assumeInTransaction: assume }),
     selected: true,
   };
   const start = filePath ? dirname(filePath) : fallbackDir;
@@ -108,6 +116,8 @@ export function settingsFor(filePath: string | undefined, client: ClientSettings
     return out;
   }
   const resolver = new ConfigResolver(loaded, {}, start);
+  out.resolver = resolver;
+  out.loaded = loaded;
   const file = resolver.forFile(filePath ?? join(start!, 'untitled.sql'));
   out.pgVersion = resolver.pgVersion ?? out.pgVersion;
   // The config's transaction mode wins over the editor's; a framework wins over both (in prepareText).

@@ -299,14 +299,36 @@ describe('pgsafe lsp', () => {
     };
     const open = (u: string, text: string) => client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'sql', version: 1, text } });
 
-    it('goose: lints only the Up section, inside goose\'s transaction', async () => {
+    it('goose: lints the Up section inside goose\'s transaction, and the Down section as the rollback path', async () => {
       const at = project('goose', { framework: 'goose', rules: { 'ban-concurrent-index-creation-in-transaction': 'error', 'require-concurrent-index-deletion': 'error' } });
-      const doc = ['-- +goose Up', 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', '-- +goose Down', 'DROP INDEX users_email_idx;', ''].join('\n');
+      const doc = [
+        '-- +goose Up',
+        'CREATE TABLE audit (id bigint);',
+        'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+        '-- +goose Down',
+        "SET lock_timeout = '2s';",
+        'DROP INDEX users_email_idx;',
+        '',
+      ].join('\n');
       const u = at('migrations', '20240101_add_index.sql');
       open(u, doc);
       const p = await published(u, 1);
-      expect(codes(p)).toEqual(['ban-concurrent-index-creation-in-transaction']);
-      expect(p.diagnostics[0].range.start.line).toBe(1);
+      expect(p.diagnostics.map((d) => [d.code, d.range.start.line])).toEqual([
+        ['ban-concurrent-index-creation-in-transaction', 2],
+        ['require-concurrent-index-deletion', 5],
+      ]);
+      expect(p.diagnostics[1].message).toMatch(/\(rollback path\)$/);
+      const h = await client.request('textDocument/hover', { textDocument: { uri: u }, position: { line: 5, character: 3 } });
+      expect(h.contents.value).toContain('- `ACCESS EXCLUSIVE` on "users": blocks reads and writes');
+      // A file-wide ignore at the top does not reach the rollback path, so only the statement ignore is offered.
+      const titles = (await actionsAt(u, 5, 3)).map((a) => a.title);
+      expect(titles).toContain('Ignore `require-concurrent-index-deletion` for this statement');
+      expect(titles).not.toContain('Ignore `require-concurrent-index-deletion` for this file');
+      const ignore = (await actionsAt(u, 5, 3)).find((a) => a.title === 'Ignore `require-concurrent-index-deletion` for this statement')!;
+      const next = applyEdits(doc, ignore.edit.changes[u]);
+      expect(next.split('\n')[5]).toBe('-- pgsafe-ignore require-concurrent-index-deletion');
+      client.notify('textDocument/didChange', { textDocument: { uri: u, version: 2 }, contentChanges: [{ text: next }] });
+      expect(codes(await published(u, 2))).toEqual(['ban-concurrent-index-creation-in-transaction']);
     });
 
     it('flyway: ranges, hover and ignores land on the file\'s own text around `${placeholders}`', async () => {
@@ -333,6 +355,35 @@ describe('pgsafe lsp', () => {
       const undo = at('sql', 'U2__add_index.sql');
       open(undo, 'DROP INDEX users_email_idx;\n');
       expect((await published(undo, 1)).diagnostics).toEqual([]);
+    });
+  });
+
+  describe('schema context', () => {
+    const WIDEN = "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE varchar(200);\n";
+
+    it('reads earlier migrations into the schema model, as `pgsafe lint <dir>` does, preferring open buffers', async () => {
+      const dir = join(repo, 'ctx');
+      mkdirSync(join(dir, '.git'), { recursive: true });
+      mkdirSync(join(dir, 'migrations'));
+      mkdirSync(join(dir, 'alone'));
+      writeFileSync(join(dir, 'pgsafe.config.json'), JSON.stringify({ rules: { 'changing-column-type': 'error' } }));
+      writeFileSync(join(dir, 'migrations', '0001_create.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n');
+      // varchar(100) → varchar(200) is catalog-only, which pgsafe knows only from 0001.
+      const widen = fileUri('ctx', 'migrations', '0002_widen.sql');
+      client.notify('textDocument/didOpen', { textDocument: { uri: widen, languageId: 'sql', version: 1, text: WIDEN } });
+      expect((await published(widen, 1)).diagnostics).toEqual([]);
+      // The same migration with no history: the column's type is unknown, so it may rewrite.
+      const alone = fileUri('ctx', 'alone', '0002_widen.sql');
+      client.notify('textDocument/didOpen', { textDocument: { uri: alone, languageId: 'sql', version: 1, text: WIDEN } });
+      const p = await published(alone, 1);
+      expect(codes(p)).toEqual(['changing-column-type']);
+      expect(p.diagnostics[0].message).toContain('its current type is unknown');
+      // An unsaved edit of 0001 (email as text) counts: text → varchar(200) checks every row.
+      const create = fileUri('ctx', 'migrations', '0001_create.sql');
+      client.notify('textDocument/didOpen', { textDocument: { uri: create, languageId: 'sql', version: 1, text: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\n' } });
+      await published(create, 1);
+      client.notify('textDocument/didChange', { textDocument: { uri: widen, version: 2 }, contentChanges: [{ text: WIDEN }] });
+      expect(codes(await published(widen, 2))).toEqual(['changing-column-type']);
     });
   });
 
