@@ -77,8 +77,10 @@ export function bodyStatements(parsed: ParsedSource, stmt: SourceStatement): Sou
   } catch {
     return [];
   }
+  const fn = tree?.plpgsql_funcs?.[0]?.PLpgSQL_function;
   const queries: { sql: string; line: number; literal?: boolean }[] = [];
-  collect(tree?.plpgsql_funcs?.[0]?.PLpgSQL_function?.action, queries);
+  collect(fn?.action, queries);
+  const vars = variables(fn);
 
   const lineStarts = [0];
   for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) lineStarts.push(i + 1);
@@ -98,7 +100,8 @@ export function bodyStatements(parsed: ParsedSource, stmt: SourceStatement): Sou
       sql = inner.value;
       at = (i: number) => lit.at(inner.at(i));
     }
-    const s = makeInner(parsed, stmt, sql, at);
+    // EXECUTE runs its string as plain SQL: PL/pgSQL variables are not substituted there.
+    const s = makeInner(parsed, stmt, sql, at, q.literal ? new Set() : vars);
     if (!s) continue;
     if (!lit.dollar || q.literal) inQuotedBody.add(s);
     out.push(s);
@@ -199,12 +202,14 @@ function literalAt(text: string, pos: number, limit: number): Literal | undefine
 }
 
 /** Parses one inner statement and locates it in the file through `at` (query char offset → file offset). */
-function makeInner(parsed: ParsedSource, parent: SourceStatement, query: string, at: (i: number) => number): SourceStatement | undefined {
+function makeInner(parsed: ParsedSource, parent: SourceStatement, query: string, at: (i: number) => number, vars: Set<string>): SourceStatement | undefined {
   let raw: any;
   try {
     const stmts = parseSync(query).stmts ?? [];
     if (stmts.length !== 1) return undefined;
     raw = stmts[0].stmt;
+    const bound = bindVariables(query, raw, vars);
+    if (bound !== query) raw = parseSync(bound).stmts?.[0]?.stmt ?? raw;
   } catch {
     return undefined;
   }
@@ -233,4 +238,69 @@ function makeInner(parsed: ParsedSource, parent: SourceStatement, query: string,
     toOffset: (loc) => (typeof loc === 'number' && loc >= 0 ? at(Math.min(toChar(loc), query.length)) : start),
     parent,
   };
+}
+
+/** Names of the block's variables, parameters and records (`found`, `new`, loop records…), lower-cased. */
+function variables(fn: any): Set<string> {
+  const out = new Set<string>();
+  for (const d of fn?.datums ?? []) {
+    const v = d?.PLpgSQL_var ?? d?.PLpgSQL_rec ?? d?.PLpgSQL_row;
+    const name = v?.refname;
+    if (typeof name === 'string' && /^[\p{L}_][\p{L}\p{N}_$]*$/u.test(name)) out.add(name.toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * PL/pgSQL runs a statement with each variable reference replaced by a
+ * parameter, so `WHERE id = r.id` inside `FOR r IN …` compares with one value,
+ * not with another table's column. Does the same: each column reference whose
+ * first name is a variable becomes `$1` (or `0` for a one-letter name), padded
+ * with spaces so every other offset stays put.
+ */
+function bindVariables(query: string, raw: any, vars: Set<string>): string {
+  if (vars.size === 0) return query;
+  const toChar = byteToCharMapper(query);
+  const spans: [number, number][] = [];
+  const visit = (x: any, depth: number) => {
+    if (!x || typeof x !== 'object' || depth > 200) return;
+    if (Array.isArray(x)) { for (const y of x) visit(y, depth + 1); return; }
+    const ref = x.ColumnRef;
+    if (ref) {
+      const first = ref.fields?.[0]?.String?.sval;
+      if (typeof first === 'string' && vars.has(first.toLowerCase()) && typeof ref.location === 'number') {
+        const start = toChar(ref.location);
+        const end = refEnd(query, start);
+        if (end > start) spans.push([start, end]);
+      }
+      return;
+    }
+    for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v, depth + 1);
+  };
+  visit(raw, 0);
+  let out = query;
+  for (const [a, b] of spans.sort((p, q) => q[0] - p[0])) {
+    const len = b - a;
+    out = out.slice(0, a) + (len >= 2 ? '$1'.padEnd(len, ' ') : '0') + out.slice(b);
+  }
+  return out;
+}
+
+/** End of a dotted name (`r.id`, `"Rec"."Field"`, `r.*`) starting at `i`. */
+function refEnd(text: string, i: number): number {
+  let j = i;
+  for (;;) {
+    if (text[j] === '"') {
+      j++;
+      while (j < text.length && !(text[j] === '"' && text[j + 1] !== '"')) j += text[j] === '"' ? 2 : 1;
+      j++;
+    } else if (text[j] === '*') j++;
+    else {
+      const k = j;
+      while (j < text.length && /[\p{L}\p{N}_$]/u.test(text[j])) j++;
+      if (j === k) return j;
+    }
+    if (text[j] !== '.') return j;
+    j++;
+  }
 }

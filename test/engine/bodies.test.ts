@@ -150,6 +150,30 @@ describe('expandBodies', () => {
     expect(inner(text).map((s) => `${s.line}:${s.column} ${s.kind}`)).toEqual(['4:3 SelectStmt', '5:3 DeleteStmt']);
   });
 
+  it('binds PL/pgSQL variables as parameters, as PL/pgSQL does, keeping every offset', () => {
+    const text = sql`
+      DO $$
+      DECLARE art record; n bigint; v_size bigint;
+      BEGIN
+        FOR art IN SELECT * FROM artifact WHERE size = 0 LOOP
+          UPDATE artifact SET size = v_size WHERE id = art.id AND n > 0;
+        END LOOP;
+        EXECUTE 'DELETE FROM artifact WHERE id = art.id';
+      END $$;
+    `;
+    const [upd, del] = expandBodies(parseSource(text)).filter((s) => s.parent);
+    expect(upd.text).toBe('UPDATE artifact SET size = v_size WHERE id = art.id AND n > 0');
+    const where = upd.node.whereClause.BoolExpr.args;
+    expect(where[0].A_Expr.rexpr.ParamRef).toBeDefined();
+    expect(where[1].A_Expr.lexpr.A_Const).toBeDefined();
+    expect(upd.node.targetList[0].ResTarget.val.ParamRef).toBeDefined();
+    // The SET target and the table keep their names; locations still point into the file.
+    expect(upd.node.targetList[0].ResTarget.name).toBe('size');
+    expect(text.slice(upd.toOffset(where[0].A_Expr.rexpr.ParamRef.location)).startsWith('art.id')).toBe(true);
+    // EXECUTE runs plain SQL: no variables there.
+    expect(del.node.whereClause.A_Expr.rexpr.ColumnRef).toBeDefined();
+  });
+
   it('maps offsets after multi-byte characters', () => {
     const text = "-- café ☕ 😀\nDO $$ BEGIN /* é */ ALTER TABLE users ADD COLUMN t float8 DEFAULT random(); END $$;\n";
     const s = expandBodies(parseSource(text)).find((x) => x.parent)!;
