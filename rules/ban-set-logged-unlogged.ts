@@ -34,7 +34,7 @@ export default defineRule({
         messageId: 'rewrite',
         data: { mode, table: label(action.relation), wal: mode === 'LOGGED' ? ' and its WAL' : '' },
         span: action.span,
-        help: `Run it in a maintenance window, or create a ${mode.toLowerCase()} table and move the rows in batches:\nCREATE ${mode === 'UNLOGGED' ? 'UNLOGGED ' : ''}TABLE ${t}_new (LIKE ${action.relation?.sql ?? t} INCLUDING ALL);`,
+        help: `Run it in a maintenance window, or create ${mode === 'LOGGED' ? 'a logged' : 'an unlogged'} table and move the rows in batches:\nCREATE ${mode === 'UNLOGGED' ? 'UNLOGGED ' : ''}TABLE ${t}_new (LIKE ${action.relation?.sql ?? t} INCLUDING ALL);`,
       });
     };
     return { 'set-logged': check('LOGGED'), 'set-unlogged': check('UNLOGGED') };

@@ -4,9 +4,30 @@ import { blockedText, blocksReads, blocksWrites, costText, LOCK_MODES } from '..
 import { lockSqlName } from '../src/analysis/locks.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
-// Statements that run for as long as the data makes them: queries and data changes, CALL and DO
-// (their bodies are unseen), and anything that scans, rewrites or indexes an existing table.
-const OPEN_ENDED = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'CallStmt', 'DoStmt', 'RefreshMatViewStmt', 'CreateTableAsStmt']);
+// Statements that run for as long as the data makes them: queries over tables, INSERT … SELECT, UPDATE and
+// DELETE not bounded by a key, COPY, CALL and DO (their bodies are unseen), and anything that scans,
+// rewrites or indexes an existing table. `INSERT … VALUES`, a keyed UPDATE and `SELECT setval(…)` are quick.
+function openEnded(stmt: AnalysedStatement): boolean {
+  const n = stmt.source.node;
+  switch (stmt.kind) {
+    case 'SelectStmt':
+      return (n?.fromClause?.length ?? 0) > 0 || !!n?.larg;
+    case 'InsertStmt':
+      return ((n?.selectStmt?.SelectStmt?.fromClause?.length ?? 0) > 0) || !!n?.selectStmt?.SelectStmt?.larg;
+    case 'UpdateStmt':
+    case 'DeleteStmt':
+      return stmt.actions.some((a) => (a.type === 'update' || a.type === 'delete') && a.filter !== 'selective');
+    case 'MergeStmt':
+    case 'CopyStmt':
+    case 'CallStmt':
+    case 'DoStmt':
+    case 'RefreshMatViewStmt':
+    case 'CreateTableAsStmt':
+      return true;
+    default:
+      return false;
+  }
+}
 
 export default defineRule({
   meta: {
@@ -20,7 +41,7 @@ export default defineRule({
     },
     docs: {
       summary: 'Disallow long-running statements after a blocking lock in the same transaction',
-      what: 'In a transaction (explicit `BEGIN`, or a file the migration tool wraps in one), flags a statement that scans, rewrites or builds an index on an existing table, or runs a query or data change, after an earlier statement of the same transaction took a lock that blocks reads or writes of an existing table.',
+      what: 'In a transaction (explicit `BEGIN`, or a file the migration tool wraps in one), flags the first statement that scans, rewrites or builds an index on an existing table, or runs an unbounded query or data change (a query over tables, `INSERT … SELECT`, an UPDATE or DELETE not bounded by a key, `DO`, `CALL`), after an earlier statement of the same transaction took a lock that blocks reads or writes of an existing table that this statement does not lock as strongly itself. It is reported once per transaction and locked table.',
       why: 'Postgres releases table locks only at COMMIT or ROLLBACK. A quick `ALTER TABLE` that takes ACCESS EXCLUSIVE is harmless on its own, but every statement that runs after it in the same transaction extends the time that all reads and writes of that table wait. A backfill or an index build after it turns a millisecond lock into an outage as long as the whole migration.',
       example: {
         bad: "BEGIN;\nALTER TABLE authors ADD COLUMN created_at timestamptz;\nUPDATE authors SET created_at = now() WHERE id BETWEEN 1 AND 1000;\nCOMMIT;",
@@ -34,12 +55,14 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // One finding per transaction and held table: the fix (commit after the locking statement) is one change.
+    const reported = new Set<string>();
     return {
       '*'(stmt: AnalysedStatement) {
         if (!stmt.tx.inTransaction || stmt.tx.held.length === 0) return;
         if (stmt.kind === 'TransactionStmt' || stmt.kind === 'VariableSetStmt' || stmt.kind === 'VariableShowStmt') return;
         const heavy = stmt.cost === 'scan' || stmt.cost === 'rewrite' || stmt.cost === 'index-build';
-        if (!heavy && !OPEN_ENDED.has(stmt.kind)) return;
+        if (!heavy && !openEnded(stmt)) return;
         // The strongest blocking lock held, preferring one on a table this statement does not itself lock
         // (that lock is the one the statement extends; its own lock is reported by other rules).
         // A held lock that this statement takes at least as strongly itself is not extended by the earlier
@@ -50,9 +73,11 @@ export default defineRule({
           const own = ownStrongest(l.rel.key);
           return !own || LOCK_MODES.indexOf(own) < LOCK_MODES.indexOf(l.mode);
         });
-        if (blocking.length === 0) return;
-        blocking.sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode));
-        const lock = blocking[0];
+        const fresh = blocking.filter((l) => !reported.has(`${stmt.file}\0${stmt.tx.id}\0${l.rel.key}`));
+        if (fresh.length === 0) return;
+        fresh.sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode));
+        const lock = fresh[0];
+        for (const l of blocking) reported.add(`${stmt.file}\0${stmt.tx.id}\0${l.rel.key}`);
         const work = heavy ? costText(stmt.cost).replace(/the whole table/, `the whole of ${label(stmt.locks.find((l) => !l.isNew)?.rel)}`) : 'runs';
         ctx.report(stmt, {
           messageId: 'held',

@@ -99,7 +99,8 @@ export default defineRule({
               case 'AT_AddConstraint': {
                 const name = a.constraint?.name;
                 if (!name) break;
-                add(`\`ADD CONSTRAINT\` "${name}"`, `Drop it first if a failed run left it behind (ADD CONSTRAINT has no IF NOT EXISTS):\nALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)};\nALTER TABLE ${t} ${stmt.source.text.slice(a.span.start - stmt.source.start, a.span.end - stmt.source.start)};`, a.span);
+                const body = stmt.source.text.slice(a.span.start - stmt.source.start, a.span.end - stmt.source.start).replace(/^(ALTER\s+TABLE\s+.*?\s+)?(ADD\s+)?/is, '');
+                add(`\`ADD CONSTRAINT\` "${name}"`, `Drop it first if a failed run left it behind (ADD CONSTRAINT has no IF NOT EXISTS):\nALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)};\nALTER TABLE ${t} ADD ${body};`, a.span);
                 break;
               }
             }

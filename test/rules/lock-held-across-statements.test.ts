@@ -32,6 +32,14 @@ ruleTester(rule, {
       SELECT 1;
       COMMIT;
     ` },
+    { name: 'quick inserts and keyed updates after the lock', sql: sql`
+      BEGIN;
+      ALTER TABLE local_user ADD COLUMN lang text;
+      INSERT INTO language (code, name) VALUES ('sv', 'Svenska');
+      UPDATE site SET name = 'x' WHERE id = 1;
+      SELECT setval('language_id_seq', 10);
+      COMMIT;
+    ` },
     { name: 'the later statement locks the same table as strongly itself', sql: sql`
       BEGIN;
       ALTER TABLE otts DROP CONSTRAINT IF EXISTS unique_otts_ott;
@@ -56,10 +64,25 @@ ruleTester(rule, {
         BEGIN;
         ALTER TABLE authors ADD COLUMN meta jsonb;
         ALTER TABLE prices ALTER COLUMN price TYPE bigint;
-        UPDATE app."Authors" SET meta = '{}' WHERE id = 1;
+        UPDATE app."Authors" SET meta = '{}' WHERE meta IS NULL;
         COMMIT;
       `,
       errors: [{ messageId: 'held', line: 3, column: 1 }, { messageId: 'held', line: 4, column: 1 }],
+    },
+    {
+      name: 'reported once per transaction and held table',
+      sql: sql`
+        BEGIN;
+        ALTER TABLE authors ADD COLUMN meta jsonb;
+        INSERT INTO audit SELECT * FROM authors;
+        CREATE INDEX authors_meta_idx ON authors (meta);
+        COMMIT;
+        BEGIN;
+        ALTER TABLE authors DROP COLUMN meta;
+        DELETE FROM audit;
+        COMMIT;
+      `,
+      errors: [{ messageId: 'held', line: 3, column: 1 }, { messageId: 'held', line: 8, column: 1 }],
     },
     {
       name: 'validating in the transaction that added the constraint (writes blocked by SHARE ROW EXCLUSIVE)',
