@@ -6,7 +6,8 @@ import { parseIgnores, type IgnoreDirective } from './ignores.js';
 import { expandBodies } from './bodies.js';
 import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor, type Severity } from './rule.js';
 import type { DownMigration } from '../rollback/types.js';
-import { forkAnalyzer } from '../rollback/fork.js';
+import { cloneSchema, forkAnalyzer } from '../rollback/fork.js';
+import type { SchemaModel } from '../analysis/schema.js';
 import { redactResult } from './redact.js';
 
 export interface Finding {
@@ -39,6 +40,8 @@ export interface LintOptions extends AnalysisSettings {
   rules: readonly Rule[];
   /** Per-rule severity overrides; rules not named use their defaults (opt-in rules stay off). */
   ruleSettings?: Record<string, RuleSetting>;
+  /** Start from a copy of this schema model: earlier migrations analysed once and reused (the language server). */
+  schema?: SchemaModel;
 }
 
 export interface LintInput {
@@ -114,6 +117,7 @@ export async function lint(inputs: LintInput[], opts: LintOptions): Promise<File
 export function lintSync(inputs: LintInput[], opts: LintOptions): FileResult[] {
   const severities = effectiveSeverities(opts);
   const analyzer = new Analyzer({ pgVersion: opts.pgVersion, assumeInTransaction: opts.assumeInTransaction });
+  if (opts.schema) cloneSchema(opts.schema, analyzer.schema);
   if (inputs.some((i) => i.fileOptions?.pending)) analyzer.newScope = 'pending';
   const known = ruleIds(opts.rules);
   const perFile = (input: LintInput) => (input.ruleSettings ? effectiveSeverities({ ...opts, ruleSettings: { ...opts.ruleSettings, ...input.ruleSettings } }) : severities);

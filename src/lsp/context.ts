@@ -1,28 +1,38 @@
-// The migrations that run before the edited file: they feed the schema model, as they do
-// when `pgsafe lint` is given the whole directory (or the config's `include`), so the
-// editor and CI agree.
+// The migrations that run before the edited file feed its schema model, as they do when
+// `pgsafe lint` is given the whole directory (or the config's `include`), so the editor and
+// CI agree. Their analysis is cached: it is redone only when one of them changes.
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { Analyzer } from '../analysis/analyzer.js';
+import type { SchemaModel } from '../analysis/schema.js';
+import type { AnalysisSettings } from '../analysis/types.js';
 import { compareMigrations, resolvePaths } from '../cli/files.js';
 import { frameworks } from '../config/frameworks/index.js';
+import { prepareText } from '../config/prepare.js';
+import { expandBodies } from '../engine/bodies.js';
+import type { LintInput } from '../engine/engine.js';
+import { withRollback } from '../rollback/inputs.js';
+import { isDownFile } from '../rollback/down.js';
+import { parseSource } from '../source/index.js';
 import type { DocumentSettings } from './settings.js';
 
-export interface PriorFile {
-  path: string;
+interface Source {
   text: string;
+  /** Changes whenever the text may have: mtime and size on disk, the version of an open buffer. */
+  stamp: string;
 }
 
-const texts = new Map<string, { stamp: string; text: string }>();
+const disk = new Map<string, Source>();
 
-async function readCached(path: string): Promise<string | undefined> {
+async function readCached(path: string): Promise<Source | undefined> {
   try {
     const s = await stat(path);
     const stamp = `${s.mtimeMs}:${s.size}`;
-    const hit = texts.get(path);
-    if (hit && hit.stamp === stamp) return hit.text;
-    const text = (await readFile(path, 'utf8')).replace(/^\uFEFF/, '');
-    texts.set(path, { stamp, text });
-    return text;
+    const hit = disk.get(path);
+    if (hit && hit.stamp === stamp) return hit;
+    const entry = { stamp, text: (await readFile(path, 'utf8')).replace(/^\uFEFF/, '') };
+    disk.set(path, entry);
+    return entry;
   } catch {
     return undefined;
   }
@@ -47,7 +57,9 @@ async function migrationSet(filePath: string, s: DocumentSettings): Promise<stri
       }
     }
   } else {
-    const dir = framework && DIR_PER_MIGRATION.has(framework) ? dirname(dirname(filePath)) : dirname(filePath);
+    // Prisma's `<id>/migration.sql` and diesel's `<id>/up.sql` are recognisable without a config too.
+    const perDir = framework ? DIR_PER_MIGRATION.has(framework) : /^(migration|up|down)\.sql$/i.test(basename(filePath));
+    const dir = perDir ? dirname(dirname(filePath)) : dirname(filePath);
     found = await resolvePaths([dir]).catch(() => []);
   }
   const preset = framework ? frameworks[framework] : undefined;
@@ -56,19 +68,72 @@ async function migrationSet(filePath: string, s: DocumentSettings): Promise<stri
   return preset?.order ? preset.order(kept) : kept;
 }
 
-/**
- * The files that run before `filePath`, with their current text (an open editor buffer
- * wins over the file on disk). Empty when the file is not part of a migration set.
- */
-export async function priorMigrations(filePath: string, s: DocumentSettings, openText: (path: string) => string | undefined): Promise<PriorFile[]> {
+/** The up migration of a down file, by the frameworks' naming: `x.down.sql`, `<id>/down.sql`, Flyway `U<v>__…`. */
+function upOf(down: string, all: string[]): string | undefined {
+  const name = basename(down);
+  const dir = dirname(down);
+  const candidates = /\.down\.sql$/i.test(name)
+    ? [down.replace(/\.down\.sql$/i, '.up.sql')]
+    : /^down\.sql$/i.test(name)
+      ? [resolve(dir, 'up.sql')]
+      : /^U(\d+(?:[._]\d+)*)__/i.test(name)
+        ? all.filter((f) => dirname(f) === dir && new RegExp(`^V${/^U(\d+(?:[._]\d+)*)__/i.exec(name)![1].replace(/\./g, '\\.')}__`, 'i').test(basename(f)))
+        : [];
+  return candidates.find((c) => all.includes(c));
+}
+
+/** The files that run before `filePath` (an open editor buffer wins over the file on disk). */
+export async function priorMigrations(filePath: string, s: DocumentSettings, open: (path: string) => Source | undefined): Promise<({ path: string } & Source)[]> {
   const all = await migrationSet(filePath, s);
-  const at = all.indexOf(filePath);
+  // A down migration runs after its up (which may sort after it: `x.down.sql` < `x.up.sql`).
+  const up = isDownFile(filePath, s.file.framework) ? upOf(filePath, all) : undefined;
+  const self = up ?? filePath;
+  const at = all.indexOf(self);
   // A file not in the set yet (new, or excluded) goes where its name sorts.
-  const before = at >= 0 ? all.slice(0, at) : all.filter((f) => compareMigrations(f, filePath) < 0);
-  const out: PriorFile[] = [];
+  const before = (at >= 0 ? all.slice(0, at + (up ? 1 : 0)) : all.filter((f) => compareMigrations(f, self) < 0)).filter((f) => f !== filePath);
+  const out: ({ path: string } & Source)[] = [];
   for (const path of before) {
-    const text = openText(path) ?? (await readCached(path));
-    if (text !== undefined) out.push({ path, text });
+    const src = open(path) ?? (await readCached(path));
+    if (src) out.push({ path, ...src });
   }
   return out;
+}
+
+const schemas = new Map<string, { key: string; schema: SchemaModel }>();
+const MAX_CACHED = 16;
+
+/**
+ * The schema model after the migrations that run before `filePath`, analysed the way the
+ * engine analyses inputs that only feed the schema (`lint: false`): framework text, down
+ * sections and down files left out. Undefined when nothing runs before it.
+ */
+export async function priorSchema(filePath: string, s: DocumentSettings, analysis: AnalysisSettings, open: (path: string) => Source | undefined): Promise<SchemaModel | undefined> {
+  const prior = await priorMigrations(filePath, s, open);
+  if (prior.length === 0) return undefined;
+  const key = JSON.stringify([analysis.pgVersion, analysis.assumeInTransaction, s.loaded?.config ?? null, prior.map((p) => [p.path, p.stamp])]);
+  const hit = schemas.get(filePath);
+  if (hit && hit.key === key) return hit.schema;
+
+  const prepared: LintInput[] = prior.map((f) => {
+    const p = prepareText(f.path, f.text, s.resolver.forFile(f.path));
+    return { path: f.path, text: p.text, fileOptions: p.fileOptions, lint: false };
+  });
+  const inputs = await withRollback(prepared, { framework: s.file.framework, frameworkOf: (p) => s.resolver.forFile(p).framework, lintDown: false });
+  const analyzer = new Analyzer(analysis);
+  for (const input of inputs) {
+    // Down files only undo their up: they never feed the forward schema.
+    if (input.rollbackOf || input.text === undefined) continue;
+    analyzer.beginFile(input.path, input.fileOptions);
+    for (const stmt of expandBodies(parseSource(input.text))) {
+      if (stmt.kind === 'SyntaxError') continue;
+      try {
+        analyzer.apply(analyzer.analyse(stmt));
+      } catch {
+        // As in the engine: a statement the model cannot follow only makes later facts less precise.
+      }
+    }
+  }
+  if (schemas.size >= MAX_CACHED) schemas.delete(schemas.keys().next().value!);
+  schemas.set(filePath, { key, schema: analyzer.schema });
+  return analyzer.schema;
 }

@@ -13,8 +13,9 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rules } from '../../rules/index.js';
-import { lintSync, ruleIds, type FileResult, type LintInput, type RuleSetting } from '../engine/engine.js';
-import { priorMigrations } from './context.js';
+import { lintSync, ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
+import { priorSchema } from './context.js';
+import type { SchemaModel } from '../analysis/schema.js';
 import { withRollback } from '../rollback/inputs.js';
 import { nodeFs, type DownFs } from '../rollback/down.js';
 import { initParser } from '../source/index.js';
@@ -105,13 +106,14 @@ export function startServer(opts: ServerOptions): Connection {
         const name = path ?? uri;
         const { pgVersion, assumeInTransaction, ruleSettings } = settings;
         // Earlier migrations feed the schema model, as in `pgsafe lint <dir>`; they are not linted.
-        const context: LintInput[] = [];
+        let schema: SchemaModel | undefined;
         if (path && settings.selected && client.schemaContext !== false) {
           const open = new Map(documents.all().map((d) => [uriToPath(d.uri), d] as const));
-          for (const f of await priorMigrations(path, settings, (p) => open.get(p)?.getText())) {
-            const prepared = prepareText(f.path, f.text, settings.resolver.forFile(f.path));
-            context.push({ path: f.path, text: prepared.text, fileOptions: prepared.fileOptions, lint: false });
-          }
+          const buffer = (p: string) => {
+            const d = open.get(p);
+            return d ? { text: d.getText(), stamp: `open:${d.version}` } : undefined;
+          };
+          schema = await priorSchema(path, settings, { pgVersion, assumeInTransaction }, buffer);
         }
         if (documents.get(uri)?.version !== version) return undefined;
         // Framework semantics (goose Down blanked, transaction wrapping) and placeholders, as the CLI applies them.
@@ -122,13 +124,12 @@ export function startServer(opts: ServerOptions): Connection {
           read: (p) => (p === path ? original : nodeFs.read(p)),
           list: (d) => nodeFs.list(d),
         };
-        const inputs = await withRollback([...context, { path: name, text: prep.text, fileOptions: prep.fileOptions }], {
+        const inputs = await withRollback([{ path: name, text: prep.text, fileOptions: prep.fileOptions }], {
           framework: settings.file.framework,
           frameworkOf: (p) => settings.resolver.forFile(p).framework,
           fs,
         });
-        const results = lintSync(inputs, { rules, pgVersion, assumeInTransaction, ruleSettings });
-        const last = results[results.length - 1];
+        const [last] = lintSync(inputs, { rules, pgVersion, assumeInTransaction, ruleSettings, schema });
         const result = remapResult(last, original, prep, severityOf('syntax-error', ruleSettings));
         // A down section of this same file (goose, dbmate): its findings belong on this document.
         const rollback = last.rollback?.path === name ? last.rollback : undefined;
