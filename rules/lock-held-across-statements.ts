@@ -44,8 +44,8 @@ export default defineRule({
       what: 'In a transaction (explicit `BEGIN`, or a file the migration tool wraps in one), flags the first statement that scans, rewrites or builds an index on an existing table, or runs an unbounded query or data change (a query over tables, `INSERT … SELECT`, an UPDATE or DELETE not bounded by a key, `DO`, `CALL`), after an earlier statement of the same transaction took a lock that blocks reads or writes of an existing table that this statement does not lock as strongly itself. It is reported once per transaction and locked table.',
       why: 'Postgres releases table locks only at COMMIT or ROLLBACK. A quick `ALTER TABLE` that takes ACCESS EXCLUSIVE is harmless on its own, but every statement that runs after it in the same transaction extends the time that all reads and writes of that table wait. A backfill or an index build after it turns a millisecond lock into an outage as long as the whole migration.',
       example: {
-        bad: "BEGIN;\nALTER TABLE authors ADD COLUMN created_at timestamptz;\nUPDATE authors SET created_at = now() WHERE id BETWEEN 1 AND 1000;\nCOMMIT;",
-        good: "BEGIN;\nALTER TABLE authors ADD COLUMN created_at timestamptz;\nCOMMIT;\nUPDATE authors SET created_at = now() WHERE id BETWEEN 1 AND 1000;",
+        bad: "BEGIN;\nALTER TABLE authors ADD COLUMN created_at timestamptz;\nUPDATE authors SET created_at = now() WHERE created_at IS NULL;\nCOMMIT;",
+        good: "BEGIN;\nALTER TABLE authors ADD COLUMN created_at timestamptz;\nCOMMIT;\nUPDATE authors SET created_at = now() WHERE created_at IS NULL;",
       },
       whenNotToUse: 'When the earlier lock is taken on purpose to make the whole migration atomic and the table is small.',
       references: [
