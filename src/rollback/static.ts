@@ -3,7 +3,7 @@
 // created or changed by the files of the run).
 import { Analyzer } from '../analysis/analyzer.js';
 import { relFromNames, relFromRangeVar, type Rel } from '../analysis/names.js';
-import type { SchemaModel } from '../analysis/schema.js';
+import type { IndexInfo, SchemaModel } from '../analysis/schema.js';
 import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import { parseSource, type SourceStatement } from '../source/index.js';
 import { cloneSchema } from './fork.js';
@@ -60,6 +60,25 @@ export function applyStatements(a: Analyzer, statements: SourceStatement[], onAc
  */
 function applyExtras(schema: SchemaModel, a: AnalysedStatement): void {
   const n = a.source.node;
+  if (a.kind === 'AlterEnumStmt' && n.newVal && n.newValNeighbor) {
+    // ADD VALUE … BEFORE/AFTER places the value next to its neighbour (the lint model appends it).
+    const rel = relFromNames(n.typeName);
+    const e = rel && schema.enums.get(rel.key);
+    if (e) {
+      const vals = e.values.filter((v) => v !== n.newVal);
+      const at = vals.indexOf(n.newValNeighbor);
+      if (at >= 0) vals.splice(n.newValIsAfter ? at + 1 : at, 0, n.newVal);
+      else vals.push(n.newVal);
+      e.values = vals;
+    }
+    return;
+  }
+  if (a.kind === 'IndexStmt' && n.idxname) {
+    // Columns a partial or expression index depends on: dropping one of them drops the index.
+    const idx = schema.index(relFromNames([...(n.relation?.schemaname ? [{ String: { sval: n.relation.schemaname } }] : []), { String: { sval: n.idxname } }]));
+    if (idx) (idx as IndexInfo & { refs?: string[] }).refs = columnRefs([n.whereClause, (n.indexParams ?? []).map((p: any) => p.IndexElem?.expr)]);
+    return;
+  }
   if (a.kind === 'DropStmt' && (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN')) {
     for (const o of n.objects ?? []) {
       const rel = relFromNames(o?.TypeName?.names ?? o);
@@ -87,24 +106,56 @@ function applyExtras(schema: SchemaModel, a: AnalysedStatement): void {
       const key = `${rel.schema ?? 'public'}.${n.newname}`;
       schema.enums.set(key, { ...e, rel: { ...e.rel, name: n.newname, key } });
     }
+    // Columns refer to a type by OID: they follow the rename.
+    if (rel) {
+      for (const t of schema.tables.values()) {
+        for (const c of t.columns.values()) {
+          if (c.type && c.type.name === rel.name && (c.type.schema ?? 'public') === (rel.schema ?? 'public')) {
+            c.type = { ...c.type, name: n.newname, sql: c.type.sql.replace(rel.name, n.newname) };
+          }
+        }
+      }
+    }
     return;
   }
   for (const act of a.actions) {
     if (act.type !== 'drop-column' || !act.column) continue;
     const t = schema.table(act.relation);
     if (!t) continue;
-    for (const [k, i] of schema.indexes) if (i.table.key === t.rel.key && i.columns.includes(act.column)) schema.indexes.delete(k);
+    for (const [k, i] of schema.indexes) {
+      const refs = (i as IndexInfo & { refs?: string[] }).refs ?? [];
+      if (i.table.key === t.rel.key && (i.columns.includes(act.column) || refs.includes(act.column))) schema.indexes.delete(k);
+    }
     for (const [k, c] of t.constraints) if (c.columns.includes(act.column)) t.constraints.delete(k);
   }
 }
 
-/** Keys of the objects each action of an up statement touches, in the snapshot's key space. */
-function touchedKeys(schema: SchemaModel, a: AnalysedStatement): string[] {
+function columnRefs(x: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (v: any, depth: number) => {
+    if (!v || typeof v !== 'object' || depth > 60) return;
+    if (Array.isArray(v)) { for (const y of v) visit(y, depth + 1); return; }
+    if (v.ColumnRef) {
+      const f = (v.ColumnRef.fields ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
+      if (f.length) out.add(f[f.length - 1]);
+      return;
+    }
+    for (const y of Object.values(v)) visit(y, depth + 1);
+  };
+  visit(x, 0);
+  return [...out];
+}
+
+const DROPS = new Set(['drop-table', 'drop-column', 'drop-index', 'drop-constraint']);
+
+/** Keys of the objects each action of an up statement touches, in the snapshot's key space; `drops` gets those it drops. */
+function touchedKeys(schema: SchemaModel, a: AnalysedStatement, drops?: Set<string>): string[] {
   const keys: string[] = [];
   const tk = (rel: Rel | undefined) => (rel ? schema.table(rel)?.rel.key ?? rel.key : undefined);
   const n = a.source.node;
   for (const act of a.actions) {
     const t = tk(act.relation);
+    const from = keys.length;
     switch (act.type) {
       case 'create-table':
       case 'drop-table':
@@ -143,6 +194,7 @@ function touchedKeys(schema: SchemaModel, a: AnalysedStatement): string[] {
         break;
       }
     }
+    if (drops && DROPS.has(act.type)) for (const k of keys.slice(from)) drops.add(k);
   }
   if (a.kind === 'DropStmt' && n.removeType === 'OBJECT_TYPE') for (const o of n.objects ?? []) { const r = relFromNames(o?.TypeName?.names ?? o); if (r) keys.push(r.key); }
   return keys;
@@ -155,19 +207,39 @@ function touchedKeys(schema: SchemaModel, a: AnalysedStatement): string[] {
 export function staticRoundTrip(before: SchemaModel, up: MigrationText, down: MigrationText, settings: AnalysisSettings): StaticRoundTrip {
   const a = new Analyzer(settings);
   cloneSchema(before, a.schema);
-  const snapB = snapshotFromModel(a.schema);
   const upStatements = migrationStatements(up);
+  const downStatements = migrationStatements(down);
+  // The model learns of tables created outside the run when a statement touches them (an index on a partition made
+  // by a function). Those existed before up: give the before-state the same empty stubs, so they are not "added".
+  const probe = new Analyzer(settings);
+  cloneSchema(before, probe.schema);
+  probe.beginFile(up.path);
+  applyStatements(probe, upStatements);
+  probe.beginFile(`${down.path}#rollback`);
+  applyStatements(probe, downStatements);
+  for (const [k, t] of probe.schema.tables) {
+    if (!a.schema.tables.has(k) && !t.createdIn) a.schema.tables.set(k, { rel: t.rel, kind: t.kind, columns: new Map(), constraints: new Map() });
+  }
+  const snapB = snapshotFromModel(a.schema);
   const where = new Map<string, { statement: number; span: Span }>();
+  // Objects up drops before anything else touches them existed before up, even when pgsafe never saw them created.
+  const droppedFirst = new Set<string>();
   a.beginFile(up.path);
   applyStatements(a, upStatements, (an) => {
-    for (const k of touchedKeys(a.schema, an)) if (!where.has(k)) where.set(k, { statement: an.source.index, span: { start: an.source.start, end: an.source.end } });
+    const drops = new Set<string>();
+    for (const k of touchedKeys(a.schema, an, drops)) {
+      if (where.has(k)) continue;
+      where.set(k, { statement: an.source.index, span: { start: an.source.start, end: an.source.end } });
+      if (drops.has(k)) droppedFirst.add(k);
+    }
   });
   const snapU = snapshotFromModel(a.schema);
   a.beginFile(`${down.path}#rollback`);
-  applyStatements(a, migrationStatements(down));
+  applyStatements(a, downStatements);
   const snapD = snapshotFromModel(a.schema);
   const first = upStatements[0];
-  const issues: LocatedIssue[] = dropKnownRestores(diffRoundTrip(snapB, snapU, snapD), new Set(where.keys())).map((i) => {
+  const unseen = [...droppedFirst].filter((k) => !snapB.tables.has(k) && !snapB.indexes.has(k) && !snapB.constraints.has(k) && !snapB.enums.has(k) && !hasColumn(snapB, k));
+  const issues: LocatedIssue[] = dropKnownRestores(diffRoundTrip(snapB, snapU, snapD), new Set(where.keys()), new Set(unseen)).map((i) => {
     const at = where.get(i.key) ?? (i.table ? where.get(i.table) : undefined);
     return { ...i, statement: at?.statement ?? first?.index, span: at?.span ?? (first ? { start: first.start, end: first.end } : undefined) };
   });
@@ -178,8 +250,13 @@ export function staticRoundTrip(before: SchemaModel, up: MigrationText, down: Mi
  * Up dropped an object pgsafe never saw created (`DROP INDEX IF EXISTS` on an index from outside the run), and down
  * recreates it: that is the restore, not an extra object.
  */
-export function dropKnownRestores(issues: RoundTripIssue[], touchedByUp: Set<string>): RoundTripIssue[] {
-  return issues.filter((i) => !(i.problem === 'created-extra' && touchedByUp.has(i.key)));
+export function dropKnownRestores(issues: RoundTripIssue[], touchedByUp: Set<string>, droppedUnseen: Set<string> = new Set()): RoundTripIssue[] {
+  return issues.filter((i) => !(i.problem === 'created-extra' && touchedByUp.has(i.key)) && !(i.problem === 'not-undone' && droppedUnseen.has(i.key)));
+}
+
+function hasColumn(s: Snapshot, key: string): boolean {
+  const dot = key.lastIndexOf('.');
+  return s.tables.get(key.slice(0, dot))?.columns.has(key.slice(dot + 1)) ?? false;
 }
 
 /** Keys of the snapshot objects the statements of an up migration touch (add, drop, alter), on a copy of `before`. */

@@ -16,7 +16,7 @@ const up = (s: string) => `${DIR}/${s}/000002_${s}.up.sql`;
 const down = (s: string) => `${DIR}/${s}/000002_${s}.down.sql`;
 
 /** Per scenario: the problems both round trips must find after down, and whether `up` fails when run again. */
-const SCENARIOS: Record<string, { issues: string[]; upAgainFails?: RegExp }> = {
+const SCENARIOS: Record<string, { issues: string[]; upAgainFails?: RegExp; upAgainDiffers?: string[] }> = {
   pass: { issues: [] },
   'forgets-column': { issues: ['column users.phone not-undone'], upAgainFails: /column "phone" of relation "users" already exists/ },
   'wrong-index': { issues: ['index idx_a changed'] },
@@ -25,6 +25,11 @@ const SCENARIOS: Record<string, { issues: string[]; upAgainFails?: RegExp }> = {
   'constraint-swap': { issues: ['constraint users_email_key not-restored', 'constraint users_email_check created-extra'], upAgainFails: /constraint "users_email_key" of relation "users" does not exist/ },
   'table-left': { issues: ['table audit not-undone'], upAgainFails: /relation "audit" already exists/ },
   'not-null-left': { issues: ['column users.age changed'] },
+  // Postgres facts the lint model needs help with: a partial index goes with the column its predicate uses, columns
+  // follow a renamed type, ADD VALUE … BEFORE/AFTER places the value.
+  'partial-index': { issues: [] },
+  'enum-swap': { issues: [] },
+  'enum-swap-wrong-order': { issues: ['enum mood changed'], upAgainDiffers: ['enum mood changed'] },
 };
 
 const key = (i: { kind: string; name: string; problem: string }) => `${i.kind} ${i.name} ${i.problem}`;
@@ -76,10 +81,10 @@ describe.skipIf(!binaries)('real round trip on a throwaway cluster (local binari
       expect(r.findings.some((x) => x.rule === 'rollback-statement-failed' && x.message.startsWith('the up migration, run again after down, failed'))).toBe(true);
     } else {
       expect(again.error).toBeUndefined();
-      // up again leaves the catalog the first up left
-      expect(f.issues.filter((i) => i.after === 'up-again')).toEqual([]);
+      // up again leaves the catalog the first up left, unless down left it different
+      expect(f.issues.filter((i) => i.after === 'up-again').map(key)).toEqual(want.upAgainDiffers ?? []);
     }
-    expect(r.findings.filter((x) => x.rule === 'rollback-round-trip')).toHaveLength(want.issues.length);
+    expect(r.findings.filter((x) => x.rule === 'rollback-round-trip')).toHaveLength(want.issues.length + (want.upAgainDiffers?.length ?? 0));
   });
 
   it('names objects in its messages, as the static round trip does', () => {
