@@ -284,6 +284,33 @@ export function formatRollbackText(report: RollbackReport): string {
   return out.join('\n') + '\n';
 }
 
+/** The report as Markdown (a PR comment section). */
+export function formatRollbackMarkdown(report: RollbackReport): string {
+  const out: string[] = ['## Rollback check', '', `up → down → up again on PostgreSQL ${report.server.version} (${report.server.provider}), ${report.totalMs} ms`, ''];
+  out.push('| migration | down | up / down / up again (ms) | result |', '| --- | --- | --- | --- |');
+  for (const f of report.files) {
+    const ms = f.steps.map((s) => `${s.ms.toFixed(1)}${s.error ? ' ✖' : ''}`).join(' / ') || '–';
+    const result = f.skipped ? `skipped: ${f.skipped}` : f.steps.some((s) => s.error) || f.issues.length ? `✖ ${f.issues.length + f.steps.filter((s) => s.error).length} problem(s)` : '✔';
+    out.push(`| \`${f.path}\` | ${f.down ? `\`${f.down.label}\`` : '–'} | ${ms} | ${result} |`);
+  }
+  const problems = report.findings;
+  if (problems.length) {
+    out.push('');
+    for (const x of problems) out.push(`- \`${x.path}:${x.line}\`: ${x.message}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** The report in one of the replay command's formats. */
+export function formatRollback(report: RollbackReport, format: 'pretty' | 'json' | 'markdown' | string): string {
+  return format === 'json' ? formatRollbackJson(report) : format === 'markdown' ? formatRollbackMarkdown(report) : formatRollbackText(report);
+}
+
+/** Adds the rollback report to the replay command's JSON output, so stdout stays one JSON document. */
+export function mergeRollbackJson(replayJson: string, report: RollbackReport): string {
+  return JSON.stringify({ ...JSON.parse(replayJson), rollback: JSON.parse(formatRollbackJson(report)).rollback }, null, 2) + '\n';
+}
+
 /** The report as JSON (`--format json`). */
 export function formatRollbackJson(report: RollbackReport): string {
   return JSON.stringify({ version: 1, rollback: report }, (_k, v) => (typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 10) / 10 : v), 2) + '\n';

@@ -7,7 +7,8 @@ import { findLocalBinaries } from '../../src/replay/binaries.js';
 import { startServer, type ReplayServer } from '../../src/replay/providers.js';
 import { listClusterDirs } from '../../src/replay/cluster.js';
 import { initParser } from '../../src/source/index.js';
-import { checkRollback, formatRollbackJson, formatRollbackText, type RollbackReport } from '../../src/rollback/roundtrip.js';
+import { Command } from 'commander';
+import { addCheckRollback, checkRollback, formatRollback, formatRollbackJson, formatRollbackText, mergeRollbackJson, type RollbackReport } from '../../src/rollback/roundtrip.js';
 import { staticRoundTripFiles } from '../../src/rollback/static.js';
 
 const DIR = 'fixtures/rollback/roundtrip';
@@ -33,6 +34,15 @@ const SCENARIOS: Record<string, { issues: string[]; upAgainFails?: RegExp; upAga
 };
 
 const key = (i: { kind: string; name: string; problem: string }) => `${i.kind} ${i.name} ${i.problem}`;
+
+describe('addCheckRollback', () => {
+  it('adds --check-rollback to a command', () => {
+    const seen: unknown[] = [];
+    const cmd = addCheckRollback(new Command('replay').argument('[paths...]').action((_p, o) => { seen.push(o); })).exitOverride();
+    cmd.parse(['node', 'replay', 'a.sql', '--check-rollback']);
+    expect(seen).toEqual([{ checkRollback: true }]);
+  });
+});
 
 describe('static round trip on the fixtures', () => {
   beforeAll(() => initParser());
@@ -94,6 +104,17 @@ describe.skipIf(!binaries)('real round trip on a throwaway cluster (local binari
     const text = formatRollbackText(reports.get('pass')!);
     expect(text).toContain('✔ the catalog after down matches the catalog before up, and up runs again to the same catalog');
     expect(JSON.parse(formatRollbackJson(reports.get('table-left')!)).rollback.findings.map((x: { rule: string }) => x.rule)).toEqual(['rollback-statement-failed', 'rollback-round-trip']);
+  });
+
+  it('formats for the replay command: markdown, and JSON merged into the replay report', () => {
+    const r = reports.get('forgets-column')!;
+    const md = formatRollback(r, 'markdown');
+    expect(md).toContain('| `fixtures/rollback/roundtrip/forgets-column/000002_forgets-column.up.sql` | `000002_forgets-column.down.sql` |');
+    expect(md).toContain('down does not drop column "users"."phone" added by up');
+    const merged = JSON.parse(mergeRollbackJson(JSON.stringify({ version: 1, findings: [] }), r));
+    expect(merged.findings).toEqual([]);
+    expect(merged.rollback.files[0].issues[0].message).toBe('down does not drop column "users"."phone" added by up');
+    expect(formatRollback(r, 'pretty')).toBe(formatRollbackText(r));
   });
 
   it('a failing down statement is reported with its position and stops the round trip', async () => {
