@@ -160,7 +160,14 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           }
         }
         for (const f of base) await applyUntraced(admin, f);
-        const seed = await seedDatabase(admin, { rows: opts.rows, rowsFor: opts.rowsFor, stats, superuser: server.superuser, onProgress: opts.onProgress });
+        const seed = await seedDatabase(admin, {
+          rows: opts.rows,
+          rowsFor: opts.rowsFor,
+          stats,
+          superuser: server.superuser,
+          onProgress: opts.onProgress,
+          connect: () => connect(server.clientConfig()),
+        });
         report.seed = { ...seed, rowsPerSecond: seed.loadMs > 0 ? Math.round((seed.totalRows / seed.loadMs) * 1000) : 0 };
         if (server.saveSeed) {
           opts.onProgress?.({ phase: 'base', detail: 'saving the seeded cluster for the next run' });

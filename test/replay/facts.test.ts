@@ -43,6 +43,7 @@ DROP TABLE parent CASCADE;
   it('reports the server and the seeded rows', () => {
     expect(report.server.provider).toBe('local');
     expect(report.server.version).toMatch(/^\d+\.\d+/);
+    expect(report.seed?.warnings).toEqual([]);
     expect(report.seed?.tables).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'big', rows: 200_000 }), expect.objectContaining({ table: 'parent', rows: 1000 })]));
     expect(report.files.map((f) => f.path)).toEqual([expect.stringMatching(/002_pending\.sql$/)]);
   });
