@@ -6,6 +6,7 @@ import { findConfigFile, loadConfig } from '../config/load.js';
 import { ConfigResolver, type FileSettings } from '../config/resolve.js';
 import type { LoadedConfig } from '../config/types.js';
 import { frameworks } from '../config/frameworks/index.js';
+import { isDownFile } from '../rollback/down.js';
 
 /** What the server lints a document with. */
 export interface DocumentSettings {
@@ -127,7 +128,8 @@ export function settingsFor(filePath: string | undefined, client: ClientSettings
   out.file = file;
   if (filePath) {
     const preset = file.framework ? frameworks[file.framework] : undefined;
-    out.selected = resolver.selected(filePath) && (!preset || preset.isMigration(filePath));
+    // A down migration is not a forward migration, but `pgsafe lint` reports it as its up's rollback path.
+    out.selected = resolver.selected(filePath) && (!preset || preset.isMigration(filePath) || isDownFile(filePath, file.framework));
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -332,7 +333,7 @@ describe('pgsafe lsp', () => {
     });
 
     it('flyway: ranges, hover and ignores land on the file\'s own text around `${placeholders}`', async () => {
-      const at = project('fly', { framework: 'flyway', placeholders: { schema: 'app' } });
+      const at = project('fly', { framework: 'flyway', placeholders: { schema: 'app' }, rules: { 'ban-drop-table': 'error' } });
       const doc = ["SET lock_timeout = '2s';", 'CREATE INDEX users_email_idx ON ${schema}.users (email);', ''].join('\n');
       const u = at('sql', 'V2__add_index.sql');
       open(u, doc);
@@ -351,10 +352,15 @@ describe('pgsafe lsp', () => {
       expect(next.split('\n')[1]).toBe('-- pgsafe-ignore require-concurrent-index-creation');
       client.notify('textDocument/didChange', { textDocument: { uri: u, version: 2 }, contentChanges: [{ text: next }] });
       expect((await published(u, 2)).diagnostics).toEqual([]);
-      // An undo script is not a forward migration: no diagnostics.
+      // An undo script is linted as the rollback path; a repeatable script is not a versioned migration.
       const undo = at('sql', 'U2__add_index.sql');
-      open(undo, 'DROP INDEX users_email_idx;\n');
-      expect((await published(undo, 1)).diagnostics).toEqual([]);
+      open(undo, 'DROP TABLE app.users;\n');
+      const u2 = await published(undo, 1);
+      expect(codes(u2)).toEqual(['ban-drop-table']);
+      expect(u2.diagnostics[0].message).toMatch(/\(rollback path\)$/);
+      const repeatable = at('sql', 'R__views.sql');
+      open(repeatable, 'DROP TABLE app.users;\n');
+      expect((await published(repeatable, 1)).diagnostics).toEqual([]);
     });
   });
 
@@ -385,6 +391,38 @@ describe('pgsafe lsp', () => {
       client.notify('textDocument/didChange', { textDocument: { uri: widen, version: 2 }, contentChanges: [{ text: WIDEN }] });
       expect(codes(await published(widen, 2))).toEqual(['changing-column-type']);
     });
+  });
+
+  it('agrees with `pgsafe lint <dir>` on every file, down migrations included', async () => {
+    const dir = join(repo, 'agree');
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    mkdirSync(join(dir, 'migrations'));
+    writeFileSync(join(dir, 'pgsafe.config.json'), JSON.stringify({ framework: 'golang-migrate' }));
+    const files: Record<string, string> = {
+      '000001_create_users.up.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n',
+      '000001_create_users.down.sql': 'DROP TABLE users;\n',
+      '000002_widen.up.sql': "SET lock_timeout = '2s';\nALTER TABLE users ALTER COLUMN email TYPE varchar(200);\nCREATE INDEX users_email_idx ON users (email);\n",
+      '000002_widen.down.sql': 'DROP INDEX users_email_idx;\nALTER TABLE users ALTER COLUMN email TYPE varchar(100);\n',
+      '000003_name.up.sql': 'ALTER TABLE users ADD COLUMN name text NOT NULL;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n',
+    };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'migrations', name), text);
+    const cli = spawnSync(process.execPath, [join(root, 'bin', 'pgsafe.js'), 'lint', '--format', 'json', 'migrations'], { cwd: dir, encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(1);
+    const expected = new Map<string, string[]>();
+    for (const f of JSON.parse(cli.stdout).files) {
+      expected.set(f.path.split(/[\\/]/).pop(), f.findings.map((x: any) => `${x.rule} ${x.line - 1}:${x.column - 1}-${x.endLine - 1}:${x.endColumn - 1} ${x.severity} ${x.message}`).sort());
+    }
+    expect([...expected.values()].flat().length).toBeGreaterThan(10);
+    // The editor settings so far turned most rules off: back to the defaults, as the CLI runs.
+    client.notify('workspace/didChangeConfiguration', { settings: { pgsafe: { rules: {} } } });
+    const SEV = ['', 'error', 'warning', 'info'];
+    for (const [name, text] of Object.entries(files)) {
+      const u = fileUri('agree', 'migrations', name);
+      client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'sql', version: 1, text } });
+      const p = await published(u, 1);
+      const got = p.diagnostics.map((d) => `${d.code} ${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${SEV[d.severity]} ${d.message}`).sort();
+      expect({ name, findings: got }).toEqual({ name, findings: expected.get(name) ?? [] });
+    }
   });
 
   it('shuts down and exits with code 0', async () => {
