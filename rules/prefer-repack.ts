@@ -20,7 +20,7 @@ export default defineRule({
     docs: {
       summary: 'Prefer `REPACK` over `VACUUM FULL` and `CLUSTER` (PG 19+)',
       what: 'From PG 19, flags `VACUUM FULL` and `CLUSTER` on an existing table (or on all tables). Up to PG 18, `ban-vacuum-full` and `ban-cluster` report them.',
-      why: '`VACUUM FULL` and `CLUSTER` write a complete new copy of the table and its indexes while holding ACCESS EXCLUSIVE, so every read and write waits for the whole copy. PG 19 adds `REPACK`, the one command for both (`REPACK table` compacts, `REPACK table USING INDEX` reorders); use its `CONCURRENTLY` option, where your server supports it, so that reads and writes continue while the copy is built.',
+      why: '`VACUUM FULL` and `CLUSTER` write a complete new copy of the table and its indexes while holding ACCESS EXCLUSIVE, so every read and write waits for the whole copy. PG 19 adds `REPACK`, the one command for both (`REPACK table` compacts, `REPACK table USING INDEX` reorders); with its `CONCURRENTLY` option the copy is built under SHARE UPDATE EXCLUSIVE while changes are captured by logical decoding, and ACCESS EXCLUSIVE is held only briefly for the final swap, so reads and writes continue. It uses a replication slot while it runs.',
       example: {
         bad: 'VACUUM FULL users;',
         good: 'REPACK (CONCURRENTLY) users;',
