@@ -11,6 +11,7 @@ import { lint } from '../../src/engine/engine.js';
 
 const DIR = resolve(__dirname, '../../../shared/conformance/peers');
 const present = existsSync(join(DIR, 'expected.md'));
+if (!present) console.warn(`peer conformance skipped: ${DIR} is absent (it ships in ../shared beside the repository)`);
 
 interface Case {
   file: string;
