@@ -1,6 +1,9 @@
 // npm run bench: lint throughput on ../shared/corpus, single-file wall time
 // (the pre-commit case), and a 50,000-statement file in every format; squawk
-// (squawk-cli, a Rust binary shipped in npm) runs on the same inputs for a ratio.
+// (squawk-cli@2.66.0, a Rust binary shipped in npm) runs on the same inputs for a ratio.
+// squawk-cli is not a devDependency: its lock entries for other platforms cannot be
+// resolved from every registry, which breaks `npm ci`. The bench installs it on demand
+// into node_modules/.cache/pgsafe-bench (pass --no-squawk to skip).
 // Flags: --runs N (single-file repetitions, default 15), --squawk-large (also time
 // squawk on the large file: slow, its snippet rendering is superlinear).
 import { spawnSync } from 'node:child_process';
@@ -12,10 +15,16 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = join(root, '..', 'shared', 'corpus');
 const bin = join(root, 'bin', 'pgsafe.js');
-const squawk = join(root, 'node_modules', '.bin', 'squawk');
+const squawkDir = join(root, 'node_modules', '.cache', 'pgsafe-bench');
+const squawk = join(squawkDir, 'node_modules', '.bin', 'squawk');
+if (!process.argv.includes('--no-squawk') && !existsSync(squawk)) {
+  console.log('installing squawk-cli@2.66.0 for comparison…');
+  const r = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefix', squawkDir, 'squawk-cli@2.66.0'], { stdio: 'ignore' });
+  if (r.status !== 0) console.log('could not install squawk-cli: comparison skipped');
+}
 const arg = (name, dflt) => { const i = process.argv.indexOf(name); return i > 0 ? process.argv[i + 1] : dflt; };
 const RUNS = Number(arg('--runs', 15));
-const hasSquawk = existsSync(squawk);
+const hasSquawk = !process.argv.includes('--no-squawk') && existsSync(squawk);
 
 const ms = (t) => `${t.toFixed(0)} ms`;
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
