@@ -72,7 +72,8 @@ function selective(e: any): boolean {
       {
         if (op !== '=' || !column(x.lexpr)) return false;
         const els: any[] = x.rexpr?.A_ArrayExpr?.elements ?? [];
-        return (els.length > 0 && els.every(isConst)) || !!x.rexpr?.ParamRef;
+        // `ctid = ANY(ARRAY(SELECT ctid … LIMIT 1000))` is the classic batch.
+        return (els.length > 0 && els.every(isConst)) || !!x.rexpr?.ParamRef || (!!x.rexpr?.SubLink && hasLimit(x.rexpr.SubLink.subselect));
       }
       case 'AEXPR_BETWEEN':
         return !!column(x.lexpr) && (x.rexpr?.List?.items ?? []).every(isConst);

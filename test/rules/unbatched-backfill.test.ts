@@ -9,6 +9,7 @@ ruleTester(rule, {
     "UPDATE users SET active = true WHERE id >= 1000 AND id < 2000;\n",
     "DELETE FROM sessions WHERE token IN ('a', 'b');\n",
     "DELETE FROM sessions WHERE id = ANY($1);\n",
+    "DELETE FROM events WHERE ctid = ANY(ARRAY(SELECT ctid FROM events WHERE created_at < now() - interval '90 days' LIMIT 5000));\n",
     { name: 'table created in the file', sql: sql`
       CREATE TABLE users (id bigint, active boolean);
       UPDATE users SET active = true;
