@@ -82,7 +82,10 @@ export default defineRule({
         ctx.report(stmt, {
           messageId: 'held',
           data: { lock: lockSqlName(lock.mode), table: label(lock.rel), blocked: blockedText(lock.mode), work },
-          help: `End the transaction right after the statement that takes the lock, and run this one in its own transaction:\nCOMMIT;\nBEGIN;\n${stmt.source.text.trim()};`,
+          // In a file the tool wraps, COMMIT/BEGIN would end the tool's transaction (transaction-nesting): split the file instead.
+          help: stmt.tx.explicit
+            ? `End the transaction right after the statement that takes the lock, and run this one in its own transaction:\nCOMMIT;\nBEGIN;\n${stmt.source.text.trim()};`
+            : `Move this statement to a later migration file, so it runs after the transaction holding the lock on ${label(lock.rel)} has committed:\n${stmt.source.text.trim()};`,
         });
       },
     };
