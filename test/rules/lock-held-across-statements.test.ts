@@ -1,5 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/lock-held-across-statements.js';
-import { ruleTester, sql } from '../helpers/rule-tester.js';
+import { lintWith, ruleTester, sql } from '../helpers/rule-tester.js';
 
 ruleTester(rule, {
   valid: [
@@ -95,4 +96,16 @@ ruleTester(rule, {
       errors: [{ messageId: 'held', line: 3, column: 1 }],
     },
   ],
+});
+
+describe('lock-held-across-statements help', () => {
+  const text = 'ALTER TABLE authors ADD COLUMN meta jsonb;\nSELECT count(*) FROM authors;\n';
+  it('splits the explicit transaction', async () => {
+    const { findings } = await lintWith(rule, `BEGIN;\n${text}COMMIT;\n`);
+    expect(findings[0].help).toBe('End the transaction right after the statement that takes the lock, and run this one in its own transaction:\nCOMMIT;\nBEGIN;\nSELECT count(*) FROM authors;');
+  });
+  it('moves the statement to a later file when the tool wraps the file', async () => {
+    const { findings } = await lintWith(rule, text, { assumeInTransaction: true });
+    expect(findings[0].help).toBe('Move this statement to a later migration file, so it runs after the transaction holding the lock on "authors" has committed:\nSELECT count(*) FROM authors;');
+  });
 });

@@ -1,5 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/unbatched-backfill.js';
-import { ruleTester, sql } from '../helpers/rule-tester.js';
+import { lintWith, ruleTester, sql } from '../helpers/rule-tester.js';
 
 ruleTester(rule, {
   valid: [
@@ -42,4 +43,16 @@ ruleTester(rule, {
       errors: [{ messageId: 'unbatched', line: 2, column: 1 }, { messageId: 'unbatched', line: 3, column: 1 }],
     },
   ],
+});
+
+describe('unbatched-backfill help', () => {
+  it('batches the user\'s own UPDATE by the primary key the schema model knows', async () => {
+    const { findings } = await lintWith(rule, 'ALTER TABLE accounts ADD COLUMN uid bigint PRIMARY KEY;\nUPDATE accounts SET plan = \'free\' WHERE plan IS NULL RETURNING uid;\n');
+    expect(findings[0].help).toContain("UPDATE accounts SET plan = 'free' WHERE uid IN (SELECT uid FROM accounts WHERE plan IS NULL LIMIT 1000);");
+  });
+  it('quotes the WHERE of the statement, not of its WITH clause', async () => {
+    const { findings } = await lintWith(rule, 'WITH old AS (SELECT id FROM users WHERE id = 1)\nDELETE FROM sessions WHERE expires_at < now();\n');
+    expect(findings[0].message).toContain('`expires_at < now()`');
+    expect(findings[0].help).toBe("Backfill in batches outside the migration's DDL transaction, repeating until no row is left:\nDELETE FROM sessions WHERE id IN (SELECT id FROM sessions WHERE expires_at < now() LIMIT 1000);");
+  });
 });
