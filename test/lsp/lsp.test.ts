@@ -63,9 +63,11 @@ async function change(edits: { range: any; newText: string }[] | string): Promis
     text = edits;
     client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ text }] });
   } else {
-    // Incremental sync: ranges against the current text, applied in order.
+    // Incremental sync applies changes in order, each to the previous result: send the last edit first,
+    // so the workspace edit's ranges (all against the current text) stay valid.
     text = applyEdits(text, edits);
-    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: edits.map((e) => ({ range: e.range, text: e.newText })) });
+    const last = [...edits].sort((a, b) => b.range.start.line - a.range.start.line || b.range.start.character - a.range.start.character);
+    client.notify('textDocument/didChange', { textDocument: { uri, version }, contentChanges: last.map((e) => ({ range: e.range, text: e.newText })) });
   }
   return published(uri, version);
 }
