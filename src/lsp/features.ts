@@ -84,6 +84,8 @@ export function statementMarkdown(a: AnalysedStatement): string {
   if (a.locks.some((l) => !l.isNew)) {
     const lt = a.timeouts.lockTimeoutMs;
     out.push('', lt === null ? '`lock_timeout`: not set, so it waits for conflicting locks indefinitely while later queries queue behind it.' : `\`lock_timeout\`: ${duration(lt)}.`);
+    const st = a.timeouts.statementTimeoutMs;
+    out.push('', st === null ? '`statement_timeout`: not set, so nothing bounds how long it holds its locks.' : `\`statement_timeout\`: ${duration(st)}.`);
   }
   return out.join('\n');
 }

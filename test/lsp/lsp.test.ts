@@ -119,6 +119,7 @@ describe('pgsafe lsp', () => {
     expect(md).toContain('- `SHARE` on "users": blocks writes');
     expect(md).toContain('Cost: builds an index over the whole table.');
     expect(md).toContain('`lock_timeout`: not set');
+    expect(md).toContain('`statement_timeout`: 5s.');
     expect(h.range).toEqual({ start: { line: 1, character: 9 }, end: { line: 1, character: 54 } });
   });
 
