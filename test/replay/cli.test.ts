@@ -32,10 +32,10 @@ describe('pgsafe replay (CLI process)', () => {
     removeDir(cacheDir);
   });
 
-  it('prints the JSON shape of issue 4 and exits 0 below --max-blocking', () => {
+  it('prints the JSON shape of issue 4; lint findings replay confirms decide the exit code', () => {
     const r = run(['migrations', '--pending', '002_*.sql', '--rows', '30000', '--format', 'json'], dir);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.server).toEqual(expect.objectContaining({ version: expect.stringMatching(/^\d+\.\d+/), provider: 'local' }));
     // 002 and everything after it are pending; 001 is the base.
@@ -53,7 +53,11 @@ describe('pgsafe replay (CLI process)', () => {
       }),
     );
     expect(out.seed.tables).toEqual([{ table: 'accounts', rows: 30000 }]);
-    expect(out.findings).toEqual([]);
+    expect(out.seed.warnings).toEqual([]);
+    // Nothing blocked past 1000 ms, but the non-concurrent index build that lint flags is confirmed.
+    expect(out.findings.filter((f: { rule: string }) => f.rule === 'replay-blocking')).toEqual([]);
+    expect(s.static).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'require-concurrent-index-creation', verdict: 'confirmed' })]));
+    expect(out.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'require-concurrent-index-creation', severity: 'error', line: 1 })]));
   });
 
   it('exits 1 with a finding when a statement blocks longer than --max-blocking', () => {
@@ -76,7 +80,7 @@ describe('pgsafe replay (CLI process)', () => {
     expect(third.seed.cached).toBeUndefined();
   });
 
-  it('markdown output is a table per file', () => {
+  it('markdown output is a table per file; exit 0 when nothing blocks and lint has no confirmed error', () => {
     const r = run(['migrations', '--rows', '1000', '--format', 'markdown'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('| line | statement | time | locks | rewrite | scan | blocked |');
