@@ -18,10 +18,14 @@ import { applyFixes } from '../engine/fix.js';
 import { inQuotedBody } from '../engine/bodies.js';
 import { decodeSource, readSourceFile } from '../source/read.js';
 import type { SourceStatement } from '../source/index.js';
-import { exitCode, planLint, type LintCliOptions } from './run.js';
+import { exitCode, planLint, type LintCliOptions, type LintPlan } from './run.js';
 import { UsageError } from './files.js';
 
 const MAX_PASSES = 5;
+
+/** Lints what a plan selected; the CLI passes its own, which also lints each migration's down part as the rollback path. */
+export type PlanLinter = (plan: LintPlan) => Promise<FileResult[]>;
+const lintPlan: PlanLinter = async (plan) => plan.finish(await lint(plan.inputs, plan.options));
 
 export interface FixCliOptions extends LintCliOptions {
   fix?: boolean;
@@ -78,7 +82,7 @@ export function withLineEndings(findings: Finding[], text: string): Finding[] {
  * `lint` run, so the output is exactly what linting the fixed files gives), or
  * for `-` on stderr after the fixed SQL on stdout.
  */
-export async function runFix(paths: string[], o: FixCliOptions, report: (o: LintCliOptions) => Promise<number>): Promise<number> {
+export async function runFix(paths: string[], o: FixCliOptions, report: (o: LintCliOptions) => Promise<number>, linter: PlanLinter = lintPlan): Promise<number> {
   // The staged text is what gets linted, and it may differ from the working tree the fixes would be written to.
   if (o.staged) throw new UsageError('--fix cannot be combined with --staged: fix the working tree first, then stage it');
   const unsafe = !!o.fixUnsafe;
@@ -92,31 +96,36 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
   const applied = new Map<string, Map<string, number>>();
 
   let plan = await planLint(paths, { ...o, stdin: stdin() });
-  let results: FileResult[] = plan.finish(await lint(plan.inputs, plan.options));
+  let results = await linter(plan);
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
-    for (const r of results) {
-      const seen = applied.get(r.path) ?? new Map<string, number>();
-      applied.set(r.path, seen);
-      const candidates = fixable(r, unsafe, seen);
-      if (candidates.length === 0) continue;
-      const isStdin = fromStdin && r.path === stdinName && stdinText !== undefined;
+    // A file can have several results (its forward part and its down section as the rollback path): fix them together.
+    const byPath = new Map<string, FileResult[]>();
+    for (const r of results) byPath.set(r.path, [...(byPath.get(r.path) ?? []), r]);
+    for (const [path, rs] of byPath) {
+      const seen = applied.get(path) ?? new Map<string, number>();
+      applied.set(path, seen);
+      const isStdin = fromStdin && path === stdinName && stdinText !== undefined;
       let text: string;
       let bom = false;
       if (isStdin) text = stdinText!;
       else {
-        const file = await readSourceFile(r.path);
+        if (!rs.some((r) => r.findings.some((f) => f.fix))) continue;
+        const file = await readSourceFile(path);
         if (!file.ok) continue;
         text = file.text;
         bom = file.bom;
       }
+      // Offsets are only valid against the text that was linted (blanked sections keep their length).
+      const candidates = rs.flatMap((r) => (r.parsed && r.parsed.text.length !== text.length ? [] : fixable(r, unsafe, seen)));
+      if (candidates.length === 0) continue;
       const out = applyFixes(text, withLineEndings(candidates, text));
       if (out.fixed.length === 0 || out.text === text) continue;
       changed = true;
       if (isStdin) stdinText = out.text;
-      else await writeFile(r.path, (bom ? '\ufeff' : '') + out.text, 'utf8');
-      const record = fixedIn.get(r.path) ?? { byRule: new Map() };
-      fixedIn.set(r.path, record);
+      else await writeFile(path, (bom ? '\ufeff' : '') + out.text, 'utf8');
+      const record = fixedIn.get(path) ?? { byRule: new Map() };
+      fixedIn.set(path, record);
       for (const f of out.fixed) {
         record.byRule.set(f.rule, (record.byRule.get(f.rule) ?? 0) + 1);
         seen.set(key(f), (seen.get(key(f)) ?? 0) + 1);
@@ -124,7 +133,7 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
     }
     if (!changed) break;
     plan = await planLint(paths, { ...o, stdin: stdin() });
-    results = plan.finish(await lint(plan.inputs, plan.options));
+    results = await linter(plan);
   }
 
   for (const [path, rec] of fixedIn) {

@@ -55,7 +55,12 @@ export function buildProgram(): Command {
     .option('--fix', 'apply safe fixes to the files (with -: print the fixed SQL to stdout, the report to stderr)')
     .option('--fix-unsafe', 'apply unsafe fixes too (added statements, type changes); implies --fix')
     .action(async (paths: string[], o: FixCliOptions) => {
-      process.exitCode = o.fix || o.fixUnsafe ? await runFix(paths, o, (x) => runLint(paths, x)) : await runLint(paths, o);
+      process.exitCode = o.fix || o.fixUnsafe
+        ? await runFix(paths, o, (x) => runLint(paths, x), async (plan) => {
+          const inputs = await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework });
+          return flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
+        })
+        : await runLint(paths, o);
     });
 
   program
