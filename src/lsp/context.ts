@@ -82,21 +82,33 @@ function upOf(down: string, all: string[]): string | undefined {
   return candidates.find((c) => all.includes(c));
 }
 
+/** Listing and stat results are reused for this long, so a burst of keystrokes does not re-walk the tree. */
+const LISTING_TTL_MS = 1000;
+const recent = new Map<string, { at: number; key: string; files: ({ path: string } & Source)[] }>();
+
 /** The files that run before `filePath` (an open editor buffer wins over the file on disk). */
 export async function priorMigrations(filePath: string, s: DocumentSettings, open: (path: string) => Source | undefined): Promise<({ path: string } & Source)[]> {
-  const all = await migrationSet(filePath, s);
-  // A down migration runs after its up (which may sort after it: `x.down.sql` < `x.up.sql`).
-  const up = isDownFile(filePath, s.file.framework) ? upOf(filePath, all) : undefined;
-  const self = up ?? filePath;
-  const at = all.indexOf(self);
-  // A file not in the set yet (new, or excluded) goes where its name sorts.
-  const before = (at >= 0 ? all.slice(0, at + (up ? 1 : 0)) : all.filter((f) => compareMigrations(f, self) < 0)).filter((f) => f !== filePath);
-  const out: ({ path: string } & Source)[] = [];
-  for (const path of before) {
-    const src = open(path) ?? (await readCached(path));
-    if (src) out.push({ path, ...src });
+  const key = JSON.stringify(s.loaded?.config ?? null);
+  const hit = recent.get(filePath);
+  let onDisk: ({ path: string } & Source)[];
+  if (hit && hit.key === key && performance.now() - hit.at < LISTING_TTL_MS) {
+    onDisk = hit.files;
+  } else {
+    const all = await migrationSet(filePath, s);
+    // A down migration runs after its up (which may sort after it: `x.down.sql` < `x.up.sql`).
+    const up = isDownFile(filePath, s.file.framework) ? upOf(filePath, all) : undefined;
+    const self = up ?? filePath;
+    const at = all.indexOf(self);
+    // A file not in the set yet (new, or excluded) goes where its name sorts.
+    const before = (at >= 0 ? all.slice(0, at + (up ? 1 : 0)) : all.filter((f) => compareMigrations(f, self) < 0)).filter((f) => f !== filePath);
+    onDisk = [];
+    for (const path of before) {
+      const src = await readCached(path);
+      if (src) onDisk.push({ path, ...src });
+    }
+    recent.set(filePath, { at: performance.now(), key, files: onDisk });
   }
-  return out;
+  return onDisk.map((f) => ({ ...f, ...(open(f.path) ?? {}) }));
 }
 
 const schemas = new Map<string, { key: string; schema: SchemaModel }>();
