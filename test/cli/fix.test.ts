@@ -40,7 +40,7 @@ const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.sql')).sort();
 
 describe('pgsafe lint --fix', () => {
   it('has fixtures', () => {
-    expect(fixtures).toEqual(['constraints.sql', 'crlf-bom.sql', 'do-block.sql', 'indexes.sql', 'timeouts.sql', 'types.sql']);
+    expect(fixtures).toEqual(['constraints.sql', 'crlf-bom.sql', 'do-block.sql', 'goose-down.sql', 'indexes.sql', 'timeouts.sql', 'types.sql']);
   });
 
   // --fix-unsafe applies a superset of --fix.
@@ -140,6 +140,17 @@ describe('pgsafe lint --fix', () => {
     expect(text).toContain("DO 'BEGIN ALTER TABLE users ADD COLUMN note text DEFAULT ''n/a''; END';\n");
     expect(r.stdout).toContain('require-concurrent-index-creation');
     expect(r.code).toBe(1);
+  });
+
+  it('fixes the down section too, which pgsafe lints as the rollback path', () => {
+    const dir = copy('goose-down.sql');
+    run(['lint', '--fix-unsafe', 'goose-down.sql', '--no-config'], { cwd: dir });
+    expect(readFileSync(join(dir, 'goose-down.sql'), 'utf8')).toBe(
+      "-- +goose Up\n-- +goose StatementBegin\nSET lock_timeout = '2s';\nSET statement_timeout = '5s';\n" +
+      'ALTER TABLE users ADD COLUMN last_seen_at timestamptz;\n-- +goose StatementEnd\n\n' +
+      "-- +goose Down\n-- +goose StatementBegin\nSET lock_timeout = '2s';\nSET statement_timeout = '5s';\n" +
+      'ALTER TABLE users DROP COLUMN IF EXISTS last_seen_at;\n-- +goose StatementEnd\n',
+    );
   });
 
   it('with -, prints the fixed SQL to stdout and the report to stderr', () => {
