@@ -239,6 +239,14 @@ describe('pgsafe lsp', () => {
     expect(p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!.severity).toBe(2);
   });
 
+  it('lints unsaved buffers (no file path) too', async () => {
+    const untitled = 'untitled:Untitled-1';
+    client.notify('textDocument/didOpen', { textDocument: { uri: untitled, languageId: 'sql', version: 1, text: 'CREATE INDEX users_email_idx ON users (email);\n' } });
+    const p = await published(untitled, 1);
+    expect(codes(p)).toContain('require-concurrent-index-creation');
+    client.notify('textDocument/didClose', { textDocument: { uri: untitled } });
+  });
+
   it('clears diagnostics on close', async () => {
     client.notify('textDocument/didClose', { textDocument: { uri: other } });
     const p = await client.waitFor<Published>('textDocument/publishDiagnostics', (x) => x.uri === other && x.version === undefined);
