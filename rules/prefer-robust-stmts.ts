@@ -88,7 +88,13 @@ export default defineRule({
             if (!cmd || cmd.missing_ok) continue;
             switch (cmd.subtype) {
               case 'AT_AddColumn':
-                add(`\`ADD COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${stmt.source.text.slice(a.span.start - stmt.source.start, a.span.end - stmt.source.start).replace(/^ADD\s+(COLUMN\s+)?/i, '')};`, a.span);
+              {
+                // The column definition starts at the ColumnDef's own location (the span may include `ALTER TABLE …`).
+                const loc = cmd.def?.ColumnDef?.location;
+                const from = typeof loc === 'number' && loc >= 0 ? stmt.source.toOffset(loc) : a.span.start;
+                const def = stmt.source.text.slice(from - stmt.source.start, a.span.end - stmt.source.start).trim();
+                add(`\`ADD COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${def};`, a.span);
+              }
                 break;
               case 'AT_DropColumn':
                 add(`\`DROP COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(a.column ?? 'col')};`, a.span);

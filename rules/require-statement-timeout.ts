@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
-import { atLeast, costText, lockSqlName } from '../src/analysis/locks.js';
+import { atLeast, blocksReads, blocksWrites, costText, lockSqlName } from '../src/analysis/locks.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
 export default defineRule({
@@ -15,7 +15,7 @@ export default defineRule({
     },
     docs: {
       summary: 'Require a `statement_timeout` before statements that lock or scan existing tables',
-      what: 'Flags the first statement of a file that takes a schema-change lock (SHARE UPDATE EXCLUSIVE or stronger) on an existing table, or scans, rewrites or indexes one, while no `statement_timeout` is in force (`SET statement_timeout`, or `SET LOCAL` inside the transaction).',
+      what: 'Flags the first statement of a file that takes a lock blocking reads or writes of an existing table, makes a quick schema change under SHARE UPDATE EXCLUSIVE, or updates or deletes a whole table, while no `statement_timeout` is in force (`SET statement_timeout`, or `SET LOCAL` inside the transaction). Online operations that block neither reads nor writes and are long by design (`CREATE INDEX CONCURRENTLY`, `VALIDATE CONSTRAINT`) are not flagged: a timeout would cancel them half done.',
       why: '`lock_timeout` bounds only the wait for a lock. Once a DDL statement holds its lock, a slow scan, rewrite or index build keeps it for as long as it runs, and with ACCESS EXCLUSIVE every query on the table waits that long. A `statement_timeout` caps the outage: the statement is cancelled and the migration can be retried at a quieter time or rewritten in a safer form.',
       example: {
         bad: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;",
@@ -35,7 +35,14 @@ export default defineRule({
       '*'(stmt: AnalysedStatement) {
         if (reported || stmt.timeouts.statementTimeoutMs !== null) return;
         const heavy = stmt.cost === 'scan' || stmt.cost === 'rewrite' || stmt.cost === 'index-build';
-        const lock = stmt.locks.find((l) => !l.isNew && atLeast(l.mode, 'ShareUpdateExclusiveLock')) ?? (heavy ? stmt.locks.find((l) => !l.isNew) : undefined);
+        const existing = stmt.locks.filter((l) => !l.isNew);
+        const blocking = existing.find((l) => blocksReads(l.mode) || blocksWrites(l.mode));
+        // Online operations (CREATE INDEX CONCURRENTLY, VALIDATE CONSTRAINT) are long by design and block no reads
+        // or writes; a short timeout would only cancel them half done. Quick schema changes under SHARE UPDATE
+        // EXCLUSIVE (COMMENT, SET STATISTICS) still queue other DDL while they wait, so they are reported.
+        const quickDdl = !heavy ? existing.find((l) => atLeast(l.mode, 'ShareUpdateExclusiveLock')) : undefined;
+        const unboundedDml = heavy && !blocking && stmt.locks.length > 0 && existing.every((l) => !atLeast(l.mode, 'ShareUpdateExclusiveLock')) ? existing[0] : undefined;
+        const lock = blocking ?? quickDdl ?? unboundedDml;
         if (!lock) return;
         reported = true;
         ctx.report(stmt, {

@@ -1,5 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import rule from '../../rules/prefer-robust-stmts.js';
-import { ruleTester, sql } from '../helpers/rule-tester.js';
+import { lintWith, ruleTester, sql } from '../helpers/rule-tester.js';
 
 ruleTester(rule, {
   valid: [
@@ -38,4 +39,14 @@ ruleTester(rule, {
       errors: [{ messageId: 'fragile', line: 1, column: 1 }, { messageId: 'fragile', line: 1, column: 42 }, { messageId: 'fragile', line: 2, column: 23 }, { messageId: 'fragile', line: 3, column: 1 }],
     },
   ],
+});
+
+describe('prefer-robust-stmts help', () => {
+  it('rewrites the user\'s own statements with guards', async () => {
+    const { findings } = await lintWith(rule, 'ALTER TABLE users ADD COLUMN api_token uuid;\nALTER TABLE orders\n  ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;\n');
+    expect(findings.map((f) => f.help)).toEqual([
+      'Make it idempotent:\nALTER TABLE users ADD COLUMN IF NOT EXISTS api_token uuid;',
+      'Drop it first if a failed run left it behind (ADD CONSTRAINT has no IF NOT EXISTS):\nALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_user_id_fkey;\nALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+    ]);
+  });
 });

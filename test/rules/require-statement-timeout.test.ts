@@ -11,6 +11,7 @@ ruleTester(rule, {
     ` },
     { name: 'plain DML with a selective WHERE takes no schema lock', sql: "UPDATE users SET name = 'x' WHERE id = 1;\n" },
     'SELECT 1;\n',
+    { name: 'online operations are long by design', sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nALTER TABLE orders VALIDATE CONSTRAINT orders_user_id_fkey;\n' },
   ],
   invalid: [
     {
@@ -22,15 +23,17 @@ ruleTester(rule, {
       name: 'reported once per file, at the first statement; SET LOCAL outside a transaction has no effect',
       sql: sql`
         SET LOCAL statement_timeout = '5s';
-        COMMENT ON COLUMN users.email IS 'login';
         CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+        COMMENT ON COLUMN users.email IS 'login';
+        ALTER TABLE users ADD COLUMN nickname text;
       `,
-      errors: [{ messageId: 'missing', line: 2, column: 1 }],
+      errors: [{ messageId: 'missing', line: 3, column: 1 }],
       output: sql`
         SET LOCAL statement_timeout = '5s';
+        CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
         SET statement_timeout = '5s';
         COMMENT ON COLUMN users.email IS 'login';
-        CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+        ALTER TABLE users ADD COLUMN nickname text;
       `,
     },
     {
