@@ -299,7 +299,8 @@ export class Tracer {
     const held = this.inTransaction ? await this.ownLocks() : [];
     trace.heldLocks = this.lockList(held);
     const watch = this.watch(s, held);
-    const text = `${SNAPSHOT_SQL}; SELECT clock_timestamp() AS pgsafe_t; ${s.text}; SELECT clock_timestamp() AS pgsafe_t; ${SNAPSHOT_SQL}`;
+    // Newlines around the statement: a trailing `-- comment` in its text must not swallow what follows.
+    const text = `${SNAPSHOT_SQL};\nSELECT clock_timestamp() AS pgsafe_t;\n${s.text}\n;\nSELECT clock_timestamp() AS pgsafe_t;\n${SNAPSHOT_SQL}`;
     let results: pg.QueryResult[] | undefined;
     const t0 = performance.now();
     try {
