@@ -13,7 +13,7 @@ export default defineRule({
     },
     docs: {
       summary: 'Disallow `CREATE INDEX CONCURRENTLY` inside a transaction',
-      what: 'Flags `CREATE INDEX CONCURRENTLY` after an explicit `BEGIN`, or in a file that runs in a transaction (`--assume-in-transaction`, or a framework that wraps each migration).',
+      what: 'Flags `CREATE INDEX CONCURRENTLY` after an explicit `BEGIN`, or in a file that runs in a transaction (`--assume-in-transaction`, or a framework that wraps each migration). A wrapped file that holds nothing but statements that cannot run in a transaction (and settings) is taken as a standalone migration, which tools such as Flyway run without one, as squawk does; it is not flagged.',
       why: 'Postgres raises `CREATE INDEX CONCURRENTLY cannot run inside a transaction block`. The migration fails at deploy time, after any earlier statements of the transaction have taken their locks.',
       example: {
         bad: 'BEGIN;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nCOMMIT;',
@@ -42,7 +42,8 @@ export default defineRule({
               ? `${stmt.tx.optOut}.`
               : 'Put the statement in a migration that runs outside a transaction (for example goose `-- +goose NO TRANSACTION`, dbmate `-- migrate:up transaction:false`, Rails `disable_ddl_transaction!`).',
         });
-        if (stmt.tx.explicit) report();
+        // A framework preset that wraps the file (tx.optOut set) runs it in a transaction whatever else it holds.
+        if (stmt.tx.explicit || stmt.tx.optOut) report();
         else deferred.push(report);
       },
       onFileEnd() {
