@@ -166,6 +166,49 @@ export function ignoreFileEdit(doc: TextDocument, result: FileResult, rule: stri
   return { range: { start: top, end: top }, newText: `-- pgsafe-ignore-file ${rule}${eol(doc.getText())}` };
 }
 
+const DIRECTIVE = /^(\s*(?:pgsafe|squawk)-ignore(?:-file)?)(\s+[^:]*?)?(\s*(?::.*|--.*)?)$/s;
+
+/**
+ * For an `unused-ignore` finding: remove the rule it names from the comment, or the whole
+ * comment (and its line, when it stands alone) when that rule is the only one.
+ */
+export function removeIgnoreEdit(doc: TextDocument, f: Finding): { title: string; edit: TextEdit } | undefined {
+  const text = doc.getText();
+  const raw = text.slice(f.start, f.end);
+  const open = raw.startsWith('--') ? 2 : raw.startsWith('/*') ? 2 : -1;
+  if (open < 0) return undefined;
+  const body = raw.startsWith('/*') ? raw.slice(2, raw.endsWith('*/') ? -2 : undefined) : raw.slice(2);
+  const m = DIRECTIVE.exec(body);
+  if (!m) return undefined;
+  const named = /`([^`]+)`/.exec(f.message)?.[1];
+  const list = m[2] ?? '';
+  const ids = list.split(/[\s,]+/).filter(Boolean);
+  if (named && ids.length > 1 && ids.some((id) => id.toLowerCase() === named.toLowerCase())) {
+    // Drop one id from the list, with the comma that separates it.
+    const kept = ids.filter((id) => id.toLowerCase() !== named.toLowerCase());
+    const listStart = f.start + open + m[1].length;
+    const newList = ` ${kept.join(', ')}`;
+    return {
+      title: `Remove \`${named}\` from the ignore comment`,
+      edit: { range: { start: doc.positionAt(listStart), end: doc.positionAt(listStart + list.length) }, newText: newList },
+    };
+  }
+  // The whole comment; its line too when nothing else is on it.
+  const lineStart = text.lastIndexOf('\n', f.start - 1) + 1;
+  let lineEnd = text.indexOf('\n', f.end);
+  if (lineEnd < 0) lineEnd = text.length;
+  const alone = /^[ \t]*$/.test(text.slice(lineStart, f.start)) && /^[ \t\r]*$/.test(text.slice(f.end, lineEnd));
+  let start = f.start;
+  let end = f.end;
+  if (alone) {
+    start = lineStart;
+    end = lineEnd < text.length ? lineEnd + 1 : lineEnd;
+  } else {
+    while (start > lineStart && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  }
+  return { title: 'Remove the unused ignore comment', edit: { range: { start: doc.positionAt(start), end: doc.positionAt(end) }, newText: '' } };
+}
+
 function overlaps(f: Finding, start: number, end: number): boolean {
   return f.start <= end && start <= Math.max(f.start, f.end);
 }
@@ -190,7 +233,11 @@ export function codeActionsFor(doc: TextDocument, result: FileResult, start: num
       });
     }
     // An unused ignore is fixed by editing the ignore, not by adding another.
-    if (f.rule === 'unused-ignore') continue;
+    if (f.rule === 'unused-ignore') {
+      const remove = removeIgnoreEdit(doc, f);
+      if (remove) actions.push({ title: remove.title, kind: 'quickfix', diagnostics: [diagnostic], isPreferred: true, edit: edit([remove.edit]) });
+      continue;
+    }
     // A rollback-path finding's statement index is into the down section's statements.
     const top = f.statement < 0 ? undefined : f.rollback ? (rollback ? topStatement(rollback, f.statement, IDENTITY) : undefined) : topStatement(result, f.statement, map);
     const key = `s:${f.rule}:${f.rollback ? 'down:' : ''}${top?.index}`;

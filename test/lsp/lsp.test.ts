@@ -239,6 +239,37 @@ describe('pgsafe lsp', () => {
     expect(p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!.severity).toBe(2);
   });
 
+  it('removes unused ignores: one rule from a list, or the whole comment line', async () => {
+    const u = fileUri('migrations', '0004_ignores.sql');
+    const doc = [
+      '-- pgsafe-ignore require-concurrent-index-creation, ban-drop-table: reviewed',
+      'CREATE INDEX users_email_idx ON users (email);',
+      '  -- pgsafe-ignore ban-drop-table',
+      '  CREATE INDEX CONCURRENTLY users_name_idx ON users (name);',
+      '',
+    ].join('\n');
+    client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'sql', version: 1, text: doc } });
+    const p = await published(u, 1);
+    expect(p.diagnostics.map((d) => [d.code, d.range.start.line, d.message])).toEqual([
+      ['unused-ignore', 0, 'ignore for `ban-drop-table` suppresses nothing'],
+      ['unused-ignore', 2, 'ignore for `ban-drop-table` suppresses nothing'],
+    ]);
+    const first = (await actionsAt(u, 0, 5)).map((a) => a.title);
+    expect(first).toEqual(['Remove `ban-drop-table` from the ignore comment']);
+    const [fromList] = await actionsAt(u, 0, 5);
+    const [whole] = await actionsAt(u, 2, 5);
+    expect(whole.title).toBe('Remove the unused ignore comment');
+    const next = applyEdits(doc, [...fromList.edit.changes[u], ...whole.edit.changes[u]]);
+    expect(next).toBe([
+      '-- pgsafe-ignore require-concurrent-index-creation: reviewed',
+      'CREATE INDEX users_email_idx ON users (email);',
+      '  CREATE INDEX CONCURRENTLY users_name_idx ON users (name);',
+      '',
+    ].join('\n'));
+    client.notify('textDocument/didChange', { textDocument: { uri: u, version: 2 }, contentChanges: [{ text: next }] });
+    expect((await published(u, 2)).diagnostics).toEqual([]);
+  });
+
   it('lints unsaved buffers (no file path) too', async () => {
     const untitled = 'untitled:Untitled-1';
     client.notify('textDocument/didOpen', { textDocument: { uri: untitled, languageId: 'sql', version: 1, text: 'CREATE INDEX users_email_idx ON users (email);\n' } });
