@@ -1,5 +1,7 @@
+import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement, Span } from '../src/analysis/types.js';
 import { defineRule } from '../src/engine/rule.js';
+import { parseSource } from '../src/source/index.js';
 
 type Kind = 'role' | 'roleHash' | 'mapping' | 'conninfo' | 'setting';
 
@@ -139,6 +141,24 @@ function locate(stmt: AnalysedStatement, s: Secret): Span {
   return { start: src.start, end: src.end };
 }
 
+const HINT = /passw|secret|token|api_?key|:\/\/[^\s@]*:[^\s@]*@/i;
+
+/**
+ * Secrets in a statement pgsafe could not parse (a typo, a psql variable elsewhere in it), found by their shape alone:
+ * `PASSWORD '…'`, `password '…'` options, `password=…` and `user:password@` in strings. Offsets are into `text`.
+ */
+export function lexicalSecrets(text: string): Span[] {
+  const out: Span[] = [];
+  const add = (m: RegExpExecArray) => {
+    const [start, end] = m.indices![1]!;
+    if (!isPlaceholder(m[1].replace(/''/g, "'"))) out.push({ start, end });
+  };
+  for (const m of text.matchAll(/\b(?:password|passwd)\s+'((?:[^']|'')*)'/dgi)) add(m as RegExpExecArray);
+  for (const m of text.matchAll(/\bpassword\s*=\s*([^\s'",)]+)/dgi)) add(m as RegExpExecArray);
+  for (const m of text.matchAll(/:\/\/[^:/?#@\s'"]+:([^@\s/'"]+)@/dg)) add(m as RegExpExecArray);
+  return out;
+}
+
 /** The string literal around a secret, quotes included: the span to underline. */
 function literalAround(text: string, span: Span, limit: Span): Span {
   let s = span.start;
@@ -157,6 +177,7 @@ export default defineRule({
     fix: 'none',
     messages: {
       role: 'The password of role "{{owner}}" is written in the migration: anyone who can read the repository can log in as it',
+      unparsed: 'A literal password is written in this statement, which pgsafe could not parse: anyone who can read the repository has it',
       roleHash: 'The password hash of role "{{owner}}" is written in the migration: an md5 hash logs in as it is, and a SCRAM verifier can be brute-forced offline',
       mapping: 'The password of user mapping "{{owner}}" is written in the migration: anyone who can read the repository has the remote credentials',
       conninfo: 'A connection string with a literal password is written in the migration: anyone who can read the repository has the credentials',
@@ -187,7 +208,7 @@ export default defineRule({
           const secret = locate(stmt, s);
           const whole = secret.start === stmt.source.start && secret.end === stmt.source.end;
           const span = whole ? secret : literalAround(ctx.text, secret, { start: stmt.source.start, end: stmt.source.end });
-          const target = s.kind === 'role' || s.kind === 'roleHash' ? `ALTER ROLE ${s.owner} PASSWORD '\${${s.owner.replace(/\W/g, '_')}_password}';` : s.kind === 'setting' ? `-- set ${s.owner} per environment, outside version control` : "-- read the connection string from the environment at deploy time, e.g. '${connection_string}'";
+          const target = s.kind === 'role' || s.kind === 'roleHash' ? `ALTER ROLE ${quoteIdent(s.owner)} PASSWORD '\${${s.owner.replace(/\W/g, '_').toLowerCase()}_password}';` : s.kind === 'setting' ? `-- set ${s.owner} per environment, outside version control` : "-- read the connection string from the environment at deploy time, e.g. '${connection_string}'";
           ctx.report(stmt, {
             messageId: s.kind,
             data: { owner: s.owner },
@@ -195,6 +216,22 @@ export default defineRule({
             redact: [secret],
             help: `Remove the secret from the migration and rotate it, since it stays in the repository history; supply it at deploy time through a framework placeholder or set it by hand per environment:\n${target}`,
           });
+        }
+      },
+      onFileEnd() {
+        // Statements that do not parse reach no visitor, but other findings (syntax-error) still show their lines.
+        if (!HINT.test(ctx.text)) return;
+        for (const s of parseSource(ctx.text).statements) {
+          if (s.kind !== 'SyntaxError') continue;
+          for (const r of lexicalSecrets(s.text)) {
+            const secret = { start: s.start + r.start, end: s.start + r.end };
+            ctx.report({ source: s, kind: s.kind } as AnalysedStatement, {
+              messageId: 'unparsed',
+              span: literalAround(ctx.text, secret, { start: s.start, end: s.end }),
+              redact: [secret],
+              help: 'Remove the secret from the migration and rotate it, since it stays in the repository history; supply it at deploy time through a framework placeholder or set it by hand per environment.',
+            });
+          }
         }
       },
     };

@@ -10,7 +10,7 @@ import { reporters } from '../../src/report/index.js';
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/pgsafe.js');
 
-const SECRETS = ['Hunter2-plain-secret', 'Mapping-secret-77', 'Dblink-secret-99', 'Conninfo-secret-55', 'Sameline-secret-11', 'Goose-down-secret-33', 'Url-secret-44', 'Stdin-secret-66'];
+const SECRETS = ['Typo-secret-12', 'Hunter2-plain-secret', 'Mapping-secret-77', 'Dblink-secret-99', 'Conninfo-secret-55', 'Sameline-secret-11', 'Goose-down-secret-33', 'Url-secret-44', 'Stdin-secret-66'];
 
 const FILES: Record<string, string> = {
   'db/001_roles.sql': [
@@ -21,6 +21,8 @@ const FILES: Record<string, string> = {
     // another rule reports the CREATE TABLE on the same line: its snippet shows the whole line
     "CREATE TABLE t (id int); ALTER ROLE app PASSWORD 'Sameline-secret-11';",
     "SELECT * FROM dblink('postgres://app:Url-secret-44@db/app', 'SELECT 1') AS x(i int);",
+    // does not parse: the syntax-error finding shows this line
+    "CREATE ROLE typo LOGIN PASSWORD 'Typo-secret-12' VALID UNTIL;",
     '',
   ].join('\n'),
   'db/20240101000000_goose.sql': "-- +goose Up\nCREATE TABLE u (id bigint PRIMARY KEY);\n\n-- +goose Down\nALTER ROLE app PASSWORD 'Goose-down-secret-33';\nDROP TABLE u;\n",

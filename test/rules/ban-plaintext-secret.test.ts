@@ -13,8 +13,15 @@ ruleTester(rule, {
     "ALTER SYSTEM SET work_mem = '64MB';\n",
     { name: 'a password column in a function body is not a connection string', sql: "CREATE FUNCTION check_login(u text, p text) RETURNS bool LANGUAGE sql AS $$ SELECT EXISTS (SELECT 1 FROM accounts WHERE username = u AND password = crypt(p, password)) $$;\n" },
     "COMMENT ON COLUMN users.password IS 'bcrypt hash, never plaintext';\n",
+    { name: 'psql variable (does not parse, and is no secret)', sql: "ALTER ROLE app PASSWORD :'app_password';\n", settings: { allowSyntaxErrors: true } },
   ],
   invalid: [
+    {
+      name: 'a statement that does not parse still has its password found',
+      sql: "CREATE ROLE x LOGIN PASSWORD 'Typo-secret-1' VALID UNTIL;\n",
+      settings: { allowSyntaxErrors: true },
+      errors: [{ messageId: 'unparsed', line: 1, column: 30, endLine: 1, endColumn: 45 }],
+    },
     {
       name: 'CREATE ROLE … ENCRYPTED PASSWORD',
       sql: "CREATE ROLE app LOGIN ENCRYPTED PASSWORD 'hunter2';\n",
@@ -92,6 +99,14 @@ describe('ban-plaintext-secret never echoes the secret', () => {
     expect(f.redact).toHaveLength(1);
     expect(text.slice(f.redact![0].start, f.redact![0].end)).toBe(secret);
   });
+  it('masks a secret in a statement that does not parse (the syntax-error snippet shows that line)', async () => {
+    const { lint } = await import('../../src/engine/engine.js');
+    const { rules } = await import('../../rules/index.js');
+    const [r] = await lint([{ path: 'm.sql', text: "CREATE ROLE x LOGIN PASSWORD 'Typo-secret-1' VALID UNTIL;\n" }], { rules, pgVersion: 15, assumeInTransaction: false });
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['ban-plaintext-secret', 'syntax-error']);
+    expect(r.parsed!.lines.lineText(1)).toBe("CREATE ROLE x LOGIN PASSWORD '*************' VALID UNTIL;");
+  });
+
   it('masks the secret in the parsed text and statements handed to reporters', async () => {
     const { lint } = await import('../../src/engine/engine.js');
     const [r] = await lint([{ path: 'm.sql', text: "CREATE ROLE app LOGIN PASSWORD 'hunter2';\nSELECT 1;\n" }], { rules: [rule], pgVersion: 15, assumeInTransaction: false });
