@@ -6,6 +6,7 @@ ruleTester(rule, {
     'CREATE TABLE events (a timestamptz, b timestamp with time zone, c timestamptz(3)[]);\n',
     { name: 'time and date are other types', sql: 'CREATE TABLE events (a time, b date, c interval);\n' },
     { name: 'a timestamp cast is not a column', sql: "SELECT now()::timestamp;\n" },
+    { name: "squawk's id `prefer-timestamptz` works in ignore comments", sql: '-- squawk-ignore prefer-timestamptz\nCREATE TABLE t (a timestamp);\n' },
   ],
   invalid: [
     {
