@@ -3,6 +3,7 @@ import type { FileResult, Finding } from '../engine/engine.js';
 import { maskText } from '../engine/redact.js';
 import { LineIndex, parseSource } from '../source/index.js';
 import { frameworks, type FrameworkPreset } from './frameworks/index.js';
+import type { StatementText } from './frameworks/types.js';
 import { substitutePlaceholders, type Substituted } from './placeholders.js';
 import type { FileSettings } from './resolve.js';
 
@@ -25,8 +26,8 @@ export function prepareText(path: string, text: string, settings: FileSettings, 
   let body = text;
   const fileOptions: FileOptions = {};
   if (framework) {
-    const count = framework.name === 'golang-migrate' ? countStatements(text) : 0;
-    const p = framework.prepare(path, text, count);
+    const statements = framework.name === 'golang-migrate' || framework.name === 'flyway' ? topLevelStatements(text) : [];
+    const p = framework.prepare(path, text, statements);
     body = p.text;
     fileOptions.inTransaction = p.inTransaction;
     if (p.inTransaction) fileOptions.transactionOptOut = p.optOut;
@@ -38,8 +39,8 @@ export function prepareText(path: string, text: string, settings: FileSettings, 
   return { text: substitution.text, fileOptions, framework, substitution };
 }
 
-function countStatements(text: string): number {
-  return parseSource(text).statements.length;
+function topLevelStatements(text: string): StatementText[] {
+  return parseSource(text).statements.map((s) => ({ kind: s.kind, text: s.text }));
 }
 
 /**

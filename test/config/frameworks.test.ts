@@ -62,10 +62,19 @@ describe('prisma', () => {
 describe('flyway', () => {
   it('lints V files in version order, skips U and R files, and fills ${placeholders} from the config', () => {
     const files = forward(lintJson([`${FIX}/flyway`]));
-    expect(files.map((f) => f.path.split('/').pop())).toEqual(['V1__create_users.sql', 'V1_1__add_email_index.sql', 'V2__add_name_index.sql']);
+    expect(files.map((f) => f.path.split('/').pop())).toEqual(['V1__create_users.sql', 'V1_1__add_email_index.sql', 'V2__add_name_index.sql', 'V3__standalone_index.sql']);
     for (const f of files) expect(f.findings.filter((x) => x.rule === 'syntax-error')).toEqual([]);
-    const statementTimeout = files[1].findings.find((x) => x.rule === 'require-statement-timeout')!;
-    expect(statementTimeout.message).toContain('"app.users"');
+    const cwd = tmp({ 'pgsafe.config.json': '{ "framework": "flyway", "placeholders": { "schema": "app" } }', 'db/V1__idx.sql': 'CREATE INDEX users_email_idx ON ${schema}.users (email);\n' });
+    const [idx] = lintJson(['db'], cwd)[0].findings.filter((x) => x.rule === 'require-concurrent-index-creation');
+    expect(idx.message).toContain('"app.users"');
+    expect(idx).toMatchObject({ line: 1, column: 1, endColumn: 56 });
+  });
+
+  it('runs a migration made only of non-transactional statements outside a transaction, as Flyway does', () => {
+    expect(ban(lintJson([`${FIX}/flyway`]), `${FIX}/flyway/V3__standalone_index.sql`)).toEqual([]);
+    const p = frameworks.flyway.prepare('V9__x.sql', '', [{ kind: 'VariableSetStmt', text: "SET lock_timeout = '2s'" }, { kind: 'IndexStmt', text: 'CREATE INDEX CONCURRENTLY i ON t (c)' }]);
+    expect(p.inTransaction).toBe(true);
+    expect(frameworks.flyway.prepare('V9__x.sql', '', [{ kind: 'IndexStmt', text: '-- why\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (c)' }]).inTransaction).toBe(false);
   });
 
   it('reports a placeholder without a value clearly, at its own position', () => {
@@ -82,7 +91,7 @@ describe('goose', () => {
     const files = forward(lintJson(['--framework', 'goose', `${FIX}/goose`]));
     // 00001's Down section drops the table; as a forward migration that is never reported.
     expect(files.find((f) => f.path.endsWith('00001_create_users.sql'))!.findings.filter((x) => x.rule === 'ban-drop-table')).toEqual([]);
-    const prepared = frameworks.goose.prepare('x.sql', readFileSync(join(ROOT, FIX, 'goose/00001_create_users.sql'), 'utf8'), 0);
+    const prepared = frameworks.goose.prepare('x.sql', readFileSync(join(ROOT, FIX, 'goose/00001_create_users.sql'), 'utf8'), []);
     const original = readFileSync(join(ROOT, FIX, 'goose/00001_create_users.sql'), 'utf8');
     expect(prepared.text.length).toBe(original.length);
     expect(prepared.text.split('\n').length).toBe(original.split('\n').length);

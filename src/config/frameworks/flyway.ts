@@ -6,6 +6,13 @@ import type { FrameworkPreset } from './types.js';
 // Flyway names: V<version>__<description>.sql (versioned), U<version>__… (undo), R__… (repeatable), B<version>__… (baseline).
 const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
 
+// What Flyway's PostgreSQL parser treats as non-transactional.
+const NON_TRANSACTIONAL = /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[\s\S]*\bCONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+(DATABASE|TABLESPACE))\b/i;
+
+function stripComments(sql: string): string {
+  return sql.replace(/^(\s|--[^\n]*\n?|\/\*[\s\S]*?\*\/)+/, '');
+}
+
 /** Reads `executeInTransaction` from the migration's script config file (`V1__x.sql.conf`), if any. */
 function scriptConfigExecuteInTransaction(path: string): boolean | undefined {
   let conf: string;
@@ -29,11 +36,14 @@ export const flyway: FrameworkPreset = {
   name: 'flyway',
   label: 'Flyway',
   isMigration: (path) => VERSIONED.test(basename(path)),
-  prepare(path, text) {
+  prepare(path, text, statements) {
     const own = scriptConfigExecuteInTransaction(path);
+    // Flyway runs a migration made only of statements Postgres refuses in a transaction without one; a mix of
+    // those and other statements is refused unless `mixed=true`, and then runs in a transaction.
+    const standalone = statements.length > 0 && statements.every((s) => NON_TRANSACTIONAL.test(stripComments(s.text)));
     return {
       text,
-      inTransaction: own ?? true,
+      inTransaction: own ?? !standalone,
       optOut: `Flyway runs each migration in a transaction: create the script config file \`${basename(path)}.conf\` next to it containing \`executeInTransaction=false\`, and keep this statement in a migration of its own`,
     };
   },

@@ -12,10 +12,10 @@ export const golangMigrate: FrameworkPreset = {
   name: 'golang-migrate',
   label: 'golang-migrate',
   isMigration: (path) => /\.up\.sql$/i.test(basename(path)),
-  prepare(_path, text, statementCount) {
+  prepare(_path, text, statements) {
     return {
       text,
-      inTransaction: statementCount > 1,
+      inTransaction: statements.length > 1,
       optOut: 'golang-migrate sends the whole file as one query, which Postgres runs as one implicit transaction: move this statement into a migration file of its own, with no other statement',
     };
   },

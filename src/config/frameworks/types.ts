@@ -1,6 +1,12 @@
 import type { Span } from '../../analysis/types.js';
 import type { FrameworkName } from '../types.js';
 
+/** A top-level statement of the file, as the parser split it. */
+export interface StatementText {
+  kind: string;
+  text: string;
+}
+
 /** A file as the framework will run it. */
 export interface PreparedFile {
   /** The text to lint. Same length and newlines as the file: parts the framework does not run forward (goose Down, dbmate down) are blanked with spaces. */
@@ -24,8 +30,8 @@ export interface FrameworkPreset {
   label: string;
   /** Whether the framework runs `path` as a forward migration (U/R Flyway files, down files, `structure.sql` are not). */
   isMigration(path: string): boolean;
-  /** How the framework runs the file: the text to lint and its transaction semantics. */
-  prepare(path: string, text: string, statementCount: number): PreparedFile;
+  /** How the framework runs the file: the text to lint and its transaction semantics. `statements` are the file's top-level statements. */
+  prepare(path: string, text: string, statements: readonly StatementText[]): PreparedFile;
   /**
    * The down migration of `upPath` (for rollback checks), or undefined when
    * the framework has none or it is not where the framework looks for it.
