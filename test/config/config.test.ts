@@ -88,7 +88,7 @@ describe('precedence', () => {
   });
 
   it('applies assumeInTransaction from the config, and --no-assume-in-transaction wins', () => {
-    const sql = 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n';
+    const sql = 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n';
     const cwd = tmp({ 'pgsafe.config.json': '{ "assumeInTransaction": true }', 'm/001.sql': sql });
     expect(rulesOf(run(['lint', '-f', 'json', 'm/001.sql'], { cwd }).stdout)).toContain('ban-concurrent-index-creation-in-transaction');
     expect(rulesOf(run(['lint', '-f', 'json', '--no-assume-in-transaction', 'm/001.sql'], { cwd }).stdout)).not.toContain('ban-concurrent-index-creation-in-transaction');
