@@ -86,6 +86,11 @@ function upOf(down: string, all: string[]): string | undefined {
 const LISTING_TTL_MS = 1000;
 const recent = new Map<string, { at: number; key: string; files: ({ path: string } & Source)[] }>();
 
+/** Drops the listings kept for `LISTING_TTL_MS` (a file was added, removed or saved). */
+export function forgetListings(): void {
+  recent.clear();
+}
+
 /** The files that run before `filePath` (an open editor buffer wins over the file on disk). */
 export async function priorMigrations(filePath: string, s: DocumentSettings, open: (path: string) => Source | undefined): Promise<({ path: string } & Source)[]> {
   const key = JSON.stringify(s.loaded?.config ?? null);

@@ -14,7 +14,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rules } from '../../rules/index.js';
 import { lintSync, ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
-import { priorSchema } from './context.js';
+import { forgetListings, priorSchema } from './context.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import { withRollback } from '../rollback/inputs.js';
 import { nodeFs, type DownFs } from '../rollback/down.js';
@@ -30,7 +30,8 @@ export interface ServerOptions {
 }
 
 const DEFAULT_DEBOUNCE_MS = 200;
-const CONFIG_FILES = '**/{pgsafe.config.json,.pgsaferc.json}';
+// Config files, and migrations: an earlier migration saved elsewhere changes the schema model of open files.
+const WATCHED = ['**/{pgsafe.config.json,.pgsaferc.json}', '**/*.sql'];
 
 interface Linted {
   version: number;
@@ -199,7 +200,7 @@ export function startServer(opts: ServerOptions): Connection {
   });
 
   connection.onInitialized(() => {
-    if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: CONFIG_FILES }] });
+    if (canWatch) void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED.map((globPattern) => ({ globPattern })) });
     if (canPushConfig) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'pgsafe' });
   });
 
@@ -211,6 +212,7 @@ export function startServer(opts: ServerOptions): Connection {
 
   connection.onDidChangeWatchedFiles(() => {
     reported.clear();
+    forgetListings();
     relintAll();
   });
 

@@ -80,7 +80,7 @@ async function actionsAt(u: string, line: number, character: number) {
 beforeAll(async () => {
   if (!existsSync(join(root, 'dist', 'src', 'lsp', 'server.js'))) throw new Error('dist/ is missing the language server: run `npm run build` first');
   client = new LspClient(process.execPath, ['bin/pgsafe.js', 'lsp', '--stdio'], root);
-  const init = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 50, rules: only() } });
+  const init = await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 150, rules: only() } });
   expect(init.capabilities.hoverProvider).toBe(true);
   expect(init.capabilities.codeActionProvider).toBeTruthy();
   client.notify('initialized', {});
@@ -432,6 +432,21 @@ describe('pgsafe lsp', () => {
       await published(create, 1);
       client.notify('textDocument/didChange', { textDocument: { uri: widen, version: 2 }, contentChanges: [{ text: WIDEN }] });
       expect(codes(await published(widen, 2))).toEqual(['changing-column-type']);
+    });
+
+    it('re-lints open files when an earlier migration appears on disk', async () => {
+      const dir = join(repo, 'watch');
+      mkdirSync(join(dir, '.git'), { recursive: true });
+      mkdirSync(join(dir, 'migrations'));
+      writeFileSync(join(dir, 'pgsafe.config.json'), JSON.stringify({ rules: { 'changing-column-type': 'error' } }));
+      const widen = fileUri('watch', 'migrations', '0002_widen.sql');
+      client.notify('textDocument/didOpen', { textDocument: { uri: widen, languageId: 'sql', version: 1, text: WIDEN } });
+      expect(codes(await published(widen, 1))).toEqual(['changing-column-type']);
+      const created = join(dir, 'migrations', '0001_create.sql');
+      writeFileSync(created, 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100));\n');
+      client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(created).href, type: 1 }] });
+      const p = await client.waitFor<Published>('textDocument/publishDiagnostics', (x) => x.uri === widen && x.version === 1);
+      expect(p.diagnostics).toEqual([]);
     });
   });
 
