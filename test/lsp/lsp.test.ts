@@ -270,6 +270,21 @@ describe('pgsafe lsp', () => {
     expect((await published(u, 2)).diagnostics).toEqual([]);
   });
 
+  it('reports inside DO blocks, hovers the inner statement, and puts the ignore above the DO', async () => {
+    const u = fileUri('migrations', '0005_do.sql');
+    const doc = ['DO $$', 'BEGIN', '  CREATE INDEX users_email_idx ON users (email);', 'END', '$$;', ''].join('\n');
+    client.notify('textDocument/didOpen', { textDocument: { uri: u, languageId: 'sql', version: 1, text: doc } });
+    const p = await published(u, 1);
+    const idx = p.diagnostics.find((d) => d.code === 'require-concurrent-index-creation')!;
+    expect(idx.range).toEqual({ start: { line: 2, character: 2 }, end: { line: 2, character: 47 } });
+    const h = await client.request('textDocument/hover', { textDocument: { uri: u }, position: { line: 2, character: 30 } });
+    expect(h.contents.value).toContain('- `SHARE` on "users": blocks writes');
+    const ignore = (await actionsAt(u, 2, 5)).find((a) => a.title === 'Ignore `require-concurrent-index-creation` for this statement')!;
+    expect(ignore.edit.changes[u][0].range.start).toEqual({ line: 0, character: 0 });
+    client.notify('textDocument/didChange', { textDocument: { uri: u, version: 2 }, contentChanges: [{ text: applyEdits(doc, ignore.edit.changes[u]) }] });
+    expect(codes(await published(u, 2))).not.toContain('require-concurrent-index-creation');
+  });
+
   it('lints unsaved buffers (no file path) too', async () => {
     const untitled = 'untitled:Untitled-1';
     client.notify('textDocument/didOpen', { textDocument: { uri: untitled, languageId: 'sql', version: 1, text: 'CREATE INDEX users_email_idx ON users (email);\n' } });
