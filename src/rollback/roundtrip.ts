@@ -10,6 +10,7 @@ import { initParser, parseSource, type SourceStatement } from '../source/index.j
 import { expandPaths, splitPending } from '../replay/files.js';
 import { startServer, type ProviderName, type ReplayServer } from '../replay/providers.js';
 import { errorMessage, oneLine, ReplayUsageError } from '../replay/util.js';
+import { redactSql, secretSpans } from '../analysis/secrets.js';
 import { catalogSnapshot } from './catalog.js';
 import { findDown, isDownFile, sectionMarkers } from './down.js';
 import { diffRoundTrip, diffStates, type RoundTripIssue, type Snapshot } from './snapshot.js';
@@ -131,7 +132,10 @@ async function runStatements(client: pg.Client, path: string, statements: Source
       } catch (err) {
         const e = err as { message?: string; code?: string };
         await client.query('ROLLBACK').catch(() => {});
-        return { step, ms: performance.now() - t0, statements: n, error: { path, line: s.line, column: s.column, sql: oneLine(s.text).slice(0, 200), message: oneLine(e.message ?? String(err)), code: e.code } };
+        // A literal secret in the statement never reaches the report, not even echoed in Postgres' message.
+        const secrets = secretSpans(s).map((r) => s.text.slice(r.start - s.start, r.end - s.start)).filter((x) => x.length > 0);
+        const hide = (t: string) => secrets.reduce((acc, x) => acc.split(x).join('*'.repeat(x.length)), t);
+        return { step, ms: performance.now() - t0, statements: n, error: { path, line: s.line, column: s.column, sql: oneLine(redactSql(s)).slice(0, 200), message: hide(oneLine(e.message ?? String(err))), code: e.code } };
       }
     }
     if (tx) await client.query('COMMIT');

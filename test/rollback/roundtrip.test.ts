@@ -133,6 +133,15 @@ describe.skipIf(!binaries)('real round trip on a throwaway cluster (local binari
     ]);
   });
 
+  it('a failing statement with a literal secret: the secret is in no format of the report', async () => {
+    await admin.query('CREATE DATABASE rt_secret');
+    const scoped: ReplayServer = { ...server, database: 'rt_secret', clientConfig: (d = 'rt_secret') => server.clientConfig(d), dispose: async () => {} };
+    const r = await checkRollback({ paths: [`${DIR}/secret-fails/000002_secret-fails.up.sql`], server: scoped });
+    expect(r.files[0].steps[0].error?.message).toBe('server "no_such_server" does not exist');
+    expect(r.files[0].steps[0].error?.sql).toContain("password '************'");
+    for (const format of ['pretty', 'json', 'markdown']) expect(formatRollback(r, format)).not.toContain('Rt-secret-77');
+  });
+
   it('starts its own cluster when given none, and leaves no cluster directory behind', async () => {
     // Other processes on the machine start and stop clusters in the same directory: look at ours only.
     const ours = async () => (await listClusterDirs()).filter((d) => d.includes(`-${process.pid}-`));

@@ -116,3 +116,17 @@ describe('ban-plaintext-secret never echoes the secret', () => {
     expect(JSON.stringify(r.analysed!.map((a) => [a.source.text, a.source.node, a.actions]))).not.toContain('hunter2');
   });
 });
+
+describe('redactSql (for tools that print a migration statement: replay, rollback check)', () => {
+  it.each([
+    ["CREATE ROLE app LOGIN PASSWORD 'hunter2'", "CREATE ROLE app LOGIN PASSWORD '*******'"],
+    ["SELECT dblink_connect('host=db dbname=app password=s3cr3t')", "SELECT dblink_connect('host=db dbname=app password=******')"],
+    ["CREATE ROLE typo LOGIN PASSWORD 'Typo-1' VALID UNTIL", "CREATE ROLE typo LOGIN PASSWORD '******' VALID UNTIL"],
+    ['CREATE TABLE users (id bigint, password text)', 'CREATE TABLE users (id bigint, password text)'],
+  ])('%s', async (text, masked) => {
+    const { initParser, parseSource } = await import('../../src/source/index.js');
+    const { redactSql } = await import('../../src/analysis/secrets.js');
+    await initParser();
+    expect(redactSql(parseSource(text + ';\n').statements[0])).toBe(masked);
+  });
+});
