@@ -9,6 +9,9 @@ import type { AnalysedStatement } from '../src/analysis/types.js';
 // rewrites or indexes an existing table. `INSERT … VALUES`, a keyed UPDATE and `SELECT setval(…)` are quick.
 function openEnded(stmt: AnalysedStatement): boolean {
   const n = stmt.source.node;
+  // Statements touching only system catalogs (`UPDATE pg_index …`) are quick bookkeeping.
+  const rels = stmt.actions.map((a) => a.relation).filter((r) => !!r);
+  if (rels.length > 0 && rels.every((r) => r!.schema === 'pg_catalog' || /^pg_/.test(r!.name))) return false;
   switch (stmt.kind) {
     case 'SelectStmt':
       return (n?.fromClause?.length ?? 0) > 0 || !!n?.larg;
@@ -37,11 +40,11 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      held: '{{lock}} on {{table}}, taken by an earlier statement of this transaction, is held until COMMIT: {{blocked}} of {{table}} stay blocked while this statement {{work}}',
+      held: '{{lock}} on {{table}}{{others}}, taken by an earlier statement of this transaction, is held until COMMIT: {{blocked}} of {{table}} stay blocked while this statement {{work}}',
     },
     docs: {
       summary: 'Disallow long-running statements after a blocking lock in the same transaction',
-      what: 'In a transaction (explicit `BEGIN`, or a file the migration tool wraps in one), flags the first statement that scans, rewrites or builds an index on an existing table, or runs an unbounded query or data change (a query over tables, `INSERT … SELECT`, an UPDATE or DELETE not bounded by a key, `DO`, `CALL`), after an earlier statement of the same transaction took a lock that blocks reads or writes of an existing table that this statement does not lock as strongly itself. It is reported once per transaction and locked table.',
+      what: 'In a transaction (explicit `BEGIN`, or a file the migration tool wraps in one), flags the first statement that scans, rewrites or builds an index on an existing table, or runs an unbounded query or data change (a query over tables, `INSERT … SELECT`, an UPDATE or DELETE not bounded by a key, `DO`, `CALL`), after an earlier statement of the same transaction took a lock that blocks reads or writes of an existing table that this statement does not lock as strongly itself. It is reported once per transaction, naming the strongest lock held.',
       why: 'Postgres releases table locks only at COMMIT or ROLLBACK. A quick `ALTER TABLE` that takes ACCESS EXCLUSIVE is harmless on its own, but every statement that runs after it in the same transaction extends the time that all reads and writes of that table wait. A backfill or an index build after it turns a millisecond lock into an outage as long as the whole migration.',
       example: {
         bad: "BEGIN;\nALTER TABLE authors ADD COLUMN created_at timestamptz;\nUPDATE authors SET created_at = now() WHERE created_at IS NULL;\nCOMMIT;",
@@ -55,7 +58,7 @@ export default defineRule({
     },
   },
   create(ctx) {
-    // One finding per transaction and held table: the fix (commit after the locking statement) is one change.
+    // One finding per transaction: the fix (end the transaction after the locking statement) is one change.
     const reported = new Set<string>();
     return {
       '*'(stmt: AnalysedStatement) {
@@ -73,15 +76,16 @@ export default defineRule({
           const own = ownStrongest(l.rel.key);
           return !own || LOCK_MODES.indexOf(own) < LOCK_MODES.indexOf(l.mode);
         });
-        const fresh = blocking.filter((l) => !reported.has(`${stmt.file}\0${stmt.tx.id}\0${l.rel.key}`));
-        if (fresh.length === 0) return;
-        fresh.sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode));
-        const lock = fresh[0];
-        for (const l of blocking) reported.add(`${stmt.file}\0${stmt.tx.id}\0${l.rel.key}`);
+        const key = `${stmt.file}\0${stmt.tx.id}`;
+        if (blocking.length === 0 || reported.has(key)) return;
+        reported.add(key);
+        blocking.sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode));
+        const lock = blocking[0];
+        const tables = new Set(blocking.map((l) => l.rel.key)).size;
         const work = heavy ? costText(stmt.cost).replace(/the whole table/, `the whole of ${label(stmt.locks.find((l) => !l.isNew)?.rel)}`) : 'runs';
         ctx.report(stmt, {
           messageId: 'held',
-          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), blocked: blockedText(lock.mode), work },
+          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), others: tables > 1 ? ` (and locks on ${tables - 1} other table${tables > 2 ? 's' : ''})` : '', blocked: blockedText(lock.mode), work },
           // In a file the tool wraps, COMMIT/BEGIN would end the tool's transaction (transaction-nesting): split the file instead.
           help: stmt.tx.explicit
             ? `End the transaction right after the statement that takes the lock, and run this one in its own transaction:\nCOMMIT;\nBEGIN;\n${stmt.source.text.trim()};`
