@@ -63,13 +63,13 @@ describe('--format sarif', () => {
     expect(sarifValidator()(bad)).toBe(false);
   });
 
-  it('carries fixes as SARIF replacements', () => {
+  it('carries fixes as SARIF replacements, 1-based', () => {
     const log = JSON.parse(run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd: project() }).stdout);
-    const withFix = log.runs[0].results.find((x: { fixes?: unknown[] }) => x.fixes?.length);
-    if (!withFix) return expect(log.runs[0].results.every((x: { fixes?: unknown }) => x.fixes === undefined)).toBe(true);
-    const rep = withFix.fixes[0].artifactChanges[0].replacements[0];
-    expect(rep.deletedRegion.startLine).toBeGreaterThanOrEqual(1);
-    expect(typeof rep.insertedContent.text).toBe('string');
+    const idx = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'require-concurrent-index-creation');
+    expect(idx.fixes).toEqual([{
+      description: { text: 'Add `CONCURRENTLY`' },
+      artifactChanges: [{ artifactLocation: { uri: 'migrations/001_index.sql' }, replacements: [{ deletedRegion: { startLine: 3, startColumn: 15, endLine: 3, endColumn: 15 }, insertedContent: { text: ' CONCURRENTLY' } }] }],
+    }]);
   });
 });
 
