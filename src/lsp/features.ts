@@ -245,8 +245,8 @@ export function codeActionsFor(doc: TextDocument, result: FileResult, start: num
       seen.add(key);
       ignores.push({ title: `Ignore \`${f.rule}\` for this statement`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreStatementEdit(doc, top.start, top.prevEnd, f.rule)]) });
     }
-    // The rollback path is linted without the up part of the file, so a file-wide ignore at the top would not reach it.
-    if (!f.rollback && !seen.has(`f:${f.rule}`)) {
+    // A down section is linted without the up part of the file, so a file-wide ignore at the top would not reach it.
+    if (!(f.rollback && rollback) && !seen.has(`f:${f.rule}`)) {
       seen.add(`f:${f.rule}`);
       ignores.push({ title: `Ignore \`${f.rule}\` for this file`, kind: 'quickfix', diagnostics: [diagnostic], edit: edit([ignoreFileEdit(doc, result, f.rule, map)]) });
     }

@@ -415,6 +415,10 @@ describe('pgsafe lsp', () => {
       const u2 = await published(undo, 1);
       expect(codes(u2)).toEqual(['ban-drop-table']);
       expect(u2.diagnostics[0].message).toMatch(/\(rollback path\)$/);
+      // A down file is linted whole, so a file-wide ignore at its top works there.
+      const fileIgnore = (await actionsAt(undo, 0, 3)).find((a) => a.title === 'Ignore `ban-drop-table` for this file')!;
+      client.notify('textDocument/didChange', { textDocument: { uri: undo, version: 2 }, contentChanges: [{ text: applyEdits('DROP TABLE app.users;\n', fileIgnore.edit.changes[undo]) }] });
+      expect((await published(undo, 2)).diagnostics).toEqual([]);
       const repeatable = at('sql', 'R__views.sql');
       open(repeatable, 'DROP TABLE app.users;\n');
       expect((await published(repeatable, 1)).diagnostics).toEqual([]);
