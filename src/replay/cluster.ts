@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
 import { chown, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,12 +43,14 @@ export interface StartClusterOptions {
   startTimeoutMs?: number;
 }
 
-/** tmpfs when available: copying the template there takes ~60 ms against 0.3–1 s on ext4. */
+/** tmpfs when available (and at least 2 GB free): copying the template there takes ~60 ms against 0.3–1 s on ext4. */
 export function defaultBaseDir(): string {
   if (process.env.PGSAFE_REPLAY_TMPDIR) return process.env.PGSAFE_REPLAY_TMPDIR;
   try {
     accessSync('/dev/shm', constants.W_OK);
-    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+    // Containers often get a 64 MB /dev/shm: too small for a seeded cluster.
+    const fs = statfsSync('/dev/shm');
+    if (statSync('/dev/shm').isDirectory() && fs.bavail * fs.bsize >= 2 * 1024 ** 3) return '/dev/shm';
   } catch {
     // no tmpfs
   }

@@ -227,9 +227,11 @@ function valueExpr(typid: number, typmod: number, k: string, types: Map<number, 
     case 'name':
       return text;
     case 'varchar':
-    case 'bpchar':
       // Short limits: the row number first, so values stay unique.
       return n === undefined ? text : n < 20 ? `left((${k})::text || ${hex}, ${n})` : `left(${text}, ${n})`;
+    case 'bpchar':
+      // char(n) is blank-padded to its full width whatever the value: the row number is enough, and cheapest.
+      return n !== undefined && n < 20 ? `right((${k})::text, ${n})` : `(${k})::text`;
     case 'uuid':
       return `(lpad(${hex}, 8, '0') || lpad(to_hex(${k}), 24, '0'))::uuid`;
     case 'bytea':

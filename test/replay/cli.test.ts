@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, ROOT } from './helpers.js';
+import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, ROOT, PROVIDER } from './helpers.js';
 import { sleep } from '../../src/replay/util.js';
 
 const BASE = `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, balance int NOT NULL DEFAULT 0, created_at timestamptz);\n`;
@@ -37,7 +37,7 @@ describe('pgsafe replay (CLI process)', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
-    expect(out.server).toEqual(expect.objectContaining({ version: expect.stringMatching(/^\d+\.\d+/), provider: 'local' }));
+    expect(out.server).toEqual(expect.objectContaining({ version: expect.stringMatching(/^\d+\.\d+/), provider: PROVIDER }));
     // 002 and everything after it are pending; 001 is the base.
     expect(out.files.map((f: { path: string }) => f.path)).toEqual(['migrations/002_index.sql', 'migrations/003_column.sql']);
     const s = out.files[0].statements[0];

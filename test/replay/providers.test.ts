@@ -7,10 +7,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEmbeddedBinaries, hydrateSymlinks } from '../../src/replay/binaries.js';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
-import { findLocalBinaries } from '../../src/replay/binaries.js';
 import { planProviders, startServer } from '../../src/replay/providers.js';
 import { detectContainerRuntime, parseDockerHost, pingRuntime } from '../../src/replay/runtime-probe.js';
-import { clusterDirsOf, serversOf, ROOT } from './helpers.js';
+import { clusterDirsOf, serversOf, ROOT, BINARIES, PROVIDER } from './helpers.js';
 
 /** A stand-in for a container runtime: answers `GET /_ping` with OK and everything else with 404. */
 function fakeRuntime(socketPath: string): Promise<http.Server> {
@@ -91,7 +90,7 @@ describe('container runtime detection', () => {
     expect(hanging.skipped[0].reason).toMatch(/silent\.sock: timeout/);
   });
 
-  it('a fake runtime that only answers /_ping: testcontainers fails and replay falls back to local binaries', async () => {
+  it('a fake runtime that only answers /_ping: testcontainers fails and replay falls back to the binaries', async () => {
     const logs: string[] = [];
     const t0 = performance.now();
     const { server, attempts } = await startServer({
@@ -100,11 +99,8 @@ describe('container runtime detection', () => {
       log: (m) => logs.push(m),
     });
     try {
-      expect(server.provider).toBe('local');
-      expect(attempts.map((a) => [a.provider, a.ok])).toEqual([
-        ['testcontainers', false],
-        ['local', true],
-      ]);
+      expect(server.provider).toBe(PROVIDER);
+      expect(attempts.map((a) => [a.provider, a.ok])).toEqual([['testcontainers', false], ...(PROVIDER === 'embedded' ? [['local', false]] : []), [PROVIDER, true]]);
       expect(logs.join('\n')).toMatch(/testcontainers provider unavailable/);
       expect(attempts[0].reason).toMatch(/container runtime/);
       expect(performance.now() - t0).toBeLessThan(20_000);
@@ -155,7 +151,7 @@ describe('--database-url provider', () => {
   let cluster: LocalCluster;
   let url: string;
   beforeAll(async () => {
-    cluster = await startCluster({ binaries: (await findLocalBinaries())! });
+    cluster = await startCluster({ binaries: BINARIES });
     url = `postgres://postgres:s3cret-pw@localhost/postgres?host=${encodeURIComponent(cluster.dir)}`;
     const c = new pg.Client(cluster.clientConfig());
     await c.connect();

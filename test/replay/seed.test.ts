@@ -1,9 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findLocalBinaries } from '../../src/replay/binaries.js';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { seedDatabase, type SeedResult } from '../../src/replay/seed.js';
-import { clusterDirsOf } from './helpers.js';
+import { clusterDirsOf, BINARIES } from './helpers.js';
 
 const SCHEMA = `
 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -36,7 +35,7 @@ describe('seeding from the catalog (real Postgres, COPY pipe)', () => {
   let client: pg.Client;
   let result: SeedResult;
   beforeAll(async () => {
-    cluster = await startCluster({ binaries: (await findLocalBinaries())! });
+    cluster = await startCluster({ binaries: BINARIES });
     client = new pg.Client(cluster.clientConfig());
     await client.connect();
     await client.query(SCHEMA);
