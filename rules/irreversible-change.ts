@@ -49,11 +49,12 @@ export default defineRule({
       dropTable: '`DROP TABLE` deletes {{table}} with all its rows; no down migration can bring them back',
       truncate: '`TRUNCATE` deletes every row of {{table}}; no down migration can bring them back',
       delete: '`DELETE` removes {{which}} of {{table}}; no down migration can bring them back',
+      dropSchema: '`DROP SCHEMA … CASCADE` deletes {{schema}} with every table in it and their rows; no down migration can bring them back',
       narrowing: 'Changing {{table}}.{{column}} from {{from}} to {{to}} {{loss}}; no down migration can bring back the lost precision',
     },
     docs: {
       summary: 'Disallow changes that destroy data no down migration can restore',
-      what: 'Flags statements on existing tables whose data loss a down migration cannot undo: `DROP COLUMN`, `DROP TABLE`, `TRUNCATE`, `DELETE`, and type changes that Postgres converts silently with a loss (`numeric(12,4)` to `numeric(12,2)` rounds, `timestamptz` to `date` drops the time, `float8` to `float4` or to an integer type rounds). Narrowing changes that fail instead of losing data (`varchar(50)` to `varchar(20)` with a longer value, `bigint` to `integer` on overflow) are not flagged. Tables created in the same migration are skipped: they hold no data yet. Statements in a down migration are not flagged either: undoing the up is what a rollback is for.',
+      what: 'Flags statements on existing tables whose data loss a down migration cannot undo: `DROP COLUMN`, `DROP TABLE`, `DROP SCHEMA … CASCADE`, `TRUNCATE`, `DELETE`, and type changes that Postgres converts silently with a loss (`numeric(12,4)` to `numeric(12,2)` rounds, `timestamptz` to `date` drops the time, `float8` to `float4` or to an integer type rounds). Narrowing changes that fail instead of losing data (`varchar(50)` to `varchar(20)` with a longer value, `bigint` to `integer` on overflow) are not flagged. Tables created in the same migration are skipped: they hold no data yet. Statements in a down migration are not flagged either: undoing the up is what a rollback is for.',
       why: 'A rollback plan assumes the down migration brings the database back. A down can re-add a dropped column or table, but it comes back empty; a rounded value stays rounded. Once the migration has run in production, the only way back is a backup, and writes made since it was taken are lost.',
       example: {
         bad: 'ALTER TABLE users DROP COLUMN phone;',
@@ -78,7 +79,26 @@ export default defineRule({
     };
     const phases = (what: string, backup: string, then: string, verb = 'drop') =>
       `Make it a multi-phase change: stop writing ${what} in the application and deploy, wait until no running version uses it, back it up, then ${verb} it in a later migration:\n${backup}\n-- later: ${then}`;
+    const schemasCreated = new Set<string>();
     return {
+      CreateSchemaStmt(stmt: AnalysedStatement) {
+        const name = stmt.source.node?.schemaname;
+        if (name) schemasCreated.add(name);
+      },
+      DropStmt(stmt: AnalysedStatement) {
+        const n = stmt.source.node;
+        // Without CASCADE, DROP SCHEMA fails on a schema that still holds objects: nothing is lost.
+        if (n?.removeType !== 'OBJECT_SCHEMA' || n.behavior !== 'DROP_CASCADE') return;
+        for (const o of n.objects ?? []) {
+          const name: string | undefined = o?.String?.sval;
+          if (!name || schemasCreated.has(name)) continue;
+          ctx.report(stmt, {
+            messageId: 'dropSchema',
+            data: { schema: `"${name}"` },
+            help: `Move what must survive out of the schema and back it up first; drop the schema in a later migration, without CASCADE, so it fails if anything is still in it:\nDROP SCHEMA ${quoteIdent(name)};`,
+          });
+        }
+      },
       'drop-column'(action, stmt) {
         if (!action.relation || ctx.isNew(action.relation)) return;
         const t = action.relation.sql;

@@ -22,6 +22,8 @@ ruleTester(rule, {
     { name: 'widening numeric scale loses nothing', sql: 'ALTER TABLE users ALTER COLUMN price TYPE numeric(14,6);\n', settings: { schema: USERS } },
     { name: 'old type unknown: not claimed lossy', sql: 'ALTER TABLE orders ALTER COLUMN total TYPE numeric(10,0);\n' },
     'DROP FOREIGN TABLE remote_users;\n',
+    { name: 'DROP SCHEMA without CASCADE fails on a non-empty schema', sql: 'DROP SCHEMA legacy;\n' },
+    { name: 'a schema created in the same file', sql: 'CREATE SCHEMA staging;\nDROP SCHEMA staging CASCADE;\n' },
     'INSERT INTO users (id) VALUES (1);\n',
     { name: 'dollar-quoted function body is not a DELETE', sql: "CREATE FUNCTION purge() RETURNS void LANGUAGE sql AS $$ DELETE FROM users $$;\n" },
   ],
@@ -49,6 +51,11 @@ ruleTester(rule, {
       sql: 'ALTER TABLE users ALTER COLUMN price TYPE numeric(12,2);\n',
       settings: { schema: USERS },
       errors: [{ messageId: 'narrowing', line: 1, column: 1, endColumn: 56 }],
+    },
+    {
+      name: 'DROP SCHEMA … CASCADE',
+      sql: '-- gone\nDROP SCHEMA IF EXISTS legacy CASCADE;\n',
+      errors: [{ messageId: 'dropSchema', line: 2, column: 1, endLine: 2, endColumn: 37 }],
     },
     {
       name: 'DELETE without WHERE, inside an explicit transaction',
