@@ -95,17 +95,21 @@ export function fixSql(issue: RoundTripIssue, before: Snapshot): string | undefi
         if (!c?.type) return undefined;
         const t = keySql(issue.table);
         if (issue.problem === 'changed') return `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(col)} TYPE ${c.type}${c.notNull ? `, ALTER COLUMN ${quoteIdent(col)} SET NOT NULL` : `, ALTER COLUMN ${quoteIdent(col)} DROP NOT NULL`};`;
-        return `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(col)} ${c.type}${c.notNull ? ' NOT NULL' : ''}${c.default ? ` DEFAULT ${c.default}` : ''};`;
+        // Re-added NOT NULL without a default would fail on a table with rows: add it nullable, restore, then constrain.
+        const add = `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(col)} ${c.type}${c.default ? ` DEFAULT ${c.default}${c.notNull ? ' NOT NULL' : ''}` : ''};`;
+        return c.notNull && !c.default ? `${add}\n-- restore its values from your backup, then:\nALTER TABLE ${t} ALTER COLUMN ${quoteIdent(col)} SET NOT NULL;` : add;
       }
       if (issue.kind === 'index') {
         const i = before.indexes.get(issue.key);
         if (!i || i.columns.some((c) => c === '(expr)')) return undefined;
-        return `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${quoteIdent(i.name)} ON ${keySql(i.table)} (${i.columns.map(quoteIdent).join(', ')});`;
+        const create = `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${quoteIdent(i.name)} ON ${keySql(i.table)} (${i.columns.map(quoteIdent).join(', ')});`;
+        return issue.problem === 'changed' ? `DROP INDEX CONCURRENTLY ${keySql(issue.key)};\n${create}` : create;
       }
       if (issue.kind === 'constraint' && issue.table) {
         const c = before.constraints.get(issue.key);
         if (!c?.def) return undefined;
-        return `ALTER TABLE ${keySql(issue.table)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def};`;
+        const add = `ALTER TABLE ${keySql(issue.table)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def};`;
+        return issue.problem === 'changed' ? `ALTER TABLE ${keySql(issue.table)} DROP CONSTRAINT ${quoteIdent(c.name)};\n${add}` : add;
       }
       return undefined;
     }

@@ -69,6 +69,13 @@ describe('golang-migrate (*.up.sql / *.down.sql)', () => {
     const base = `${USERS}CREATE INDEX idx_a ON users (email);\n`;
     const f = await run({ [up]: 'DROP INDEX idx_a;\n', [down]: 'CREATE INDEX idx_a ON users (email, id);\n' }, [up], { base });
     expect(f.map((x) => x.message)).toEqual(['Rolling back does not return the schema to where it was: down recreates index "idx_a" on (email, id) but up dropped one on (email)']);
+    expect(f[0].help).toBe('Make the down migration "000002_add_phone.down.sql" restore it as it was before this migration:\nDROP INDEX CONCURRENTLY idx_a;\nCREATE INDEX CONCURRENTLY idx_a ON users (email);');
+  });
+  it('static round trip: a dropped column not recreated, with the column as it was', async () => {
+    const base = 'CREATE TABLE users (id bigint PRIMARY KEY, email varchar(320) NOT NULL);\n';
+    const f = await run({ [up]: 'ALTER TABLE users DROP COLUMN email;\n', [down]: 'SELECT 1;\n' }, [up], { base });
+    expect(f.map((x) => x.message)).toEqual(['Rolling back does not return the schema to where it was: down does not recreate column "users"."email" dropped by up']);
+    expect(f[0].help).toBe('Make the down migration "000002_add_phone.down.sql" restore it as it was before this migration:\nALTER TABLE users ADD COLUMN email varchar(320);\n-- restore its values from your backup, then:\nALTER TABLE users ALTER COLUMN email SET NOT NULL;');
   });
   it('a down given among the inputs is not run between the ups (the next file still sees the table)', async () => {
     const up2 = 'migrations/000003_add_age.up.sql';
