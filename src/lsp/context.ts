@@ -130,16 +130,33 @@ export async function priorSchema(filePath: string, s: DocumentSettings, analysi
   const key = JSON.stringify([analysis.pgVersion, analysis.assumeInTransaction, s.loaded?.config ?? null, prior.map((p) => [p.path, p.stamp])]);
   const hit = schemas.get(filePath);
   if (hit && hit.key === key) return hit.schema;
+  // Edits during a long first analysis wait for it rather than starting another.
+  const running = inflight.get(key);
+  if (running) return running;
+  const promise = analysePrior(filePath, key, prior, s, analysis);
+  inflight.set(key, promise);
+  try {
+    return await promise;
+  } finally {
+    inflight.delete(key);
+  }
+}
 
+const inflight = new Map<string, Promise<SchemaModel>>();
+
+async function analysePrior(filePath: string, key: string, prior: ({ path: string } & Source)[], s: DocumentSettings, analysis: AnalysisSettings): Promise<SchemaModel> {
   const prepared: LintInput[] = prior.map((f) => {
     const p = prepareText(f.path, f.text, s.resolver.forFile(f.path));
     return { path: f.path, text: p.text, fileOptions: p.fileOptions, lint: false };
   });
   const inputs = await withRollback(prepared, { framework: s.file.framework, frameworkOf: (p) => s.resolver.forFile(p).framework, lintDown: false });
   const analyzer = new Analyzer(analysis);
+  let n = 0;
   for (const input of inputs) {
     // Down files only undo their up: they never feed the forward schema.
     if (input.rollbackOf || input.text === undefined) continue;
+    // A long history takes seconds: let the server answer other requests meanwhile.
+    if (++n % 25 === 0) await new Promise((r) => setImmediate(r));
     analyzer.beginFile(input.path, input.fileOptions);
     for (const stmt of expandBodies(parseSource(input.text))) {
       if (stmt.kind === 'SyntaxError') continue;
