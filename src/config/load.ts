@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Rule } from '../engine/rule.js';
 import { ConfigError, type LoadedConfig } from './types.js';
 import { validateConfig } from './validate.js';
@@ -69,7 +69,7 @@ export function commonDir(paths: string[], cwd = process.cwd()): string {
   if (dirs.length === 0) return resolve(cwd);
   let common = dirs[0];
   for (const d of dirs.slice(1)) {
-    while (!(d === common || d.startsWith(common.endsWith('/') ? common : common + '/'))) {
+    while (relative(common, d).startsWith('..') || isAbsolute(relative(common, d))) {
       const parent = dirname(common);
       if (parent === common) break;
       common = parent;
