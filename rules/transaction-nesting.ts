@@ -33,6 +33,10 @@ export default defineRule({
     return {
       TransactionStmt(stmt: AnalysedStatement) {
         const kind = stmt.source.node?.kind as string;
+        // In Postgres's implicit block for a multi-statement query string, BEGIN turns the block into a regular
+        // transaction (earlier statements join it) and COMMIT ends it: nothing nests and nothing is lost.
+        // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT
+        if (stmt.tx.implicit && !stmt.tx.explicit) return;
         if (BEGINS.has(kind) && stmt.tx.inTransaction) {
           ctx.report(stmt, {
             messageId: 'nested',

@@ -13,6 +13,11 @@ export interface FileOptions {
   pending?: boolean;
   /** How the framework wrapping this file in a transaction lets a migration opt out (an imperative, for help texts). */
   transactionOptOut?: string;
+  /**
+   * The wrapping transaction is Postgres's implicit block for a multi-statement query string (golang-migrate,
+   * Prisma), not a BEGIN sent by the tool: a BEGIN in the file turns it into a regular block instead of nesting.
+   */
+  implicitTransaction?: boolean;
 }
 
 /**
@@ -39,7 +44,7 @@ export class Analyzer implements AnalysisView {
     this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
     this.local = {};
     const wrapped = opts.inTransaction ?? this.settings.assumeInTransaction;
-    this.tx = { inTransaction: wrapped, explicit: false, id: wrapped ? ++this.txCounter : 0, held: [], ...(wrapped && opts.transactionOptOut ? { optOut: opts.transactionOptOut } : {}) };
+    this.tx = { inTransaction: wrapped, explicit: false, id: wrapped ? ++this.txCounter : 0, held: [], ...(wrapped && opts.transactionOptOut ? { optOut: opts.transactionOptOut } : {}), ...(wrapped && opts.implicitTransaction ? { implicit: true } : {}) };
   }
 
   get currentFile(): string {

@@ -94,6 +94,8 @@ export interface TxState {
   /** Locks on existing relations taken by earlier statements of the open transaction; held until it ends. */
   held: RelationLock[];
   /** Set when a migration framework wraps the file in a transaction: how to opt out in that framework (an imperative sentence). */
+  /** The wrapper is Postgres's implicit block for a multi-statement query (see FileOptions.implicitTransaction). */
+  implicit?: boolean;
   optOut?: string;
 }
 

@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { lint } from '../../src/engine/engine.js';
 import rule from '../../rules/transaction-nesting.js';
 import { ruleTester, sql } from '../helpers/rule-tester.js';
 
@@ -30,4 +32,20 @@ ruleTester(rule, {
       errors: [{ messageId: 'nested', line: 1, column: 1 }],
     },
   ],
+});
+
+describe('transaction-nesting in an implicit transaction block', () => {
+  const text = 'CREATE TYPE status_new AS ENUM (\'a\');\nBEGIN;\nALTER TABLE t ALTER COLUMN s TYPE status_new USING s::text::status_new;\nCOMMIT;\n';
+  const run = async (implicitTransaction: boolean) => {
+    const [res] = await lint([{ path: 'migration.sql', text, fileOptions: { inTransaction: true, implicitTransaction } }], {
+      rules: [rule], pgVersion: 15, assumeInTransaction: false, ruleSettings: { [rule.meta.id]: 'error' },
+    });
+    return res.findings.map((f) => `${f.messageId} ${f.line}`);
+  };
+  it('accepts BEGIN in a multi-statement query string (golang-migrate, Prisma): it converts the implicit block', async () => {
+    expect(await run(true)).toEqual([]);
+  });
+  it('reports it when the tool sent its own BEGIN', async () => {
+    expect(await run(false)).toEqual(['nested 2']);
+  });
 });
