@@ -190,6 +190,9 @@ const DEFAULT_SETTINGS: Record<string, string> = {
   checkpoint_timeout: '1h',
   max_connections: '40',
   logging_collector: 'off',
+  // Dynamic shared memory as files in the data dir: nothing outlives the dir, even after SIGKILL (posix segments
+  // would stay in /dev/shm).
+  dynamic_shared_memory_type: 'mmap',
 };
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, ROOT, PROVIDER } from './helpers.js';
 import { sleep } from '../../src/replay/util.js';
+import { sweepStaleClusters } from '../../src/replay/cluster.js';
 
 const BASE = `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, balance int NOT NULL DEFAULT 0, created_at timestamptz);\n`;
 
@@ -127,6 +128,21 @@ describe('pgsafe replay (CLI process)', () => {
     expect(code).toBe(130);
     expect(stderr).not.toMatch(/Error|at /);
     expect(serversOf(child.pid!)).toEqual([]);
+    expect(clusterDirsOf(child.pid!)).toEqual([]);
+  }, 90_000);
+
+  it.skipIf(process.platform !== 'linux')('SIGKILL: the server dies with pgsafe (pdeathsig) and the next start sweeps its dir', async () => {
+    const child = spawn('node', [...cliArgs(), 'replay', 'migrations', '--rows', '20000000'], { cwd: dir, env, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+    const deadline = Date.now() + 60_000;
+    while (serversOf(child.pid!).length === 0 && Date.now() < deadline) await sleep(50);
+    expect(serversOf(child.pid!).length).toBeGreaterThan(0);
+    child.kill('SIGKILL');
+    await exited;
+    for (let i = 0; i < 100 && serversOf(child.pid!).length > 0; i++) await sleep(50);
+    expect(serversOf(child.pid!)).toEqual([]);
+    expect(clusterDirsOf(child.pid!)).toHaveLength(1);
+    await sweepStaleClusters();
     expect(clusterDirsOf(child.pid!)).toEqual([]);
   }, 90_000);
 
