@@ -54,7 +54,7 @@ function round1(n: number): number {
 
 export function ms(n: number): string {
   if (n >= 1000) return `${(n / 1000).toFixed(n >= 10_000 ? 1 : 2)} s`;
-  if (n >= 10) return `${Math.round(n)} ms`;
+  if (n >= 10 || Number.isInteger(n)) return `${Math.round(n)} ms`;
   return `${n.toFixed(1)} ms`;
 }
 

@@ -8,6 +8,7 @@ import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { holdLongTransaction, lockStrength, mentionedRelations, Tracer, type StatementTrace } from './tracer.js';
 import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
 import { judge, lintPending } from './static.js';
+import { ms } from './format.js';
 
 export interface ReplayOptions {
   paths: string[];
@@ -264,16 +265,17 @@ export function findingsOf(report: ReplayReport, opts: Pick<ReplayOptions, 'maxB
       const b = s.blocked;
       if (b.readsMs > opts.maxBlockingMs || b.writesMs > opts.maxBlockingMs) {
         const parts: string[] = [];
-        if (b.readsMs > 0) parts.push(`reads for ${b.readsMs} ms${b.readsOn ? ` on "${b.readsOn}"` : ''}`);
-        if (b.writesMs > 0) parts.push(`writes for ${b.writesMs} ms${b.writesOn ? ` on "${b.writesOn}"` : ''}`);
+        const same = b.readsMs > 0 && b.writesMs > 0 && b.readsOn === b.writesOn;
+        if (b.readsMs > 0) parts.push(`reads for ${ms(b.readsMs)}${b.readsOn && !same ? ` on "${b.readsOn}"` : ''}`);
+        if (b.writesMs > 0) parts.push(`writes for ${ms(b.writesMs)}${b.writesOn ? ` on "${b.writesOn}"` : ''}`);
         const strongest = s.locks.filter((l) => l.relation === (b.writesOn ?? b.readsOn)).sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode))[0];
-        let msg = `${head(s.sql)} blocked ${parts.join(' and ')}${rowsText(report, b.writesOn ?? b.readsOn)} (limit ${opts.maxBlockingMs} ms)`;
+        let msg = `${head(s.sql)} blocked ${parts.join(' and ')}${rowsText(report, b.writesOn ?? b.readsOn)} (limit ${ms(opts.maxBlockingMs)})`;
         if (strongest) msg += `; it took ${strongest.mode} on "${strongest.relation}"`;
         const waited = s.waits.reduce((m, w) => Math.max(m, w.ms), 0);
         if (opts.simulateLongTransactionMs && waited > 0) {
           msg += s.lockTimeoutMs > 0
             ? `; lock_timeout = ${s.lockTimeoutMs} ms was in force`
-            : `; it queued ${waited} ms behind the open transaction with no lock_timeout: \`SET lock_timeout = '${Math.max(1, Math.min(opts.maxBlockingMs, 2000))}ms'\` bounds the wait`;
+            : `; it queued ${ms(waited)} behind the open transaction with no lock_timeout: \`SET lock_timeout = '${Math.max(1, Math.min(opts.maxBlockingMs, 2000))}ms'\` bounds the wait`;
         }
         out.push({ path: f.path, line: s.line, column: s.column, rule: 'replay-blocking', severity: 'error', message: msg });
       }

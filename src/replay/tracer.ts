@@ -234,7 +234,9 @@ export class Tracer {
       const info = { relation: this.relName(l.relation, rels), mode: l.mode };
       if (!out.some((o) => o.relation === info.relation && o.mode === info.mode)) out.push(info);
     }
-    return out.sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode));
+    // Strongest first; within a mode, the table before its toast relations.
+    const toast = (l: LockInfo) => Number(l.relation.endsWith('(toast)') || l.relation.endsWith('(toast index)'));
+    return out.sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode) || toast(x) - toast(y));
   }
 
   /** Tables (probe targets) the statement will likely lock, from its text, before it runs. */
