@@ -21,7 +21,7 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
 export async function runLint(paths: string[], o: LintCliOptions): Promise<number> {
   const plan = await planLint(paths, o);
   // Each up migration learns its down (require-down-migration) and its down is linted as the rollback path.
-  const inputs = await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework });
+  const inputs = plan.prepareRollback(await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework }));
   const results: FileResult[] = flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
   writeReport(plan, results, useColor(process.stdout));
   return exitCode(results, o.failOn);
@@ -57,7 +57,7 @@ export function buildProgram(): Command {
     .action(async (paths: string[], o: FixCliOptions) => {
       process.exitCode = o.fix || o.fixUnsafe
         ? await runFix(paths, o, (x) => runLint(paths, x), async (plan) => {
-          const inputs = await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework });
+          const inputs = plan.prepareRollback(await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework }));
           return flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
         })
         : await runLint(paths, o);

@@ -14,6 +14,7 @@ import { commonDir, findConfigFile, loadConfig } from '../config/load.js';
 import { ConfigResolver } from '../config/resolve.js';
 import { frameworks } from '../config/frameworks/index.js';
 import { prepareText, remapResult, type PreparedText } from '../config/prepare.js';
+import { substitutePlaceholders } from '../config/placeholders.js';
 import { FRAMEWORKS, type FrameworkName, type LoadedConfig } from '../config/types.js';
 import { resolvePaths, UsageError } from './files.js';
 import { changedSince, readStaged, stagedFiles, untrackedFiles } from './git.js';
@@ -44,6 +45,8 @@ export interface LintPlan {
   options: LintOptions;
   /** Maps the engine's results back to the files' own text and keeps only the linted files. */
   finish(results: FileResult[]): FileResult[];
+  /** Substitutes placeholders in the down migrations `withRollback` attached (`LintInput.rollback`); `finish` maps their results back. */
+  prepareRollback(inputs: LintInput[]): LintInput[];
   reporter: Reporter;
   /** The format was left at its default inside GitHub Actions: pretty output plus annotations. */
   githubAuto: boolean;
@@ -173,11 +176,33 @@ export async function planLint(paths: string[], o: LintCliOptions, cwd = process
   }
 
   const options: LintOptions = { rules, pgVersion, assumeInTransaction: o.assumeInTransaction ?? resolver.forFile(resolve(cwd, 'x.sql')).assumeInTransaction ?? false, ruleSettings: {} };
+  const rollbackPrepared = new Map<number, { original: string; prep: PreparedText }>();
+  const prepareRollback = (withDown: LintInput[]): LintInput[] =>
+    withDown.map((input, i) => {
+      const substitute = (path: string, text: string) => {
+        const s = resolver.forFile(path);
+        return substitutePlaceholders(text, s.placeholders, { flyway: s.framework === 'flyway' });
+      };
+      let out = input;
+      // The down migration rules compare with the up (`ctx.down`): the same values as the up file.
+      if (input.down?.text !== undefined) {
+        const sub = substitute(input.down.path, input.down.text);
+        if (sub.replacements.length) out = { ...out, down: { ...input.down, text: sub.text } };
+      }
+      const down = input.rollback;
+      if (!down || down.text === undefined) return out;
+      const substitution = substitute(down.path, down.text);
+      if (substitution.replacements.length === 0) return out;
+      rollbackPrepared.set(i, { original: down.text, prep: { text: substitution.text, fileOptions: down.fileOptions ?? {}, substitution } });
+      return { ...out, rollback: { ...down, text: substitution.text } };
+    });
   const finish = (results: FileResult[]): FileResult[] => {
     const out: FileResult[] = [];
     results.forEach((r, i) => {
       const input = inputs[i];
       if (!input || input.lint === false) return;
+      const down = rollbackPrepared.get(i);
+      if (r.rollback && down) r = { ...r, rollback: remapResult(r.rollback, down.original, down.prep, ruleSeverity('syntax-error', input.ruleSettings)) };
       // Inputs added after planning (rollback paths) have no prepared entry: keep them as they are.
       const p = prepared[i];
       if (!p || input.text === undefined) { out.push(r); return; }
@@ -186,7 +211,7 @@ export async function planLint(paths: string[], o: LintCliOptions, cwd = process
     });
     return out;
   };
-  return { inputs, options, finish, reporter, githubAuto, formatName, config, notes };
+  return { inputs, options, finish, prepareRollback, reporter, githubAuto, formatName, config, notes };
 }
 
 function ruleSeverity(id: string, settings: Record<string, RuleSetting> | undefined): 'error' | 'warning' | 'info' | undefined {

@@ -70,6 +70,15 @@ describe('flyway', () => {
     expect(idx).toMatchObject({ line: 1, column: 1, endColumn: 56 });
   });
 
+  it('fills placeholders in undo migrations too (the rollback path)', () => {
+    const files = lintJson([`${FIX}/flyway`]);
+    const undo = files.find((f) => f.path.endsWith('U1_1__drop_email_index.sql'))!;
+    expect(undo.findings.filter((x) => x.rule === 'syntax-error')).toEqual([]);
+    expect(undo.findings.find((x) => x.rule === 'require-concurrent-index-deletion')!.message).toContain('"app.users"');
+    const up = files.find((f) => f.path.endsWith('V1_1__add_email_index.sql'))!;
+    expect(up.findings.filter((x) => x.rule === 'require-down-migration')).toEqual([]);
+  });
+
   it('runs a migration made only of non-transactional statements outside a transaction, as Flyway does', () => {
     expect(ban(lintJson([`${FIX}/flyway`]), `${FIX}/flyway/V3__standalone_index.sql`)).toEqual([]);
     const p = frameworks.flyway.prepare('V9__x.sql', '', [{ kind: 'VariableSetStmt', text: "SET lock_timeout = '2s'" }, { kind: 'IndexStmt', text: 'CREATE INDEX CONCURRENTLY i ON t (c)' }]);
