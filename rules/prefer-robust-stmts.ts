@@ -17,7 +17,7 @@ export default defineRule({
     id: 'prefer-robust-stmts',
     category: 'compat',
     defaultSeverity: 'warning',
-    recommended: true,
+    recommended: false,
     fix: 'none',
     messages: {
       fragile: '{{what}} fails when the migration is re-run after a partial failure: this file runs outside a transaction, so the statements before the failure stay applied',
