@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
+// Output piped into `head` and the like closes early: stop quietly, as other CLIs do.
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
 
+const { main } = await import('../dist/src/cli/main.js');
 main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => {

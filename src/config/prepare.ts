@@ -31,6 +31,7 @@ export function prepareText(path: string, text: string, settings: FileSettings, 
     body = p.text;
     fileOptions.inTransaction = p.inTransaction;
     if (p.inTransaction) fileOptions.transactionOptOut = p.optOut;
+    if (p.inTransaction && p.implicit) fileOptions.implicitTransaction = true;
   } else if (settings.assumeInTransaction !== undefined) {
     fileOptions.inTransaction = settings.assumeInTransaction;
   }

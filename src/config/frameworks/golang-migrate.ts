@@ -16,6 +16,7 @@ export const golangMigrate: FrameworkPreset = {
     return {
       text,
       inTransaction: statements.length > 1,
+      implicit: true,
       optOut: 'golang-migrate sends the whole file as one query, which Postgres runs as one implicit transaction: move this statement into a migration file of its own, with no other statement',
     };
   },

@@ -15,6 +15,7 @@ export const prisma: FrameworkPreset = {
     return {
       text,
       inTransaction: true,
+      implicit: true,
       optOut: 'Prisma Migrate applies each migration.sql as one transaction and has no per-migration opt-out: move this statement into a migration of its own with no other statement, or run it outside Prisma (`prisma db execute`) and record it with `prisma migrate resolve --applied`',
     };
   },

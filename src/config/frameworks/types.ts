@@ -15,6 +15,11 @@ export interface PreparedFile {
   inTransaction: boolean;
   /** How to make this file run outside a transaction in this framework: an imperative, for help texts. */
   optOut: string;
+  /**
+   * The wrapping transaction is Postgres's implicit block for a multi-statement query string, not a BEGIN the
+   * framework sends: an explicit BEGIN … COMMIT in the file then opens and closes a block of its own (no nesting).
+   */
+  implicit?: boolean;
 }
 
 /** Where the down (rollback) migration of an up migration lives. */
