@@ -1,11 +1,20 @@
 #!/usr/bin/env node
+import v8 from 'node:v8';
+
+// The parser is WASM (libpg-query). V8 compiles it with Liftoff, then re-compiles hot
+// functions with TurboFan in the background; for a CLI that lives a fraction of a
+// second that second compile is wasted work (measured: 0.65 s → 0.30 s of CPU for a
+// single-file lint, and no slower on the 3,193-file corpus). Must be set before the
+// WASM module is compiled.
+v8.setFlagsFromString('--liftoff-only');
+
 // Output piped into `head` and the like closes early: stop quietly, as other CLIs do.
 process.stdout.on('error', (err) => {
   if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw err;
 });
 
-const { main } = await import('../dist/src/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 main(process.argv).then(
   (code) => { process.exitCode = code; },
   (err) => {

@@ -89,10 +89,15 @@ export function canonType(t: TypeInfo | undefined): string | undefined {
 }
 
 /** The tables (not views), constraints, indexes and enums pgsafe's schema model knows. */
-export function snapshotFromModel(model: SchemaModel): Snapshot {
+/**
+ * `only`: table keys to include (with their constraints and indexes) plus enum keys; undefined for everything.
+ * Objects no statement of a round trip touches are equal in every snapshot of it, so leaving them out changes no diff.
+ */
+export function snapshotFromModel(model: SchemaModel, only?: Set<string>): Snapshot {
   const s = emptySnapshot();
   for (const t of model.tables.values()) {
     if (t.kind !== 'table' && t.kind !== 'partitioned') continue;
+    if (only && !only.has(t.rel.key)) continue;
     const columns = new Map<string, ColumnSnap>();
     for (const c of t.columns.values()) {
       const serial = !!c.type && c.type.name in SERIAL;
@@ -107,9 +112,10 @@ export function snapshotFromModel(model: SchemaModel): Snapshot {
   }
   for (const [key, i] of model.indexes) {
     const table = model.table(i.table)?.rel.key ?? i.table.key;
+    if (only && !only.has(table) && !only.has(key)) continue;
     s.indexes.set(key, { table, name: i.name, columns: [...i.columns], unique: i.unique });
   }
-  for (const [key, e] of model.enums) s.enums.set(key, { name: displayName(key), values: [...e.values] });
+  for (const [key, e] of model.enums) if (!only || only.has(key)) s.enums.set(key, { name: displayName(key), values: [...e.values] });
   return s;
 }
 

@@ -213,14 +213,16 @@ export function staticRoundTrip(before: SchemaModel, up: MigrationText, down: Mi
   // by a function). Those existed before up: give the before-state the same empty stubs, so they are not "added".
   const probe = new Analyzer(settings);
   cloneSchema(before, probe.schema);
+  // The same pass finds what up or down can change: only that can differ between the snapshots.
+  const scope = new ScopeCollector(probe);
   probe.beginFile(up.path);
-  applyStatements(probe, upStatements);
+  applyStatements(probe, upStatements, scope.collect);
   probe.beginFile(`${down.path}#rollback`);
-  applyStatements(probe, downStatements);
+  applyStatements(probe, downStatements, scope.collect);
   for (const [k, t] of probe.schema.tables) {
     if (!a.schema.tables.has(k) && !t.createdIn) a.schema.tables.set(k, { rel: t.rel, kind: t.kind, columns: new Map(), constraints: new Map() });
   }
-  const snapB = snapshotFromModel(a.schema);
+  const snapB = snapshotFromModel(a.schema, scope.keys());
   const where = new Map<string, { statement: number; span: Span }>();
   // Objects up drops before anything else touches them existed before up, even when pgsafe never saw them created.
   const droppedFirst = new Set<string>();
@@ -233,10 +235,10 @@ export function staticRoundTrip(before: SchemaModel, up: MigrationText, down: Mi
       if (drops.has(k)) droppedFirst.add(k);
     }
   });
-  const snapU = snapshotFromModel(a.schema);
+  const snapU = snapshotFromModel(a.schema, scope.keys());
   a.beginFile(`${down.path}#rollback`);
   applyStatements(a, downStatements);
-  const snapD = snapshotFromModel(a.schema);
+  const snapD = snapshotFromModel(a.schema, scope.keys());
   const first = upStatements[0];
   const unseen = [...droppedFirst].filter((k) => !snapB.tables.has(k) && !snapB.indexes.has(k) && !snapB.constraints.has(k) && !snapB.enums.has(k) && !hasColumn(snapB, k));
   const issues: LocatedIssue[] = dropKnownRestores(diffRoundTrip(snapB, snapU, snapD), new Set(where.keys()), new Set(unseen)).map((i) => {
@@ -244,6 +246,50 @@ export function staticRoundTrip(before: SchemaModel, up: MigrationText, down: Mi
     return { ...i, statement: at?.statement ?? first?.index, span: at?.span ?? (first ? { start: first.start, end: first.end } : undefined) };
   });
   return { issues, before: snapB, afterUp: snapU, afterDown: snapD };
+}
+
+/** Action types whose effect on the schema is fully described by their relations (anything else: snapshot everything). */
+const SCOPED = new Set([
+  'create-table', 'create-table-as', 'create-view', 'create-matview', 'drop-table', 'drop-view', 'rename-table', 'rename-column', 'rename-object',
+  'add-column', 'drop-column', 'alter-column-type', 'set-not-null', 'drop-not-null', 'set-default', 'drop-default',
+  'add-constraint', 'validate-constraint', 'drop-constraint', 'create-index', 'drop-index', 'alter-table', 'create-type',
+  'alter-enum-add-value', 'insert', 'update', 'delete', 'select', 'set', 'transaction', 'comment', 'grant', 'create-trigger',
+  'drop-trigger', 'create-policy', 'create-function', 'create-extension', 'create-schema', 'create-sequence', 'alter-sequence',
+  'lock-table', 'truncate', 'reindex', 'vacuum', 'analyze', 'refresh-matview', 'session', 'attach-partition', 'detach-partition',
+]);
+
+/**
+ * The table, index and enum keys a round trip can change. `keys()` is undefined when some statement's effect is not
+ * scoped to its relations (DROP SCHEMA … CASCADE, DO blocks, unanalysed statements): then everything is compared.
+ */
+class ScopeCollector {
+  private readonly set = new Set<string>();
+  private whole = false;
+  constructor(private readonly a: Analyzer) {}
+
+  readonly collect = (an: AnalysedStatement): void => {
+    const schema = this.a.schema;
+    if (an.unanalyzed) this.whole = true;
+    for (const act of an.actions) {
+      if (!SCOPED.has(act.type)) this.whole = true;
+      for (const r of [act.relation, ...(act.also ?? []).map((x) => x.rel)]) {
+        if (!r) continue;
+        this.set.add(r.key);
+        const t = schema.table(r);
+        if (t) this.set.add(t.rel.key);
+        const idx = schema.index(r);
+        if (idx) this.set.add(schema.table(idx.table)?.rel.key ?? idx.table.key);
+      }
+      if (act.type === 'rename-table' && act.relation && an.source.node?.newname) {
+        this.set.add(`${act.relation.schema ?? schema.table(act.relation)?.rel.schema ?? 'public'}.${an.source.node.newname}`);
+      }
+    }
+    for (const k of touchedKeys(schema, an)) this.set.add(k);
+  };
+
+  keys(): Set<string> | undefined {
+    return this.whole ? undefined : this.set;
+  }
 }
 
 /**

@@ -125,8 +125,9 @@ describe('pgsafe lint --fix', () => {
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = buf.toString('utf8').slice(1);
     expect(text).toBe(
-      "-- BOM and CRLF line endings\r\nSET lock_timeout = '2s';\r\nSET statement_timeout = '5s';\r\n" +
-      'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\r\nALTER TABLE users ADD COLUMN bio text;\r\n',
+      // statement_timeout goes after the concurrent build, which it would cancel half done.
+      "-- BOM and CRLF line endings\r\nSET lock_timeout = '2s';\r\n" +
+      "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\r\nSET statement_timeout = '5s';\r\nALTER TABLE users ADD COLUMN bio text;\r\n',
     );
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
