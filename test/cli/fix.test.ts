@@ -127,7 +127,7 @@ describe('pgsafe lint --fix', () => {
     expect(text).toBe(
       // statement_timeout goes after the concurrent build, which it would cancel half done.
       "-- BOM and CRLF line endings\r\nSET lock_timeout = '2s';\r\n" +
-      "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\r\nSET statement_timeout = '5s';\r\nALTER TABLE users ADD COLUMN bio text;\r\n',
+      "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\r\nSET statement_timeout = '5s';\r\nALTER TABLE users ADD COLUMN bio text;\r\n",
     );
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
