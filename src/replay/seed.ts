@@ -386,12 +386,10 @@ export async function seedDatabase(client: pg.Client, opts: SeedOptions): Promis
   let loadMs = 0;
   if (opts.superuser) await client.query(`SET session_replication_role = replica`);
   let target: pg.Client | undefined;
-  let sourcePid: number | undefined;
   if (opts.connect) {
     try {
       target = await opts.connect();
       if (opts.superuser) await target.query(`SET session_replication_role = replica`);
-      sourcePid = (await client.query('SELECT pg_backend_pid() AS p')).rows[0].p;
     } catch {
       await target?.end().catch(() => {});
       target = undefined;
@@ -407,7 +405,7 @@ export async function seedDatabase(client: pg.Client, opts: SeedOptions): Promis
       for (let from = 1; from <= t.rows; from += chunk) {
         const to = Math.min(t.rows, from + chunk - 1);
         opts.onProgress?.({ table: name, done: loaded, total: t.rows, phase: 'load' });
-        if (target && plan.copyIn) await copyPipe(client, target, plan.select(from, to), plan.copyIn, sourcePid);
+        if (target && plan.copyIn) await copyPipe(client, target, plan.select(from, to), plan.copyIn);
         else await client.query(plan.sql(from, to));
         loaded = to;
       }

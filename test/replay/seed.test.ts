@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { seedDatabase, type SeedResult } from '../../src/replay/seed.js';
+import { copyPipe } from '../../src/replay/copy-pipe.js';
 import { clusterDirsOf, BINARIES } from './helpers.js';
 
 const SCHEMA = `
@@ -99,5 +100,43 @@ describe('seeding from the catalog (real Postgres, COPY pipe)', () => {
   it('leaves statistics and a vacuumed table behind', async () => {
     expect((await one(`SELECT reltuples::int AS n FROM pg_class WHERE relname = 'users'`)).n).toBe(30_000);
     expect((await one(`SELECT count(*)::int AS n FROM pg_stats WHERE tablename = 'users'`)).n).toBeGreaterThan(5);
+  });
+});
+
+describe('COPY pipe between two sessions', () => {
+  let cluster: LocalCluster;
+  let a: pg.Client;
+  let b: pg.Client;
+  beforeAll(async () => {
+    cluster = await startCluster({ binaries: BINARIES });
+    a = new pg.Client(cluster.clientConfig());
+    b = new pg.Client(cluster.clientConfig());
+    await a.connect();
+    await b.connect();
+    await a.query(`CREATE TABLE p (id int, v text); CREATE TABLE q (id int CHECK (id < 1000), v text)`);
+  }, 60_000);
+  afterAll(async () => {
+    await a?.end();
+    await b?.end();
+    await cluster?.stop();
+  });
+
+  it('moves every row, byte for byte', async () => {
+    await copyPipe(a, b, `SELECT g, repeat(md5(g::text), 3) FROM generate_series(1, 200000) g`, 'COPY p (id, v) FROM STDIN');
+    const r = (await a.query(`SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, bool_and(v = repeat(md5(id::text), 3)) AS ok FROM p`)).rows[0];
+    expect(r).toEqual({ n: 200000, d: 200000, ok: true });
+  });
+
+  it('a source that fails half-way aborts the load; both sessions stay usable', async () => {
+    await a.query('TRUNCATE p');
+    await expect(copyPipe(a, b, `SELECT g, (1 / (100000 - g))::text FROM generate_series(1, 200000) g`, 'COPY p (id, v) FROM STDIN')).rejects.toThrow(/division by zero/);
+    expect((await a.query('SELECT count(*)::int AS n FROM p')).rows[0].n).toBe(0);
+    expect((await b.query('SELECT 1 AS one')).rows[0].one).toBe(1);
+  });
+
+  it('a target that refuses the rows fails with its own error; both sessions stay usable', async () => {
+    await expect(copyPipe(a, b, `SELECT g, 'x' FROM generate_series(1, 300000) g`, 'COPY q (id, v) FROM STDIN')).rejects.toThrow(/violates check constraint/);
+    expect((await a.query('SELECT count(*)::int AS n FROM q')).rows[0].n).toBe(0);
+    expect((await b.query('SELECT 2 AS two')).rows[0].two).toBe(2);
   });
 });
