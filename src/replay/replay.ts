@@ -72,7 +72,6 @@ async function loadFile(file: string, stripMeta = false): Promise<LoadedFile> {
   return { path: file, text, statements };
 }
 
-/** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
   const c = new pg.Client(config);
   c.on('error', () => {});
@@ -80,6 +79,7 @@ async function connect(config: pg.ClientConfig): Promise<pg.Client> {
   return c;
 }
 
+/** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
 async function applyUntraced(client: pg.Client, file: LoadedFile): Promise<void> {
   for (const s of file.statements) {
     try {

@@ -131,7 +131,8 @@ export function parseDurationSetting(v: string): number {
 /** Statements Postgres refuses inside a transaction block (and so inside a multi-statement message). */
 export function mustRunAlone(s: SourceStatement): boolean {
   if (['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'CreateSubscriptionStmt', 'DropSubscriptionStmt'].includes(s.kind)) return true;
-  return /\bCONCURRENTLY\b/i.test(s.text) && ['IndexStmt', 'ReindexStmt', 'DropStmt', 'AlterTableStmt', 'RefreshMatViewStmt'].includes(s.kind) && s.kind !== 'RefreshMatViewStmt';
+  // CREATE/DROP INDEX, REINDEX and DETACH PARTITION … CONCURRENTLY (REFRESH MATERIALIZED VIEW CONCURRENTLY may run in a transaction).
+  return /\bCONCURRENTLY\b/i.test(s.text) && ['IndexStmt', 'ReindexStmt', 'DropStmt', 'AlterTableStmt'].includes(s.kind);
 }
 
 /** Relation names a statement mentions (RangeVar nodes), as `schema.name` or `name`. */
