@@ -219,6 +219,17 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   } finally {
     await server.dispose();
   }
+  for (const f of report.files) {
+    for (const st of f.statements) {
+      // Lock-queue amplification: while the statement waited for its lock, everything behind it waited too.
+      const waited = st.waits.filter((w) => w.on !== 'virtualxid' && w.on !== 'transactionid').reduce((m, w) => Math.max(m, w.ms), 0);
+      if (waited > 0 && st.lockTimeoutMs === 0) {
+        st.notes.push(`waited ${ms(waited)} for its lock with no lock_timeout, and reads and writes queued behind it; SET lock_timeout = '${opts.maxBlockingMs}ms' bounds that to about ${ms(opts.maxBlockingMs)}`);
+      } else if (waited > 0) {
+        st.notes.push(`waited ${ms(waited)} for its lock; lock_timeout = ${ms(st.lockTimeoutMs)} bounds the wait`);
+      }
+    }
+  }
   await compareWithLint(report, [...(schema ? [schema] : []), ...base], pending, opts);
   report.findings = findingsOf(report, opts);
   return report;

@@ -148,6 +148,7 @@ describe('transactions, lock queues and lock_timeout', () => {
     expect(s.waits.find((w) => w.on === 'big' && w.mode === 'AccessExclusiveLock')?.ms).toBeGreaterThan(500);
     expect(s.blocked.readsMs).toBeGreaterThan(500);
     expect(s.blocked.writesMs).toBeGreaterThan(500);
+    expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/with no lock_timeout.*SET lock_timeout = '300ms' bounds that to about 300 ms$/)]));
     expect(report.findings.filter((f) => f.rule.startsWith('replay-'))).toEqual([
       expect.objectContaining({ rule: 'replay-blocking', severity: 'error', message: expect.stringContaining("SET lock_timeout = '300ms'") }),
     ]);
