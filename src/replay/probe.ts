@@ -50,7 +50,8 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
     // A TID lookup: takes the same AccessShareLock as any reader but adds no seq_scan, so scan counters stay the migration's own.
     const t: ProbeTarget = { oid, name: r.name, qualified: r.q, readSql: `SELECT 1 FROM ${r.q} WHERE ctid = '(0,1)'::tid` };
     if (r.pk) {
-      const key = (await client.query(`SELECT ${quoteIdent(r.pk)}::text AS v FROM ${r.q} LIMIT 1`)).rows[0]?.v;
+      // ORDER BY the key: an index scan, so this adds no seq_scan that could be blamed on a statement later.
+      const key = (await client.query(`SELECT ${quoteIdent(r.pk)}::text AS v FROM ${r.q} ORDER BY ${quoteIdent(r.pk)} LIMIT 1`)).rows[0]?.v;
       const pk = quoteIdent(r.pk);
       // Compare in the key's own type so the UPDATE uses the primary key index.
       t.writeSql = key !== undefined
@@ -62,6 +63,8 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
     }
     out.set(oid, t);
   }
+  // Flush this session's scan counters now (PG 15+), not in the middle of a traced statement.
+  await client.query('SELECT pg_stat_force_next_flush()').catch(() => {});
   return out;
 }
 
