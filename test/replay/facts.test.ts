@@ -125,14 +125,15 @@ DROP TABLE parent CASCADE;
 });
 
 describe('transactions, lock queues and lock_timeout', () => {
-  let dir: string;
-  afterAll(() => dir && removeDir(dir));
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDir));
 
   it('a statement inside BEGIN … COMMIT lists the locks earlier statements still hold', async () => {
-    dir = migrations({
+    const dir = migrations({
       '001_base.sql': BASE,
       '002_tx.sql': `BEGIN;\nALTER TABLE big ADD COLUMN e int;\nUPDATE big SET e = 1 WHERE id < 10;\nCOMMIT;\n`,
     });
+    dirs.push(dir);
     const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 1000, provider: PROVIDER });
     const update = find(report, /UPDATE big/);
     expect(update.inTransaction).toBe(true);
@@ -142,7 +143,8 @@ describe('transactions, lock queues and lock_timeout', () => {
   }, 60_000);
 
   it('an "instant" ADD COLUMN queued behind a long transaction blocks reads and writes for that long', async () => {
-    dir = migrations({ '001_base.sql': BASE, '002.sql': `ALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
+    const dir = migrations({ '001_base.sql': BASE, '002.sql': `ALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
+    dirs.push(dir);
     const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
     const s = find(report, /ADD COLUMN/);
     expect(s.waits.find((w) => w.on === 'big' && w.mode === 'AccessExclusiveLock')?.ms).toBeGreaterThan(500);
@@ -155,7 +157,8 @@ describe('transactions, lock queues and lock_timeout', () => {
   }, 60_000);
 
   it('with SET lock_timeout the DDL gives up and the application is blocked only that long', async () => {
-    dir = migrations({ '001_base.sql': BASE, '002.sql': `SET lock_timeout = '100ms';\nALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
+    const dir = migrations({ '001_base.sql': BASE, '002.sql': `SET lock_timeout = '100ms';\nALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
+    dirs.push(dir);
     const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
     const s = find(report, /ADD COLUMN/);
     expect(s.lockTimeoutMs).toBe(100);
