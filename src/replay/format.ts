@@ -15,7 +15,7 @@ export function toJson(report: ReplayReport): string {
       loadMs: Math.round(report.seed.loadMs),
       indexMs: Math.round(report.seed.indexMs),
       analyzeMs: Math.round(report.seed.analyzeMs),
-      tables: report.seed.tables.map((t) => ({ table: t.table, rows: t.rows, ...(t.warning ? { warning: t.warning } : {}) })),
+      tables: report.seed.tables.map((t) => ({ table: t.table, rows: t.rows, ...(t.prefilled ? { prefilled: true } : {}), ...(t.warning ? { warning: t.warning } : {}) })),
       warnings: report.seed.warnings,
     },
     ...(report.longTransaction ? { longTransaction: report.longTransaction } : {}),

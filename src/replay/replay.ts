@@ -43,7 +43,7 @@ export interface ReplayFinding {
 
 export interface ReplayReport {
   server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] };
-  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string }[]; rowsPerSecond: number; cached?: boolean }) | null;
+  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
   base: { schema?: string; files: string[] };
   longTransaction?: { ms: number; tables: string[] };
   files: { path: string; statements: StatementTrace[] }[];

@@ -30,6 +30,8 @@ export interface SeededTable {
   rows: number;
   loadMs: number;
   warning?: string;
+  /** The base migrations had already filled it: its rows were kept, none added. */
+  prefilled?: boolean;
 }
 
 export interface SeedResult {
@@ -76,6 +78,10 @@ interface Table {
   kind: string;
   columns: Column[];
   rows: number;
+  /** Rows the base migrations inserted (lookup tables…): such a table keeps its data and is not seeded. */
+  prefilled?: number;
+  /** For a prefilled table: its rows' values by column number (text), for foreign keys pointing at it. */
+  values?: Map<number, string[]>;
 }
 
 interface Fk {
@@ -289,6 +295,12 @@ function planTable(t: Table, tables: Map<number, Table>, fks: Fk[], types: Map<n
       const parent = tables.get(fk.ref);
       const parentCol = parent?.columns.find((c) => c.attnum === fk.refCols[fk.cols.indexOf(col.attnum)]);
       if (!parent || !parentCol || parent.rows === 0) return undefined;
+      if (parent.prefilled !== undefined) {
+        // Point at the rows the base migrations inserted; the same row for every column of a composite key.
+        const vals = parent.values?.get(parentCol.attnum);
+        if (!vals || vals.length === 0) return undefined;
+        return `((ARRAY[${vals.map(quoteLiteral).join(', ')}])[1 + ((${kExpr}) - 1) % ${vals.length}])::${col.fmt}`;
+      }
       // Self-reference: a tree (row k points at row k/2); otherwise spread the children over the parent rows.
       const pk = fk.ref === table.oid ? `greatest(1, (${kExpr}) / 2)` : `(1 + ((${kExpr}) - 1) % ${parent.rows})`;
       return exprFor(parent, parentCol, pk, depth + 1);
@@ -332,10 +344,26 @@ export async function seedDatabase(client: pg.Client, opts: SeedOptions): Promis
   const { tables: all, types, enums, fks } = await loadCatalog(client);
   const ordered = parentsFirst(all, fks);
   for (const t of ordered) t.rows = Math.max(0, Math.floor(rowsFor(t, opts)));
+  // Tables the base already filled keep their rows (up to 10,000 are read for the foreign keys that point at them).
+  for (const t of ordered) {
+    if (t.kind !== 'r' && t.kind !== 'p') continue;
+    const has = (await client.query(`SELECT EXISTS (SELECT 1 FROM ${t.qualified}) AS e`)).rows[0].e;
+    if (!has) continue;
+    const n = Number((await client.query(`SELECT count(*) AS n FROM ${t.qualified}`)).rows[0].n);
+    t.prefilled = n;
+    t.rows = n;
+    if (n <= 10_000) {
+      const cols = t.columns.filter((c) => fks.some((f) => f.ref === t.oid && f.refCols.includes(c.attnum)));
+      if (cols.length) {
+        const r = await client.query({ text: `SELECT ${cols.map((c) => `${quoteIdent(c.name)}::text`).join(', ')} FROM ${t.qualified}`, rowMode: 'array' });
+        t.values = new Map(cols.map((c, i) => [c.attnum, r.rows.map((row: string[]) => row[i])]));
+      }
+    }
+  }
   const byOid = new Map(ordered.map((t) => [t.oid, t]));
   const plans: Plan[] = [];
   for (const t of ordered) {
-    if (t.rows === 0) continue;
+    if (t.rows === 0 || t.prefilled !== undefined) continue;
     const plan = planTable(t, byOid, fks, types, enums);
     if ('error' in plan) {
       warnings.push(`${displayName(t.schema, t.name)} not seeded: ${plan.error}`);
@@ -460,10 +488,13 @@ export async function seedDatabase(client: pg.Client, opts: SeedOptions): Promis
     for (const q of touched) await client.query(`SELECT count(*) FROM ${q}`);
   }
   const analyzeMs = performance.now() - ta;
-  for (const t of ordered) if (!seeded.has(t.oid)) results.push({ table: displayName(t.schema, t.name), rows: 0, loadMs: 0 });
+  for (const t of ordered) {
+    if (seeded.has(t.oid)) continue;
+    results.push({ table: displayName(t.schema, t.name), rows: t.prefilled ?? 0, loadMs: 0, ...(t.prefilled !== undefined ? { prefilled: true } : {}) });
+  }
   return {
     tables: results,
-    totalRows: results.reduce((s, r) => s + r.rows, 0),
+    totalRows: results.reduce((s, r) => s + (r.prefilled ? 0 : r.rows), 0),
     loadMs,
     indexMs,
     analyzeMs,

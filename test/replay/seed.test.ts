@@ -29,6 +29,9 @@ CREATE TABLE users (
 CREATE INDEX users_seen_idx ON users (seen);
 CREATE TABLE tree (id int PRIMARY KEY, parent_id int REFERENCES tree (id), x int CHECK (x < 0));
 CREATE TABLE empty_one (id int PRIMARY KEY);
+CREATE TABLE roles (code text PRIMARY KEY, label text);
+INSERT INTO roles VALUES ('admin', 'Admin'), ('member', 'Member'), ('guest', 'Guest');
+CREATE TABLE grants (id int PRIMARY KEY, role text NOT NULL REFERENCES roles (code));
 `;
 
 describe('seeding from the catalog (real Postgres, COPY pipe)', () => {
@@ -61,12 +64,20 @@ describe('seeding from the catalog (real Postgres, COPY pipe)', () => {
 
   it('fills each table with the requested rows, parents first', () => {
     expect(result.tables.map((t) => [t.table, t.rows])).toEqual([
+      ['grants', 30_000],
       ['orgs', 50],
       ['tree', 30_000],
       ['users', 30_000],
       ['empty_one', 0],
+      ['roles', 3],
     ]);
-    expect(result.totalRows).toBe(60_050);
+    expect(result.tables.find((t) => t.table === 'roles')?.prefilled).toBe(true);
+    expect(result.totalRows).toBe(90_050);
+  });
+
+  it('keeps the rows the base migrations inserted, and points foreign keys at them', async () => {
+    expect((await client.query(`SELECT code FROM roles ORDER BY code`)).rows.map((r) => r.code)).toEqual(['admin', 'guest', 'member']);
+    expect(await one(`SELECT count(DISTINCT role)::int AS n, count(*)::int AS total FROM grants`)).toEqual({ n: 3, total: 30_000 });
   });
 
   it('re-adds every index and constraint, and foreign keys validate against the generated rows', async () => {
