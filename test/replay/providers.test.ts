@@ -1,6 +1,6 @@
 import http from 'node:http';
 import net from 'node:net';
-import { cpSync, existsSync, lstatSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEmbeddedBinaries, hydrateSymlinks } from '../../src/replay/binaries.js';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { planProviders, startServer } from '../../src/replay/providers.js';
+import { runReplay } from '../../src/replay/replay.js';
 import { detectContainerRuntime, parseDockerHost, pingRuntime } from '../../src/replay/runtime-probe.js';
 import { clusterDirsOf, serversOf, ROOT, BINARIES, PROVIDER } from './helpers.js';
 
@@ -184,6 +185,27 @@ describe('--database-url provider', () => {
     await server.dispose();
     expect(await databases()).toEqual(['postgres']);
   });
+
+  it('a whole replay on the server: seeded and traced in the scratch database, which is gone afterwards', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsafe-url-'));
+    try {
+      writeFileSync(path.join(dir, '001.sql'), `CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n`);
+      writeFileSync(path.join(dir, '002.sql'), `CREATE INDEX accounts_email_idx ON accounts (email);\n`);
+      const report = await runReplay({ paths: [dir], databaseUrl: url, rows: 20_000, maxBlockingMs: 1000 });
+      expect(report.server).toEqual(expect.objectContaining({ provider: 'url' }));
+      expect(report.server.detail).not.toContain('s3cret-pw');
+      expect(report.seed?.tables).toEqual([expect.objectContaining({ table: 'accounts', rows: 20_000 })]);
+      expect(report.files[0].statements[0].locks).toEqual(expect.arrayContaining([{ relation: 'accounts', mode: 'ShareLock' }]));
+      expect(await databases()).toEqual(['postgres']);
+      // The given database itself was not touched.
+      const c = new pg.Client(cluster.clientConfig());
+      await c.connect();
+      expect((await c.query(`SELECT to_regclass('accounts') AS t, (SELECT count(*)::int FROM keep_me) AS n`)).rows[0]).toEqual({ t: null, n: 2 });
+      await c.end();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('--clone copies the given database with CREATE DATABASE … TEMPLATE', async () => {
     const src = new pg.Client(cluster.clientConfig());
