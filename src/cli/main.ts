@@ -91,6 +91,14 @@ export function buildProgram(): Command {
 /** Runs the CLI and returns the exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error. */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
+  // replay pulls in pg and the providers: load it only when it runs, so `lint` starts fast.
+  const positional = argv.slice(2).filter((a) => !a.startsWith('-'));
+  if (positional[0] === 'replay' || (positional[0] === 'help' && positional[1] === 'replay')) {
+    const { registerReplayCommand } = await import('../replay/command.js');
+    registerReplayCommand(program);
+  } else {
+    program.command('replay').description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, time and blocking');
+  }
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv);

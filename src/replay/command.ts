@@ -3,6 +3,7 @@ import { formatReport, type ReplayFormat } from './format.js';
 import { PROVIDERS, type ProviderName } from './providers.js';
 import { runReplay, type ReplayOptions } from './replay.js';
 import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../rollback/roundtrip.js';
 
 interface RawOptions {
   schema?: string;
@@ -23,6 +24,7 @@ interface RawOptions {
   seedCache: boolean;
   debug?: boolean;
   color?: boolean;
+  checkRollback?: boolean;
 }
 
 function count(value: string, flag: string, min = 0): number {
@@ -99,7 +101,7 @@ function progressLine(enabled: boolean) {
 
 /** `pgsafe replay`: runs the pending migrations on a throwaway, seeded Postgres and measures locks, rewrites, scans and blocking. */
 export function registerReplayCommand(program: Command): void {
-  program
+  addCheckRollback(program
     .command('replay')
     .description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, scans, time and blocking')
     .argument('[paths...]', 'migration files or directories (every *.sql, sorted), in migration order')
@@ -119,7 +121,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--pg-version <major>', 'Postgres major version (container image tag, local binaries)')
     .option('--no-seed-cache', 'always seed from scratch (by default a seeded cluster is cached per schema and row settings)')
     .option('--no-progress', 'no progress line on a terminal')
-    .option('--debug', 'print stack traces of internal errors')
+    .option('--debug', 'print stack traces of internal errors'))
     .action(async (paths: string[], raw: RawOptions) => {
       const debug = !!raw.debug || process.argv.includes('--debug');
       const secrets = [raw.databaseUrl, raw.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
@@ -142,8 +144,22 @@ export function registerReplayCommand(program: Command): void {
           },
         });
         progress.clear();
-        process.stdout.write(formatReport(report, opts.format, opts.format === 'pretty' && useColor()));
-        process.exitCode = report.findings.some((f) => f.severity === 'error') ? 1 : 0;
+        let out = formatReport(report, opts.format, opts.format === 'pretty' && useColor());
+        let failed = report.findings.some((f) => f.severity === 'error');
+        if (raw.checkRollback) {
+          progress.update('rollback check: up, down, up again');
+          const rb = await checkRollback({
+            paths: opts.paths, schema: opts.schema, pending: opts.pending, changedSince: opts.changedSince,
+            assumeInTransaction: opts.assumeInTransaction, provider: opts.provider, databaseUrl: opts.databaseUrl, pgVersion: opts.pgVersion,
+            log: (m) => { progress.clear(); process.stderr.write(maskSecrets(m, secrets) + '\n'); },
+          });
+          progress.clear();
+          // JSON stays one document, with the rollback report under `rollback`.
+          out = opts.format === 'json' ? mergeRollbackJson(out, rb) : `${out}\n${formatRollback(rb, opts.format)}`;
+          failed ||= rollbackExitCode(rb) === 1;
+        }
+        process.stdout.write(out);
+        process.exitCode = failed ? 1 : 0;
       } catch (err) {
         progress.clear();
         const message = maskSecrets(oneLine(errorMessage(err)), secrets);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import picomatch from 'picomatch';
 import { ReplayUsageError } from './util.js';
+import { isDownFile } from '../rollback/down.js';
 
 const execFileP = promisify(execFile);
 
@@ -18,7 +19,8 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
       throw new ReplayUsageError(`no such file or directory: ${p}`);
     }
     if (st.isDirectory()) {
-      const found = await walk(p);
+      // Down migrations are the rollback path, not pending forward migrations (see --check-rollback).
+      const found = (await walk(p)).filter((f) => !isDownFile(f));
       found.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
       out.push(...found);
     } else out.push(p);

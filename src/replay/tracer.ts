@@ -3,6 +3,7 @@ import type { SourceStatement } from '../source/index.js';
 import { BlockingProbe, type ProbeTarget } from './probe.js';
 import type { StaticVerdict } from './static.js';
 import { errorMessage, oneLine, sleep } from './util.js';
+import { redactSql } from '../analysis/secrets.js';
 
 export interface LockInfo {
   relation: string;
@@ -257,7 +258,8 @@ export class Tracer {
       line: s.line,
       column: s.column,
       endLine: s.endLine,
-      sql: s.text,
+      // A literal password in a migration is masked in every replay format, as in lint output.
+      sql: redactSql(s),
       kind: s.kind,
       mode: 'traced',
       inTransaction: this.inTransaction,
