@@ -42,19 +42,7 @@ export function serversOf(pid: number): string[] {
   return ps.split('\n').filter((l) => l.includes(`pgsafe-replay-${pid}-`) && /postgres/.test(l));
 }
 
-/** The CLI to run: the real bin once `replay` is wired into it, else a harness that registers the command itself. */
-let cli: string[] | undefined;
+/** The CLI to run: the built bin, as users run it. */
 export function cliArgs(): string[] {
-  cli ??= findCli();
-  return cli;
-}
-
-function findCli(): string[] {
-  try {
-    const help = execFileSync('node', [path.join(ROOT, 'bin', 'pgsafe.js'), 'replay', '--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    if (/--max-blocking/.test(help)) return [path.join(ROOT, 'bin', 'pgsafe.js')];
-  } catch {
-    // not wired yet
-  }
-  return [path.join(ROOT, 'test', 'replay', 'fixtures', 'cli.mjs')];
+  return [path.join(ROOT, 'bin', 'pgsafe.js')];
 }
