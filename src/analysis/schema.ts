@@ -54,9 +54,27 @@ export interface EnumInfo {
   values: string[];
 }
 
+/** A Map that counts its changes, so lookups derived from it can be cached until it changes. */
+export class VersionedMap<K, V> extends Map<K, V> {
+  version = 0;
+  override set(k: K, v: V): this {
+    this.version++;
+    return super.set(k, v);
+  }
+  override delete(k: K): boolean {
+    this.version++;
+    return super.delete(k);
+  }
+  override clear(): void {
+    this.version++;
+    super.clear();
+  }
+}
+
 export class SchemaModel {
   readonly tables = new Map<string, TableInfo>();
-  readonly indexes = new Map<string, IndexInfo>();
+  readonly indexes = new VersionedMap<string, IndexInfo>();
+  private byTable?: { version: number; map: Map<string, IndexInfo[]> };
   readonly enums = new Map<string, EnumInfo>();
 
   table(rel: Rel | undefined): TableInfo | undefined {
@@ -80,7 +98,17 @@ export class SchemaModel {
   indexesOn(rel: Rel): IndexInfo[] {
     const t = this.table(rel);
     const key = t?.rel.key ?? rel.key;
-    return [...this.indexes.values()].filter((i) => i.table.key === key);
+    // Rules ask this for every foreign key of a file: index the indexes by table once per change, not per call.
+    if (this.byTable?.version !== this.indexes.version) {
+      const map = new Map<string, IndexInfo[]>();
+      for (const i of this.indexes.values()) {
+        const list = map.get(i.table.key);
+        if (list) list.push(i);
+        else map.set(i.table.key, [i]);
+      }
+      this.byTable = { version: this.indexes.version, map };
+    }
+    return this.byTable.map.get(key) ?? [];
   }
 
   /** A validated `CHECK (col IS NOT NULL)` lets PG 12+ skip SET NOT NULL's scan. */
