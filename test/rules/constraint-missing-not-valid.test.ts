@@ -20,6 +20,12 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'inside BEGIN … COMMIT: reported, but no fix (the added VALIDATE would run under the add\'s lock)',
+      sql: 'BEGIN;\nALTER TABLE authors ADD CONSTRAINT name_not_null CHECK (name IS NOT NULL);\nCOMMIT;\n',
+      errors: [{ messageId: 'missing', line: 2, column: 25 }],
+      output: null,
+    },
+    {
       sql: 'ALTER TABLE authors ADD CONSTRAINT name_not_null CHECK (name IS NOT NULL);\n',
       errors: [{ messageId: 'missing', line: 1, column: 25 }],
       output: 'ALTER TABLE authors ADD CONSTRAINT name_not_null CHECK (name IS NOT NULL) NOT VALID;\nALTER TABLE authors VALIDATE CONSTRAINT name_not_null;\n',
