@@ -1,10 +1,10 @@
 import type { SourceStatement } from '../source/index.js';
 import { classify, columnSpec, constraintSpec } from './classify.js';
 import { blocksReads, blocksWrites, maxCost, strongest, type Cost } from './locks.js';
-import { relFromNames, relFromRangeVar, strings, type Rel } from './names.js';
+import { relFromNames, type Rel } from './names.js';
 import { SchemaModel, type TableInfo } from './schema.js';
 import { parseDuration } from './duration.js';
-import type { Action, AnalysedStatement, AnalysisSettings, AnalysisView, RelationLock, Timeouts, TxState } from './types.js';
+import type { Action, AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, RelationLock, Timeouts, TxState } from './types.js';
 
 export interface FileOptions {
   /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
@@ -214,11 +214,7 @@ export class Analyzer implements AnalysisView {
           break;
         case 'add-column':
           if (t && act.columnDef) {
-            const c = act.columnDef;
-            t.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
-            if (c.primaryKey) t.constraints.set(`${t.rel.name}_pkey`, { name: `${t.rel.name}_pkey`, kind: 'primary', validated: true, columns: [c.name] });
-            if (c.unique) t.constraints.set(`${t.rel.name}_${c.name}_key`, { name: `${t.rel.name}_${c.name}_key`, kind: 'unique', validated: true, columns: [c.name] });
-            if (c.references) t.constraints.set(`${t.rel.name}_${c.name}_fkey`, { name: `${t.rel.name}_${c.name}_fkey`, kind: 'foreign', validated: true, columns: [c.name], references: c.references });
+            addColumn(t, act.columnDef);
           }
           break;
         case 'drop-column':
@@ -273,10 +269,7 @@ export class Analyzer implements AnalysisView {
     for (const e of elts) {
       if (e.ColumnDef) {
         const c = columnSpec(e.ColumnDef, s, { start: s.start, end: s.end });
-        table.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
-        if (c.primaryKey) table.constraints.set(`${table.rel.name}_pkey`, { name: `${table.rel.name}_pkey`, kind: 'primary', validated: true, columns: [c.name] });
-        if (c.unique) table.constraints.set(`${table.rel.name}_${c.name}_key`, { name: `${table.rel.name}_${c.name}_key`, kind: 'unique', validated: true, columns: [c.name] });
-        if (c.references) table.constraints.set(`${table.rel.name}_${c.name}_fkey`, { name: `${table.rel.name}_${c.name}_fkey`, kind: 'foreign', validated: true, columns: [c.name], references: c.references });
+        addColumn(table, c);
         for (const cw of e.ColumnDef.constraints ?? []) {
           const con = cw.Constraint;
           if (con?.contype === 'CONSTR_CHECK') {
@@ -292,6 +285,18 @@ export class Analyzer implements AnalysisView {
       }
     }
   }
+}
+
+/** A column and the constraints declared inline with it (PRIMARY KEY, UNIQUE, REFERENCES), under Postgres's default names. */
+function addColumn(table: TableInfo, c: ColumnSpec): void {
+  table.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
+  const put = (kind: 'primary' | 'unique' | 'foreign', references?: Rel) => {
+    const name = defaultConstraintName(table.rel.name, kind, [c.name]);
+    table.constraints.set(name, { name, kind, validated: true, columns: [c.name], ...(references ? { references } : {}) });
+  };
+  if (c.primaryKey) put('primary');
+  if (c.unique) put('unique');
+  if (c.references) put('foreign', c.references);
 }
 
 function defaultConstraintName(table: string, kind: string, columns: string[]): string {

@@ -6,7 +6,7 @@
 import type { SourceStatement } from '../source/index.js';
 import { topLevelCommas, skipTrivia } from '../source/lexer.js';
 import { lockFromNumber, type Cost, type LockMode } from './locks.js';
-import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel, type TypeInfo } from './names.js';
+import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
 import type { Action, AnalysisView, ColumnSpec, ConstraintSpec, Span } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
@@ -775,4 +775,3 @@ export function constraintSpec(c: any, s: SourceStatement, span: Span): Constrai
   };
 }
 
-export type { TypeInfo };

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep, basename } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import picomatch from 'picomatch';
 
 export class UsageError extends Error {}
@@ -97,4 +97,3 @@ export async function resolvePaths(inputs: string[], cwd = process.cwd()): Promi
   return [...new Set(out)];
 }
 
-export { basename };

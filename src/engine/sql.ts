@@ -23,10 +23,6 @@ export function withInserted(stmt: AnalysedStatement, keyword: string, text: str
   return `${stmt.source.text.slice(0, i)} ${text}${stmt.source.text.slice(i)}`;
 }
 
-export function sqlBlock(...lines: string[]): string {
-  return lines.join('\n');
-}
-
 export function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }

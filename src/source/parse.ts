@@ -92,9 +92,10 @@ function parseBatch(text: string, lines: LineIndex, batch: Piece[], out: SourceS
   }
   const p = batch[0];
   const pieceSql = text.slice(p.start, p.end);
+  let alone: RawStmt[];
   try {
-    parseSync(pieceSql);
-    // Parses alone but not in its batch: parse pieces one by one already happened; fall through.
+    // Alone and without its `;`: the error position is then relative to this piece.
+    alone = (parseSync(pieceSql).stmts ?? []) as RawStmt[];
   } catch (err) {
     const details = (err as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     const cursor = details?.cursorPosition;
@@ -105,9 +106,8 @@ function parseBatch(text: string, lines: LineIndex, batch: Piece[], out: SourceS
     out.push(s);
     return;
   }
-  const stmts1 = (parseSync(pieceSql).stmts ?? []) as RawStmt[];
   const toChar = byteToCharMapper(pieceSql);
-  for (const raw of stmts1) out.push(make(text, lines, p.start, p.end, raw.stmt as Node, (b) => p.start + toChar(b)));
+  for (const raw of alone) out.push(make(text, lines, p.start, p.end, raw.stmt as Node, (b) => p.start + toChar(b)));
 }
 
 function cleanMessage(m: string): string {
