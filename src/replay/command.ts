@@ -104,7 +104,7 @@ export function registerReplayCommand(program: Command): void {
   addCheckRollback(program
     .command('replay')
     .description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, scans, time and blocking')
-    .argument('[paths...]', 'migration files or directories (every *.sql, sorted), in migration order')
+    .argument('[paths...]', 'migration files or directories (a directory: every *.sql below it), in migration order')
     .option('--schema <file>', 'base schema to load first (e.g. pg_dump -s output)')
     .option('--pending <glob>', 'the pending migrations (default: the last file); every file after the first match is pending too')
     .option('--changed-since <git-ref>', 'pending = migrations changed since this git ref')

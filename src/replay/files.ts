@@ -1,14 +1,18 @@
 import { execFile } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import picomatch from 'picomatch';
 import { ReplayUsageError } from './util.js';
 import { isDownFile } from '../rollback/down.js';
+import { resolvePaths } from '../cli/files.js';
 
 const execFileP = promisify(execFile);
 
-/** Files in migration order: each path as given; a directory contributes its `*.sql` files, sorted by relative path. */
+/**
+ * Files in migration order, as `pgsafe lint` orders them (natural sort that understands numeric, timestamp and
+ * Flyway prefixes). A directory's down migrations are the rollback path, not pending forward migrations.
+ */
 export async function expandPaths(paths: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const p of paths) {
@@ -18,23 +22,7 @@ export async function expandPaths(paths: string[]): Promise<string[]> {
     } catch {
       throw new ReplayUsageError(`no such file or directory: ${p}`);
     }
-    if (st.isDirectory()) {
-      // Down migrations are the rollback path, not pending forward migrations (see --check-rollback).
-      const found = (await walk(p)).filter((f) => !isDownFile(f));
-      found.sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
-      out.push(...found);
-    } else out.push(p);
-  }
-  return out;
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(full);
+    out.push(...(st.isDirectory() ? (await resolvePaths([p])).filter((f) => !isDownFile(f)) : [p]));
   }
   return out;
 }
