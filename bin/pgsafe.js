@@ -14,8 +14,9 @@ process.stdout.on('error', (err) => {
   throw err;
 });
 
-const { main } = await import('../dist/bundle/main.js');
-main(process.argv).then(
+// The real streams, working directory and environment; tests call main() with their own.
+const { main, processIo } = await import('../dist/bundle/main.js');
+main(process.argv, processIo()).then(
   (code) => { process.exitCode = code; },
   (err) => {
     process.stderr.write(`pgsafe: internal error: ${err && err.message ? err.message : String(err)}\n`);

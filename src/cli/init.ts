@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_NAMES } from '../config/load.js';
 import { FRAMEWORKS } from '../config/types.js';
-import { UsageError } from './files.js';
+import { UsageError } from '../project/errors.js';
 import { DEFAULT_PG_VERSION, parsePgVersion } from './run.js';
 
 export const CONFIG_SCHEMA_URL = 'https://raw.githubusercontent.com/pgsafe/pgsafe/main/schema/pgsafe.config.schema.json';
