@@ -75,7 +75,7 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
     });
 
   registerLspCommand(program, io);
-  registerInitCommand(program);
+  registerInitCommand(program, io);
 
   return program;
 }
