@@ -13,7 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rules } from '../../rules/index.js';
-import { ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
+import { ruleIds, type FileResult } from '../engine/engine.js';
 import { forgetListings, priorSchema } from './context.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import { nodeFs, type DownFs } from '../rollback/down.js';

@@ -1,7 +1,7 @@
 // `pgsafe lint --fix`, through main(argv, io) on temporary copies of fixtures/fix/*.sql.
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { ROOT, runCli } from '../helpers/cli.js';

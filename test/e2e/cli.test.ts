@@ -1,7 +1,6 @@
 // The CLI through main(argv, io): exit codes, formats, stdin, colour, rule listing (test/e2e/process.test.ts runs the built one).
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli as run, tmp } from '../helpers/cli.js';
+import { runCli as run, tmp } from '../helpers/cli.js';
 
 describe('pgsafe lint', () => {
   it('exits 1 on an unsafe migration and prints findings with snippets', async () => {
