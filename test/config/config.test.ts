@@ -136,7 +136,7 @@ describe('overrides, include and exclude', () => {
 
 describe('published JSON schema', () => {
   const file = join(ROOT, 'schema/pgsafe.config.schema.json');
-  it('is up to date with the rule registry (regenerate: npm run build && node dist/src/config/schema.js)', () => {
+  it('is up to date with the rule registry (regenerate: npm run gen:schema)', () => {
     expect(readFileSync(file, 'utf8')).toBe(configSchemaText(rules));
   });
 
