@@ -1,5 +1,6 @@
 // Finds what to lint and what feeds its schema: config file, paths, framework presets, placeholders,
 // --changed-since / --staged, and each named file's history (the migrations that run before it).
+import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import type { RuleSetting } from '../engine/engine.js';
@@ -71,6 +72,14 @@ export interface MigrationSet {
 
 const GLOB = /[*?[\]{}]/;
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Works out what to lint and in which order: everything short of running the engine. */
 export async function discoverMigrations(paths: string[], o: DiscoverOptions): Promise<MigrationSet> {
   const cwd = o.cwd ?? process.cwd();
@@ -124,7 +133,7 @@ export async function discoverMigrations(paths: string[], o: DiscoverOptions): P
   let kept = found.filter((f) => keep(f, false));
   // A directory, glob or include that yields nothing to lint is a wrong path, not a clean run (CI must not go green).
   // Files named one by one may all be skipped: a pre-commit hook passes whatever changed.
-  const mustMatch = paths.length ? searchPaths.some((p) => GLOB.test(p) || !explicit.has(resolve(cwd, p))) : !!resolver.includeGlobs;
+  const mustMatch = paths.length ? searchPaths.some((p) => GLOB.test(p) || isDirectory(resolve(cwd, p))) : !!resolver.includeGlobs;
   if (mustMatch && found.length > 0 && kept.length === 0) {
     const what = base.framework ? `${frameworks[base.framework].label} migrations` : 'migrations';
     throw new UsageError(`no ${what} to lint in ${searchPaths.join(', ')} (${found.length} .sql file${found.length === 1 ? '' : 's'} found, all skipped by the config or framework)`);
