@@ -6,6 +6,7 @@ import { UsageError } from './files.js';
 import { exitCode, planLint, writeReport, type LintCliOptions } from './run.js';
 export { exitCode, parsePgVersion, type LintCliOptions } from './run.js';
 import { registerInitCommand } from './init.js';
+import { registerLocksCommand } from './locks.js';
 import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
@@ -84,6 +85,7 @@ export function buildProgram(): Command {
 
   registerLspCommand(program);
   registerInitCommand(program);
+  registerLocksCommand(program);
 
   return program;
 }
