@@ -48,7 +48,15 @@ function shimRewrites(actions: Action[], isNew: (r: Rel) => boolean): string[] {
 }
 
 function shimScans(actions: Action[], isNew: (r: Rel) => boolean): string[] {
-  return unique(actions.filter((a) => SCANS.includes(a.cost) && a.relation && !isNew(a.relation)).map((a) => a.relation!.key));
+  const out: Rel[] = [];
+  for (const a of actions) {
+    if (!SCANS.includes(a.cost) || !a.relation) continue;
+    out.push(a.relation);
+    // Validating a foreign key joins the referencing table to the referenced one: both are read in full.
+    const fk = a.constraint?.kind === 'foreign' && (a.type === 'add-constraint' || a.type === 'validate-constraint');
+    if (fk) for (const x of a.also ?? []) out.push(x.rel);
+  }
+  return unique(out.filter((r) => !isNew(r)).map((r) => r.key));
 }
 
 function unique(xs: string[]): string[] {
@@ -97,6 +105,8 @@ export function predict(a: AnalysedStatement, nested: AnalysedStatement[] = []):
 }
 
 function roleFromActions(actions: Action[], rel: Rel): RelationRole {
+  // ATTACH/DETACH PARTITION name the partition both in `also` and as a second action of its own.
+  if (actions.some((a) => (a.type === 'attach-partition' || a.type === 'detach-partition') && a.also?.some((x) => x.rel.key === rel.key))) return 'partition';
   for (const a of actions) if (a.relation?.key === rel.key) return shimRole(a, false);
   for (const a of actions) if (a.also?.some((x) => x.rel.key === rel.key)) return shimParent(a, rel) ? 'parent' : shimRole(a, true);
   return 'target';

@@ -25,7 +25,7 @@ export async function oracleBinaries(): Promise<PgBinaries> {
 }
 
 export async function startOracleServer(binaries?: PgBinaries): Promise<OracleServer> {
-  const cluster: LocalCluster = await startCluster({ binaries: binaries ?? (await oracleBinaries()), settings: { max_locks_per_transaction: '256' } });
+  const cluster: LocalCluster = await startCluster({ binaries: binaries ?? (await oracleBinaries()), settings: { max_locks_per_transaction: '256', timezone: 'UTC' } });
   let n = 0;
   const admin = new pg.Client(cluster.clientConfig());
   admin.on('error', () => {});
