@@ -1,7 +1,7 @@
 // One lock-table row against the server: its example runs on a fresh database with rows in the tables; the row
 // holds when the server does what pgsafe predicts for the example, and that prediction is the row's.
 import type { Cost, LockMode } from '../analysis/locks.js';
-import type { RelationRole } from './predict.js';
+import type { RelationRole } from '../analysis/types.js';
 import { runOracle, type StatementVerdict } from './run.js';
 import type { OracleServer } from './server.js';
 

@@ -3,7 +3,7 @@
 // Until src/analysis/lock-table.ts lands in main this local list stands in for LOCK_TABLE (see oracle.test.ts).
 // Facts from ../shared/notes/postgres-facts.md and issue 10's disagreement classes, as PG 15 behaves.
 import type { Cost, LockMode } from '../../src/analysis/locks.js';
-import type { RelationRole } from '../../src/oracle/predict.js';
+import type { RelationRole } from '../../src/analysis/types.js';
 
 export interface OracleCase {
   id: string;
