@@ -2,7 +2,8 @@
 // The lock model against a real PG over the shared corpus: each project's migrations in order, in a fresh database,
 // rows in every table; per statement, pgsafe's prediction against the server's locks, rewrites and scans.
 // Usage: npm run verify-model -- [--out disagreements.jsonl] [--corpus ../shared/corpus] [project…]
-// Prints agreement per project; writes every disagreement as one JSON line to --out.
+// Prints agreement per project; writes every disagreement (and every statement the server refused, with
+// `failed`) as one JSON line to --out.
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { planLint } from '../dist/src/cli/run.js';
@@ -81,7 +82,13 @@ try {
     }
     const a = agreement(result.statements);
     const dml = result.statements.filter((s) => s.outcome === 'compared' && s.comparison.agree.scan === null).length;
+    const errors = new Map();
     for (const s of result.statements) {
+      if (s.outcome === 'failed') {
+        const e = s.note.replace(/"[^"]*"/g, '"…"');
+        errors.set(e, (errors.get(e) ?? 0) + 1);
+        jsonl.write(JSON.stringify({ project: name, path: s.path, line: s.line, kind: s.kind, sql: oneLine(s.sql), failed: s.note }) + '\n');
+      }
       if (s.outcome !== 'compared' || s.comparison.agree.all) continue;
       const cls = classes(s);
       for (const c of cls) tally.set(c, (tally.get(c) ?? 0) + 1);
@@ -101,6 +108,7 @@ try {
         `rewrite ${pct(a.rewrite, a.compared)}, scan ${pct(a.scan, a.scanCompared)} of ${a.scanCompared} (${dml} DML/outside-transaction: scan not compared); ` +
         `${result.seedWarnings.length} seed warnings; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
+    for (const [e, n] of [...errors].sort((x, y) => y[1] - x[1]).slice(0, 3)) console.log(`  failed ${n}×: ${e.slice(0, 160)}`);
   }
 } finally {
   await server.stop();

@@ -1,5 +1,5 @@
 // What the server does when it runs one statement: the backend's own locks before COMMIT, relations rewritten
-// (a new relfilenode holding data) and scanned (seq_scan grew in pg_stat_xact_user_tables).
+// (a new relfilenode holding data) and read (seq_scan or idx_scan grew in pg_stat_xact_user_tables).
 import type pg from 'pg';
 import { LOCK_MODES, type LockMode } from '../analysis/locks.js';
 
@@ -58,7 +58,9 @@ export async function readCatalog(client: pg.Client): Promise<Catalog> {
   return out;
 }
 
-const SCANS = `SELECT coalesce(json_object_agg(relid::int8, seq_scan), '{}') AS s FROM pg_stat_xact_user_tables`;
+// Sequential and index scans both: validating a foreign key reads the referenced table by a seq scan at scale but
+// may probe its index on a few rows, and either way the statement reads it.
+const SCANS = `SELECT coalesce(json_object_agg(relid::int8, seq_scan + coalesce(idx_scan, 0)), '{}') AS s FROM pg_stat_xact_user_tables`;
 
 function afterQuery(oids: number[]): string {
   const list = `'{${oids.join(',')}}'::oid[]`;
