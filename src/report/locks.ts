@@ -1,9 +1,24 @@
 // `pgsafe locks` output: the predicted locks, cost, rewrites and scans of every statement.
 // The JSON shape is a stable interface (docs/locks-command.md): add fields, never rename or remove them.
-import { blockedText, lockSqlName, type LockMode } from '../analysis/locks.js';
-import type { StatementFacts } from '../oracle/predict.js';
+import { blockedText, lockSqlName, type Cost, type LockMode } from '../analysis/locks.js';
+import type { RelationRole } from '../analysis/types.js';
 
-export type LocksEntry = Pick<StatementFacts, 'path' | 'line' | 'column' | 'endLine' | 'endColumn' | 'kind' | 'inTransaction' | 'locks' | 'cost' | 'rewrites' | 'scans' | 'blocks' | 'unanalyzed'>;
+/** One statement's predicted facts (src/oracle/predict.ts computes them from the analysis). */
+export interface LocksEntry {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  kind: string;
+  inTransaction: boolean;
+  locks: { relation: string; mode: LockMode; role: RelationRole; isNew: boolean }[];
+  cost: Cost;
+  rewrites: string[];
+  scans: string[];
+  blocks: { reads: boolean; writes: boolean };
+  unanalyzed?: string;
+}
 
 export const LOCKS_JSON_VERSION = 1;
 
