@@ -65,7 +65,7 @@ const server = await startOracleServer();
 console.log(`verify-model: PostgreSQL ${server.version}, corpus ${corpus}`);
 const jsonl = createWriteStream(out);
 const tally = new Map();
-const totals = { statements: 0, compared: 0, failed: 0, agree: 0 };
+const totals = { statements: 0, compared: 0, failed: 0, agree: 0, hiddenAel: 0 };
 try {
   for (const name of names) {
     const p = PROJECTS[name];
@@ -82,6 +82,9 @@ try {
     }
     const a = agreement(result.statements);
     const dml = result.statements.filter((s) => s.outcome === 'compared' && s.comparison.agree.scan === null).length;
+    // issue 10's "Done when": no statement takes ACCESS EXCLUSIVE on a relation pgsafe does not name.
+    const hiddenAel = result.statements.filter((s) => s.outcome === 'compared' && (s.comparison.locks ?? []).some((d) => !d.predicted && d.observed === 'AccessExclusiveLock')).length;
+    totals.hiddenAel += hiddenAel;
     const errors = new Map();
     for (const s of result.statements) {
       if (s.outcome === 'failed') {
@@ -106,7 +109,7 @@ try {
       `${name}: ${files.length} files, ${a.statements} statements; ${a.failed} failed on the server, ${a.notCompared} not compared (session/transaction control/syntax); ` +
         `${a.compared} compared: all ${a.all} (${pct(a.all, a.compared)}), locks ${pct(a.locks, a.lockCompared)} of ${a.lockCompared}, ` +
         `rewrite ${pct(a.rewrite, a.compared)}, scan ${pct(a.scan, a.scanCompared)} of ${a.scanCompared} (${dml} DML/outside-transaction: scan not compared); ` +
-        `${result.seedWarnings.length} seed warnings; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+        `${hiddenAel} take ACCESS EXCLUSIVE on a relation pgsafe does not name; ${result.seedWarnings.length} seed warnings; ${((performance.now() - t0) / 1000).toFixed(1)} s`,
     );
     for (const [e, n] of [...errors].sort((x, y) => y[1] - x[1]).slice(0, 3)) console.log(`  failed ${n}×: ${e.slice(0, 160)}`);
   }
@@ -114,7 +117,7 @@ try {
   await server.stop();
   jsonl.end();
 }
-console.log(`total: ${totals.compared} compared, ${totals.agree} agree (${pct(totals.agree, totals.compared)}), ${totals.failed} failed on the server, of ${totals.statements}`);
+console.log(`total: ${totals.compared} compared, ${totals.agree} agree (${pct(totals.agree, totals.compared)}), ${totals.failed} failed on the server, of ${totals.statements}; ${totals.hiddenAel} take ACCESS EXCLUSIVE on a relation pgsafe does not name`);
 console.log('disagreement classes:');
 for (const [c, n] of [...tally].sort((x, y) => y[1] - x[1]).slice(0, 25)) console.log(`  ${String(n).padStart(5)}  ${c}`);
 console.log(`disagreements: ${out}`);
