@@ -13,6 +13,8 @@ export interface OracleFile {
   fileOptions?: FileOptions;
   /** False: only run it (setup), compare nothing. */
   observe?: boolean;
+  /** Already on the server (a template database): it only feeds pgsafe's prediction. */
+  applied?: boolean;
 }
 
 export type Outcome = 'compared' | 'failed' | 'not-compared';
@@ -55,6 +57,7 @@ export async function runOracle(session: OracleSession, files: OracleFile[], opt
   const facts = await predictFiles(files, opts.pgVersion);
   const out: OracleResult = { statements: [], seedWarnings: [], setupErrors: [] };
   for (const [i, file] of files.entries()) {
+    if (file.applied) continue;
     const watch = file.observe !== false;
     if (watch) out.seedWarnings.push(...(await session.seed()));
     for (const p of facts[i]) {

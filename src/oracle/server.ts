@@ -6,8 +6,8 @@ import { seedDatabase } from '../replay/seed.js';
 
 export interface OracleServer {
   version: string;
-  /** A new empty database and a session on it. */
-  database(): Promise<OracleSession>;
+  /** A new database, empty or a copy of `template` (a database of this server nobody is connected to), and a session on it. */
+  database(template?: string): Promise<OracleSession>;
   stop(): Promise<void>;
 }
 
@@ -15,7 +15,8 @@ export interface OracleSession {
   client: pg.Client;
   /** Puts rows (3 per table) into every table that has none; returns the seeder's warnings. */
   seed(): Promise<string[]>;
-  close(): Promise<void>;
+  /** Ends the session and drops the database; with `keep`, keeps it (as a template for `database()`) and returns its name. */
+  close(keep?: boolean): Promise<string>;
 }
 
 const EMPTY_TABLES = `
@@ -38,9 +39,9 @@ export async function startOracleServer(binaries?: PgBinaries): Promise<OracleSe
   const version = String((await admin.query('SHOW server_version')).rows[0].server_version);
   return {
     version,
-    async database() {
+    async database(template = 'template0') {
       const name = `oracle_${++n}`;
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
       const client = new pg.Client(cluster.clientConfig(name));
       client.on('error', () => {});
       await client.connect();
@@ -56,9 +57,10 @@ export async function startOracleServer(binaries?: PgBinaries): Promise<OracleSe
           const r = await seedDatabase(client, { rows: 3, superuser: true });
           return r.warnings;
         },
-        async close() {
+        async close(keep = false) {
           await client.end().catch(() => {});
-          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+          if (!keep) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+          return name;
         },
       };
     },
