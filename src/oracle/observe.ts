@@ -89,15 +89,20 @@ function rewritten(before: Catalog, after: Record<string, [number, number]>): st
  * read again in ONE simple-query message: it runs as one implicit transaction, so the locks are still held and the
  * stats delta is this statement's own (PG 15 may not yet have flushed earlier transactions' counters).
  */
-export async function observe(client: pg.Client, sql: string): Promise<Observed | ObserveFailure> {
+export async function observe(client: pg.Client, sql: string, opts: { rollback?: boolean } = {}): Promise<Observed | ObserveFailure> {
   const before = await readCatalog(client);
   const oids = [...before.keys()];
   const body = `${sql}\n;`;
   let results: pg.QueryResult[];
   try {
-    const r = await client.query(`${SCANS};\n${body}\n${afterQuery(oids)}`);
+    // With `rollback`, an explicit block that is rolled back: the database is left as it was, for the next example.
+    const message = `${SCANS};\n${body}\n${afterQuery(oids)}`;
+    const r = await client.query(opts.rollback ? `BEGIN;\n${message};\nROLLBACK` : message);
     results = r as unknown as pg.QueryResult[];
+    if (opts.rollback) results = results.slice(1, -1);
   } catch (err) {
+    // The message stops at the error; inside the explicit block that leaves an aborted transaction.
+    if (opts.rollback) await client.query('ROLLBACK').catch(() => {});
     const e = err as { code?: string; message: string };
     // 25001: cannot run inside a transaction block. Run it on its own and compare the catalogs.
     if (e.code !== '25001') return { error: e.message, code: e.code };

@@ -3,7 +3,7 @@
 import type { Cost, LockMode } from '../analysis/locks.js';
 import type { RelationRole } from '../analysis/types.js';
 import { runOracle, type StatementVerdict } from './run.js';
-import type { OracleServer } from './server.js';
+import type { OracleServer, OracleSession } from './server.js';
 
 export interface RowLike {
   id: string;
@@ -22,42 +22,58 @@ export interface RowVerdict {
 
 const key = (l: { role: string; mode: string }) => `${l.role}:${l.mode}`;
 
-/** Per server, per setup text: a database with the setup applied and rows in its tables, copied for each row. */
-const templates = new WeakMap<OracleServer, Map<string, Promise<{ name: string; errors: string[] }>>>();
+/** Per server, per setup text: a database with the setup applied and rows in its tables, and idle copies of it. */
+interface Base {
+  name: string;
+  errors: string[];
+  idle: OracleSession[];
+}
+const bases = new WeakMap<OracleServer, Map<string, Promise<Base>>>();
 
-function template(server: OracleServer, setup: string, pgVersion: number): Promise<{ name: string; errors: string[] }> {
-  let cache = templates.get(server);
-  if (!cache) templates.set(server, (cache = new Map()));
-  let t = cache.get(setup);
-  if (!t) {
-    t = (async () => {
+function base(server: OracleServer, setup: string, pgVersion: number): Promise<Base> {
+  let cache = bases.get(server);
+  if (!cache) bases.set(server, (cache = new Map()));
+  let b = cache.get(setup);
+  if (!b) {
+    b = (async () => {
       const session = await server.database();
       try {
         const r = await runOracle(session, [{ path: 'setup.sql', text: setup, observe: false }], { pgVersion });
         await session.seed();
-        return { name: await session.close(true), errors: r.setupErrors };
+        return { name: await session.close(true), errors: r.setupErrors, idle: [] };
       } catch (err) {
         await session.close();
         throw err;
       }
     })();
-    cache.set(setup, t);
+    cache.set(setup, b);
   }
-  return t;
+  return b;
 }
 
+/** Ends the sessions `verifyRow` keeps for the next examples (their databases are dropped with the server). */
+export async function releaseRowSessions(server: OracleServer): Promise<void> {
+  for (const b of bases.get(server)?.values() ?? []) for (const s of (await b).idle.splice(0)) await s.close();
+}
+
+/**
+ * Runs the row's example on a copy of its setup and compares. Examples run in a transaction that is rolled back, so
+ * a copy serves the next row with the same setup; one that must commit (CONCURRENTLY…) gets its copy dropped.
+ */
 export async function verifyRow(server: OracleServer, row: RowLike, pgVersion = 15): Promise<RowVerdict> {
   const setup = row.example.setup ?? '';
-  const base = await template(server, setup, pgVersion);
-  const session = await server.database(base.name);
+  const b = await base(server, setup, pgVersion);
+  const session = b.idle.pop() ?? (await server.database(b.name));
+  let reuse = false;
   try {
     const files = [
       ...(setup ? [{ path: 'setup.sql', text: setup, applied: true }] : []),
       { path: 'example.sql', text: row.example.sql },
     ];
-    const r = await runOracle(session, files, { pgVersion });
-    const reasons = base.errors.map((e) => `setup failed: ${e}`);
+    const r = await runOracle(session, files, { pgVersion, rollback: true });
+    const reasons = b.errors.map((e) => `setup failed: ${e}`);
     const s = r.statements.at(-1);
+    reuse = r.statements.every((x) => x.observed?.how !== 'alone');
     if (!s) return { id: row.id, agrees: false, reasons: [...reasons, 'the example has no statement'] };
     if (s.outcome !== 'compared') return { id: row.id, agrees: false, reasons: [...reasons, `example not compared (${s.outcome}): ${s.note}`], statement: s };
     const c = s.comparison!;
@@ -72,6 +88,7 @@ export async function verifyRow(server: OracleServer, row: RowLike, pgVersion = 
     if (s.predicted.cost !== row.cost) reasons.push(`model cost ${s.predicted.cost} is not the row's ${row.cost}`);
     return { id: row.id, agrees: reasons.length === 0, reasons, statement: s };
   } finally {
-    await session.close();
+    if (reuse) b.idle.push(session);
+    else await session.close();
   }
 }

@@ -51,9 +51,10 @@ export async function predictFiles(files: OracleFile[], pgVersion: number): Prom
 
 /**
  * Runs the files in order on `session`'s database. Before each observed file, every table without rows gets some,
- * so tables created earlier in that file stay empty, as pgsafe assumes.
+ * so tables created earlier in that file stay empty, as pgsafe assumes. With `rollback`, each observed statement is
+ * rolled back (one example after another on the same database); statements that refuse a transaction block still commit.
  */
-export async function runOracle(session: OracleSession, files: OracleFile[], opts: { pgVersion: number }): Promise<OracleResult> {
+export async function runOracle(session: OracleSession, files: OracleFile[], opts: { pgVersion: number; rollback?: boolean }): Promise<OracleResult> {
   const facts = await predictFiles(files, opts.pgVersion);
   const out: OracleResult = { statements: [], seedWarnings: [], setupErrors: [] };
   for (const [i, file] of files.entries()) {
@@ -74,7 +75,7 @@ export async function runOracle(session: OracleSession, files: OracleFile[], opt
         }
         continue;
       }
-      const o = await observe(session.client, p.sql);
+      const o = await observe(session.client, p.sql, { rollback: opts.rollback });
       if ('error' in o) {
         out.statements.push({ ...base, outcome: 'failed', note: o.error });
         continue;

@@ -1,7 +1,7 @@
 // Every lock-table row's example on a real PG (local binaries, rows in every table): the server must do what the
 // row and pgsafe's prediction say. Rows the model still gets wrong are listed, with why, in KNOWN_DISAGREEMENTS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyRow, type RowVerdict } from '../../src/oracle/row.js';
+import { releaseRowSessions, verifyRow, type RowVerdict } from '../../src/oracle/row.js';
 import { startOracleServer, type OracleServer } from '../../src/oracle/server.js';
 // Switch to the real table once it lands: `import { LOCK_TABLE as ROWS } from '../../src/analysis/lock-table.js';`
 import { CASES as ROWS, KNOWN_DISAGREEMENTS } from './cases.js';
@@ -22,6 +22,7 @@ beforeAll(async () => {
 }, 50_000);
 
 afterAll(async () => {
+  if (server) await releaseRowSessions(server);
   await server?.stop();
 });
 
