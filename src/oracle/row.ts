@@ -15,6 +15,8 @@ export interface RowLike {
 export interface RowVerdict {
   id: string;
   agrees: boolean;
+  /** Set when the example cannot be observed at all: why. */
+  skipped?: string;
   /** Each way the server, the prediction and the row differ. */
   reasons: string[];
   statement?: StatementVerdict;
@@ -75,16 +77,18 @@ export async function verifyRow(server: OracleServer, row: RowLike, pgVersion = 
     const s = r.statements.at(-1);
     reuse = r.statements.every((x) => x.observed?.how !== 'alone');
     if (!s) return { id: row.id, agrees: false, reasons: [...reasons, 'the example has no statement'] };
-    if (s.outcome !== 'compared') return { id: row.id, agrees: false, reasons: [...reasons, `example not compared (${s.outcome}): ${s.note}`], statement: s };
+    if (s.kind === 'TransactionStmt') return { id: row.id, agrees: false, skipped: 'transaction control cannot be observed inside the statement\'s own transaction', reasons, statement: s };
+    if (!s.comparison) return { id: row.id, agrees: false, reasons: [...reasons, `example not compared (${s.outcome}): ${s.note}`], statement: s };
     const c = s.comparison!;
     for (const d of c.locks ?? []) reasons.push(`lock on ${d.relation}: predicted ${d.predicted ?? 'none'}, server ${d.observed ?? 'none'}`);
     if (!c.agree.rewrite) reasons.push(`rewrites: predicted [${c.rewrites!.predicted}], server [${c.rewrites!.observed}]`);
     if (c.agree.scan === false) reasons.push(`scans: predicted [${c.scans!.predicted}], server [${c.scans!.observed}]`);
-    // The example must exercise the row: each lock pgsafe predicts for it is one the row lists, and the cost is the row's.
+    // The example must exercise the row: pgsafe's locks in the roles the row names are the row's (other roles come
+    // from the statement's other actions, e.g. the reads of a CREATE VIEW), and the cost is the row's.
     const claimed = new Set(row.locks.map(key));
-    const predicted = s.predicted.locks.filter((l) => !l.isNew).map(key);
-    const foreign = predicted.filter((k) => !claimed.has(k));
-    if (foreign.length || (predicted.length === 0) !== (claimed.size === 0)) reasons.push(`model locks [${predicted.join(', ')}] are not the row's [${[...claimed].join(', ')}]`);
+    const roles = new Set(row.locks.map((l) => l.role));
+    const predicted = s.predicted.locks.filter((l) => !l.isNew && roles.has(l.role)).map(key);
+    if (predicted.some((k) => !claimed.has(k)) || (predicted.length === 0) !== (claimed.size === 0)) reasons.push(`model locks [${predicted.join(', ')}] are not the row's [${[...claimed].join(', ')}]`);
     if (s.predicted.cost !== row.cost) reasons.push(`model cost ${s.predicted.cost} is not the row's ${row.cost}`);
     return { id: row.id, agrees: reasons.length === 0, reasons, statement: s };
   } finally {

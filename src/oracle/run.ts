@@ -82,7 +82,8 @@ export async function runOracle(session: OracleSession, files: OracleFile[], opt
       }
       const { before: _before, ...observed } = o;
       if (SESSION_KINDS.has(p.kind)) {
-        out.statements.push({ ...base, outcome: 'not-compared', note: 'session setting', observed });
+        // Observed and compared, but not counted: a SET agrees trivially.
+        out.statements.push({ ...base, outcome: 'not-compared', note: 'session setting', observed, comparison: compare(p, o) });
         continue;
       }
       out.statements.push({ ...base, outcome: 'compared', observed, comparison: compare(p, o) });

@@ -34,6 +34,12 @@ describe('lock table rows on a real server', () => {
 
   it.each(rows.filter((r) => !(r.id in KNOWN_DISAGREEMENTS)).map((r) => r.id))('%s: the server does what the row says', (id) => {
     const v = verdicts.get(id)!;
+    // Only transaction control cannot be observed; the verdict says so, and it must have no locks to check.
+    if (v.skipped) {
+      expect(v.statement?.kind).toBe('TransactionStmt');
+      expect(rows.find((r) => r.id === id)!.locks).toEqual([]);
+      return;
+    }
     expect(v.reasons).toEqual([]);
     expect(v.agrees).toBe(true);
   });
