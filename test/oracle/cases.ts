@@ -10,7 +10,8 @@ export interface OracleCase {
   pg?: { min?: number; max?: number };
   locks: { role: RelationRole; mode: LockMode }[];
   cost: Cost;
-  example: { setup?: string; sql: string };
+  /** `minPg`: the oldest server that accepts it; `skip`: why no server can run it as written. */
+  example: { setup?: string; sql: string; minPg?: number; skip?: string };
 }
 
 const AEL: LockMode = 'AccessExclusiveLock';
