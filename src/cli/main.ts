@@ -6,6 +6,7 @@ import { UsageError } from '../project/errors.js';
 import { runLint } from './run.js';
 export { exitCode, parsePgVersion, type LintCliOptions } from './run.js';
 import { registerInitCommand } from './init.js';
+import { registerLocksCommand } from './locks.js';
 import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
@@ -76,6 +77,7 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
 
   registerLspCommand(program, io);
   registerInitCommand(program, io);
+  registerLocksCommand(program, io);
 
   return program;
 }
