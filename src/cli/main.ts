@@ -10,6 +10,7 @@ import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
 import { flattenRollback, withRollback } from '../rollback/inputs.js';
+import { registerStatsCommand, statsOption, withStats } from './stats.js';
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR) return false;
@@ -18,11 +19,12 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return !!stream.isTTY;
 }
 
-export async function runLint(paths: string[], o: LintCliOptions): Promise<number> {
+export async function runLint(paths: string[], o: LintCliOptions & { stats?: string; statsThreshold?: string }): Promise<number> {
   const plan = await planLint(paths, o);
+  const stats = statsOption(o, plan.config);
   // Each up migration learns its down (require-down-migration) and its down is linted as the rollback path.
   const inputs = plan.prepareRollback(await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework }));
-  const results: FileResult[] = flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
+  const results: FileResult[] = withStats(flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs), stats);
   writeReport(plan, results, useColor(process.stdout));
   return exitCode(results, o.failOn);
 }
@@ -53,6 +55,8 @@ export function buildProgram(): Command {
     .option('--changed-since <ref>', 'lint only migrations added or changed since this git ref (its merge base with HEAD); earlier ones still feed the schema model')
     .option('--staged', 'lint only migrations staged in git, as staged (for pre-commit hooks)')
     .option('--fix', 'apply safe fixes to the files (with -: print the fixed SQL to stdout, the report to stderr)')
+    .option('--stats <file>', 'a snapshot from `pgsafe stats`: findings gain table size, traffic and estimated blocking (default: config "stats")')
+    .option('--stats-threshold <duration>', 'with --stats: estimated blocking below this is info, at or above it error (default 1s)')
     .option('--fix-unsafe', 'apply unsafe fixes too (added statements, type changes); implies --fix')
     .action(async (paths: string[], o: FixCliOptions) => {
       process.exitCode = o.fix || o.fixUnsafe
@@ -84,6 +88,7 @@ export function buildProgram(): Command {
 
   registerLspCommand(program);
   registerInitCommand(program);
+  registerStatsCommand(program);
 
   return program;
 }

@@ -1,0 +1,100 @@
+// Calibration: run each class of work on synthetic tables of a few sizes in a scratch database,
+// time it, and fit throughput (rows/s, bytes/s) plus a fixed part per class.
+import type pg from 'pg';
+import { DEFAULT_MODEL, OP_CLASSES, type CostModel, type OpClass, type Throughput } from './model.js';
+
+/** The statements timed, each with the class the cost model files it under. */
+export const PROBES: { id: string; op: OpClass; setup?: string; sql: string; undo?: string }[] = [
+  { id: 'create-index', op: 'index-build', sql: 'CREATE INDEX pgsafe_cal_a ON pgsafe_cal (a)', undo: 'DROP INDEX pgsafe_cal_a' },
+  { id: 'add-foreign-key', op: 'validation', sql: 'ALTER TABLE pgsafe_cal ADD CONSTRAINT pgsafe_cal_fk FOREIGN KEY (parent_id) REFERENCES pgsafe_cal_parent (id)', undo: 'ALTER TABLE pgsafe_cal DROP CONSTRAINT pgsafe_cal_fk' },
+  {
+    id: 'validate-foreign-key', op: 'validation',
+    setup: 'ALTER TABLE pgsafe_cal ADD CONSTRAINT pgsafe_cal_fk FOREIGN KEY (parent_id) REFERENCES pgsafe_cal_parent (id) NOT VALID',
+    sql: 'ALTER TABLE pgsafe_cal VALIDATE CONSTRAINT pgsafe_cal_fk', undo: 'ALTER TABLE pgsafe_cal DROP CONSTRAINT pgsafe_cal_fk',
+  },
+  {
+    id: 'validate-check', op: 'seq-scan', setup: 'ALTER TABLE pgsafe_cal ADD CONSTRAINT pgsafe_cal_ck CHECK (a >= 0) NOT VALID',
+    sql: 'ALTER TABLE pgsafe_cal VALIDATE CONSTRAINT pgsafe_cal_ck', undo: 'ALTER TABLE pgsafe_cal DROP CONSTRAINT pgsafe_cal_ck',
+  },
+  { id: 'set-not-null', op: 'seq-scan', sql: 'ALTER TABLE pgsafe_cal ALTER COLUMN c SET NOT NULL', undo: 'ALTER TABLE pgsafe_cal ALTER COLUMN c DROP NOT NULL' },
+  { id: 'add-column-volatile-default', op: 'rewrite', sql: 'ALTER TABLE pgsafe_cal ADD COLUMN f float8 DEFAULT random()', undo: 'ALTER TABLE pgsafe_cal DROP COLUMN f' },
+  // Last: it leaves a dead version of every row.
+  { id: 'update-all-rows', op: 'backfill', sql: 'UPDATE pgsafe_cal SET a = a + 1' },
+];
+
+export interface Measurement {
+  probe: string;
+  op: OpClass;
+  rows: number;
+  /** Heap bytes of the table when the probe ran. */
+  bytes: number;
+  ms: number;
+}
+
+const SETUP = (rows: number) => `
+DROP TABLE IF EXISTS pgsafe_cal, pgsafe_cal_parent;
+CREATE TABLE pgsafe_cal_parent (id int PRIMARY KEY);
+INSERT INTO pgsafe_cal_parent SELECT g FROM generate_series(1, 1000) g;
+CREATE TABLE pgsafe_cal (id bigint PRIMARY KEY, parent_id int, a int, b varchar(10), c timestamptz, d text);
+INSERT INTO pgsafe_cal SELECT g, 1 + g % 1000, g % 100000, left(md5(g::text), 10), now() - g * interval '1 second', md5(g::text)
+FROM generate_series(1, ${Math.floor(rows)}) g;
+`;
+
+/** Times every probe once on a fresh synthetic table of `rows` rows (after a warm-up scan). */
+export async function measure(client: pg.Client, rows: number, onProbe?: (m: Measurement) => void): Promise<Measurement[]> {
+  await client.query(SETUP(rows));
+  // VACUUM cannot share a multi-statement query (an implicit transaction).
+  await client.query('VACUUM ANALYZE pgsafe_cal_parent');
+  await client.query('VACUUM ANALYZE pgsafe_cal');
+  const bytes = Number((await client.query(`SELECT pg_relation_size('pgsafe_cal') AS b`)).rows[0].b);
+  // The first heavy statement after a load runs slower: read the table once first.
+  await client.query('SELECT count(*) FROM pgsafe_cal');
+  const out: Measurement[] = [];
+  for (const p of PROBES) {
+    if (p.setup) await client.query(p.setup);
+    const t0 = performance.now();
+    await client.query(p.sql);
+    const m = { probe: p.id, op: p.op, rows, bytes, ms: performance.now() - t0 };
+    out.push(m);
+    onProbe?.(m);
+    if (p.undo) await client.query(p.undo);
+  }
+  await client.query('DROP TABLE pgsafe_cal, pgsafe_cal_parent');
+  return out;
+}
+
+/** Least squares of ms = overhead + rows / rowsPerSec per class; bytes/s at the same pace. */
+export function fit(ms: Measurement[], measuredOn: string): CostModel {
+  const ops = {} as Record<OpClass, Throughput>;
+  for (const op of OP_CLASSES) {
+    const pts = ms.filter((m) => m.op === op);
+    if (pts.length === 0 || new Set(pts.map((p) => p.rows)).size < 2) {
+      ops[op] = DEFAULT_MODEL.ops[op];
+      continue;
+    }
+    const n = pts.length;
+    const mx = pts.reduce((a, p) => a + p.rows, 0) / n;
+    const my = pts.reduce((a, p) => a + p.ms, 0) / n;
+    const sxx = pts.reduce((a, p) => a + (p.rows - mx) ** 2, 0);
+    const sxy = pts.reduce((a, p) => a + (p.rows - mx) * (p.ms - my), 0);
+    let slope = sxy / sxx;
+    let overhead = my - slope * mx;
+    if (!(slope > 0)) slope = my / mx;
+    if (overhead < 0) {
+      // Through the origin instead.
+      slope = pts.reduce((a, p) => a + p.rows * p.ms, 0) / pts.reduce((a, p) => a + p.rows * p.rows, 0);
+      overhead = 0;
+    }
+    const rowsPerSec = 1000 / slope;
+    const bytesPerRow = pts.reduce((a, p) => a + p.bytes / p.rows, 0) / n;
+    ops[op] = { rowsPerSec: Math.round(rowsPerSec), bytesPerSec: Math.round(rowsPerSec * bytesPerRow), overheadMs: Math.round(overhead * 10) / 10 };
+  }
+  return { source: 'calibrated', measuredOn, measuredAt: new Date().toISOString(), ops, spread: DEFAULT_MODEL.spread };
+}
+
+export async function calibrate(client: pg.Client, sizes: number[], onProbe?: (m: Measurement) => void): Promise<{ model: CostModel; measurements: Measurement[] }> {
+  const v = (await client.query(`SELECT current_setting('server_version') AS v`)).rows[0].v as string;
+  const all: Measurement[] = [];
+  for (const rows of sizes) all.push(...(await measure(client, rows, onProbe)));
+  return { model: fit(all, `PG ${v.split(' ')[0]}`), measurements: all };
+}

@@ -1,0 +1,67 @@
+// The cost model: how fast each class of work runs, as throughput, so an estimate scales with the
+// table. Defaults measured on PG 15 on a 2-core machine (method and figures in docs/stats.md);
+// `pgsafe stats calibrate` fits the same figures on the user's own server class.
+
+/** Classes of work whose duration grows with the table. */
+export const OP_CLASSES = ['index-build', 'rewrite', 'validation', 'seq-scan', 'backfill'] as const;
+export type OpClass = (typeof OP_CLASSES)[number];
+
+export interface Throughput {
+  rowsPerSec: number;
+  /** Over the bytes the class reads (heap; a rewrite also rewrites toast and rebuilds the indexes). */
+  bytesPerSec: number;
+  /** Fixed part: planning, catalog updates, commit. */
+  overheadMs: number;
+}
+
+export interface CostModel {
+  /** "default" or "calibrated": which model an estimate came from is printed with it. */
+  source: 'default' | 'calibrated';
+  /** Where the figures were measured: "PG 15.18, 2 cores". */
+  measuredOn: string;
+  measuredAt?: string;
+  ops: Record<OpClass, Throughput>;
+  /** The estimate is the range [fit × low, fit × high]. */
+  spread: { low: number; high: number };
+}
+
+/**
+ * Fitted by `node scripts/stats-bench.mjs --fit --repeat=2` (the same probes as `pgsafe stats calibrate`)
+ * at 100k and 1M rows of the calibration table (6 columns, ~109 heap bytes a row) on PG 15.18,
+ * 2 cores shared with other work, tmpfs, fsync off. See docs/stats.md.
+ */
+export const DEFAULT_MODEL: CostModel = {
+  source: 'default',
+  measuredOn: 'PG 15, 2 shared cores',
+  measuredAt: '2026-12-02',
+  ops: {
+    'index-build': { rowsPerSec: 620_000, bytesPerSec: 67_000_000, overheadMs: 20 },
+    rewrite: { rowsPerSec: 310_000, bytesPerSec: 34_000_000, overheadMs: 100 },
+    validation: { rowsPerSec: 3_300_000, bytesPerSec: 360_000_000, overheadMs: 18 },
+    'seq-scan': { rowsPerSec: 9_000_000, bytesPerSec: 990_000_000, overheadMs: 6 },
+    backfill: { rowsPerSec: 103_000, bytesPerSec: 11_000_000, overheadMs: 0 },
+  },
+  spread: { low: 0.6, high: 1.8 },
+};
+
+export interface Work {
+  op: OpClass;
+  rows: number;
+  bytes: number;
+}
+
+/** Milliseconds: the fixed part plus the slower of the row-bound and the byte-bound time. */
+export function pointMs(model: CostModel, w: Work): number {
+  const t = model.ops[w.op] ?? DEFAULT_MODEL.ops[w.op];
+  const byRows = t.rowsPerSec > 0 ? w.rows / t.rowsPerSec : 0;
+  const byBytes = t.bytesPerSec > 0 ? w.bytes / t.bytesPerSec : 0;
+  return t.overheadMs + 1000 * Math.max(byRows, byBytes);
+}
+
+export function rangeMs(model: CostModel, ms: number): { lowMs: number; highMs: number } {
+  return { lowMs: ms * model.spread.low, highMs: ms * model.spread.high };
+}
+
+export function modelLabel(m: CostModel): string {
+  return m.source === 'default' ? `default model (${m.measuredOn})` : `calibrated model (${m.measuredOn}${m.measuredAt ? `, ${m.measuredAt.slice(0, 10)}` : ''})`;
+}
