@@ -16,7 +16,7 @@ ORDER BY 2, 3`;
 
 const INDEXES = `
 SELECT i.indrelid::int8 AS table_oid, ic.relname AS name, ic.relpages::int8 * current_setting('block_size')::int8 AS bytes,
-       ARRAY(SELECT a.attname FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(attnum, ord)
+       ARRAY(SELECT a.attname::text FROM unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY k(attnum, ord)
              LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0 ORDER BY k.ord) AS columns
 FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid JOIN pg_namespace n ON n.oid = ic.relnamespace
 WHERE ${SYSTEM}
