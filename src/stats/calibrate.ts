@@ -31,7 +31,8 @@ export interface Measurement {
   ms: number;
 }
 
-const SETUP = (rows: number) => `
+/** The synthetic tables (1,000-row parent; `rows`-row child with a PK), as SQL. */
+export const calibrationSql = (rows: number): string => `
 DROP TABLE IF EXISTS pgsafe_cal, pgsafe_cal_parent;
 CREATE TABLE pgsafe_cal_parent (id int PRIMARY KEY);
 INSERT INTO pgsafe_cal_parent SELECT g FROM generate_series(1, 1000) g;
@@ -41,11 +42,16 @@ FROM generate_series(1, ${Math.floor(rows)}) g;
 `;
 
 /** Times every probe once on a fresh synthetic table of `rows` rows (after a warm-up scan). */
-export async function measure(client: pg.Client, rows: number, onProbe?: (m: Measurement) => void): Promise<Measurement[]> {
-  await client.query(SETUP(rows));
+/** Creates the synthetic tables and vacuums them (so reltuples and relpages are exact). */
+export async function createCalibrationTables(client: pg.Client, rows: number): Promise<void> {
+  await client.query(calibrationSql(rows));
   // VACUUM cannot share a multi-statement query (an implicit transaction).
   await client.query('VACUUM ANALYZE pgsafe_cal_parent');
   await client.query('VACUUM ANALYZE pgsafe_cal');
+}
+
+export async function measure(client: pg.Client, rows: number, onProbe?: (m: Measurement) => void): Promise<Measurement[]> {
+  await createCalibrationTables(client, rows);
   const bytes = Number((await client.query(`SELECT pg_relation_size('pgsafe_cal') AS b`)).rows[0].b);
   // The first heavy statement after a load runs slower: read the table once first.
   await client.query('SELECT count(*) FROM pgsafe_cal');

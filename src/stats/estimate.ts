@@ -26,7 +26,8 @@ export function opClass(a: Action): OpClass | undefined {
 
 /** The table a statement works on: its first existing relation with a costed action, else its first existing one. */
 export function targetOf(a: AnalysedStatement): { rel: Rel; mode?: LockMode } | undefined {
-  const existing = a.actions.filter((x) => x.relation && !a.locks.find((l) => l.rel.key === x.relation!.key)?.isNew);
+  // Locks are recorded per relation with `isNew`; an action without one (CREATE TABLE) touches nothing that exists.
+  const existing = a.actions.filter((x) => x.relation && a.locks.some((l) => l.rel.key === x.relation!.key && !l.isNew));
   const act = existing.find((x) => opClass(x)) ?? existing.find((x) => x.lock) ?? existing[0];
   if (!act?.relation) return undefined;
   return { rel: act.relation, mode: a.locks.find((l) => l.rel.key === act.relation!.key)?.mode ?? act.lock };
