@@ -1,11 +1,11 @@
 // Estimates vs measurements for the stats cost model on a throwaway local cluster.
 // Usage: npm run build && node scripts/stats-bench.mjs [rows...]   (default 100000 1000000)
-// Prints per probe: measured ms, the default model's estimate range, and measured / point.
+// Prints per probe and size: the fastest of --repeat runs (other work on the machine only adds time), the default model's estimate range, and measured / point.
 // With --fit it also prints the model fitted from these runs (how DEFAULT_MODEL was made).
 import pg from 'pg';
 import { findLocalBinaries, findEmbeddedBinaries } from '../dist/src/replay/binaries.js';
 import { startCluster } from '../dist/src/replay/cluster.js';
-import { measure, fit } from '../dist/src/stats/calibrate.js';
+import { measure, fit, fastest } from '../dist/src/stats/calibrate.js';
 import { DEFAULT_MODEL, pointMs, rangeMs } from '../dist/src/stats/model.js';
 
 const args = process.argv.slice(2);
@@ -24,10 +24,11 @@ try {
   await client.end();
   await cluster.stop();
 }
-const model = doFit ? fit(all, `PG ${binaries.version}`) : DEFAULT_MODEL;
+const best = fastest(all);
+const model = doFit ? fit(best, `PG ${binaries.version}`) : DEFAULT_MODEL;
 console.log('| probe | class | rows | measured | estimate (range) | measured / estimate | within 2× |');
 console.log('|---|---|---:|---:|---:|---:|---|');
-for (const m of all) {
+for (const m of best) {
   const p = pointMs(model, { op: m.op, rows: m.rows, bytes: m.bytes });
   const { lowMs, highMs } = rangeMs(model, p);
   const ratio = m.ms / p;

@@ -1,11 +1,11 @@
 // `pgsafe stats`: a read-only snapshot of production's shape; `pgsafe stats calibrate`: fit the
 // cost model on a scratch database. Also the `lint --stats` option plumbing.
 import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../config/types.js';
-import { annotateResults, DEFAULT_THRESHOLD_MS, type AnnotateOptions } from '../stats/annotate.js';
+import { annotateResults, type AnnotateOptions } from '../stats/annotate.js';
 import { parseDuration } from '../stats/format.js';
+import { statsOptions } from '../stats/options.js';
 import { readSnapshot, SnapshotError, SNAPSHOT_VERSION, type StatsSnapshot } from '../stats/snapshot.js';
 import type { FileResult } from '../engine/engine.js';
 import { UsageError } from './files.js';
@@ -82,7 +82,7 @@ async function runCalibrate(url: string, o: StatsCliOptions, io: Out): Promise<S
   let client;
   try {
     client = await openSession(url, { readWrite: true, statementTimeoutMs: 0, lockTimeoutMs: 5000 });
-    const { model } = await calibrate(client, sizes, (m) => io.stderr.write(`pgsafe: ${m.probe} at ${m.rows} rows: ${m.ms.toFixed(1)} ms\n`));
+    const { model } = await calibrate(client, sizes, 2, (m) => io.stderr.write(`pgsafe: ${m.probe} at ${m.rows} rows: ${m.ms.toFixed(1)} ms\n`));
     const server = (await client.query(`SELECT current_setting('server_version') AS v, current_setting('server_version_num')::int AS n, current_setting('max_connections')::int AS mc`)).rows[0];
     snapshot ??= { pgsafeStats: SNAPSHOT_VERSION, takenAt: new Date().toISOString(), server: { version: String(server.v).split(' ')[0], major: Math.floor(server.n / 10000), maxConnections: server.mc }, sampleSeconds: 0, tables: [] };
     return { ...snapshot, model };
@@ -96,13 +96,8 @@ async function runCalibrate(url: string, o: StatsCliOptions, io: Out): Promise<S
 
 /** `lint --stats` / config `stats`: what the annotation pass needs, or undefined without a snapshot. */
 export function statsOption(flag: { stats?: string; statsThreshold?: string }, config: LoadedConfig | undefined, cwd = process.cwd()): AnnotateOptions | undefined {
-  const file = flag.stats ? resolve(cwd, flag.stats) : config?.config.stats ? resolve(config.dir, config.config.stats.file) : undefined;
-  if (!file) return undefined;
-  const threshold = flag.statsThreshold ?? config?.config.stats?.threshold;
-  const thresholdMs = threshold === undefined ? DEFAULT_THRESHOLD_MS : parseDuration(threshold);
-  if (thresholdMs === undefined) throw new UsageError(`--stats-threshold: expected a duration such as 1s or 500ms, got "${threshold}"`);
   try {
-    return { snapshot: readSnapshot(file), thresholdMs };
+    return statsOptions(flag, config, cwd);
   } catch (err) {
     if (err instanceof SnapshotError) throw new UsageError(err.message);
     throw err;

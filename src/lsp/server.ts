@@ -20,6 +20,8 @@ import { withRollback } from '../rollback/inputs.js';
 import { nodeFs, type DownFs } from '../rollback/down.js';
 import { initParser } from '../source/index.js';
 import { prepareText, remapResult } from '../config/prepare.js';
+import { annotateResults } from '../stats/annotate.js';
+import { cachedStatsOptions } from '../stats/options.js';
 import type { Severity } from '../engine/rule.js';
 import { codeActionsFor, hoverAt, toDiagnostic, type OffsetMap } from './features.js';
 import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
@@ -131,9 +133,12 @@ export function startServer(opts: ServerOptions): Connection {
           fs,
         });
         const [last] = lintSync(inputs, { rules, pgVersion, assumeInTransaction, ruleSettings, schema });
-        const result = remapResult(last, original, prep, severityOf('syntax-error', ruleSettings));
+        // With a config `stats` snapshot: findings gain size, traffic and estimated blocking, as `lint --stats`.
+        const stats = cachedStatsOptions(settings.loaded);
+        const annotate = (r: FileResult) => (stats ? annotateResults([r], stats)[0] : r);
+        const result = annotate(remapResult(last, original, prep, severityOf('syntax-error', ruleSettings)));
         // A down section of this same file (goose, dbmate): its findings belong on this document.
-        const rollback = last.rollback?.path === name ? last.rollback : undefined;
+        const rollback = last.rollback?.path === name ? annotate(last.rollback) : undefined;
         if (rollback) result.findings = [...result.findings, ...rollback.findings].sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
         // Excluded by the config's include/exclude, or not a migration of the framework: no diagnostics.
         if (!settings.selected) result.findings = [];

@@ -26,20 +26,21 @@ export interface CostModel {
 }
 
 /**
- * Fitted by `node scripts/stats-bench.mjs --fit --repeat=2` (the same probes as `pgsafe stats calibrate`)
- * at 100k and 1M rows of the calibration table (6 columns, ~109 heap bytes a row) on PG 15.18,
- * 2 cores shared with other work, tmpfs, fsync off. See docs/stats.md.
+ * Fitted by `node scripts/stats-bench.mjs --fit` (the probes of `pgsafe stats calibrate`) at 100k and 1M
+ * rows of the calibration table (6 columns, ~109 heap bytes a row) on PG 15.18, 2 cores shared with
+ * other work (load average 14–17), tmpfs, fsync off: the geometric mean of two fits taken at different
+ * load (docs/stats.md has both). Overheads rounded; a negative fitted overhead is 0.
  */
 export const DEFAULT_MODEL: CostModel = {
   source: 'default',
   measuredOn: 'PG 15, 2 shared cores',
   measuredAt: '2026-12-02',
   ops: {
-    'index-build': { rowsPerSec: 620_000, bytesPerSec: 67_000_000, overheadMs: 20 },
-    rewrite: { rowsPerSec: 310_000, bytesPerSec: 34_000_000, overheadMs: 100 },
-    validation: { rowsPerSec: 3_300_000, bytesPerSec: 360_000_000, overheadMs: 18 },
-    'seq-scan': { rowsPerSec: 9_000_000, bytesPerSec: 990_000_000, overheadMs: 6 },
-    backfill: { rowsPerSec: 103_000, bytesPerSec: 11_000_000, overheadMs: 0 },
+    'index-build': { rowsPerSec: 560_000, bytesPerSec: 61_000_000, overheadMs: 10 },
+    rewrite: { rowsPerSec: 240_000, bytesPerSec: 26_000_000, overheadMs: 20 },
+    validation: { rowsPerSec: 2_900_000, bytesPerSec: 315_000_000, overheadMs: 5 },
+    'seq-scan': { rowsPerSec: 6_700_000, bytesPerSec: 730_000_000, overheadMs: 3 },
+    backfill: { rowsPerSec: 94_000, bytesPerSec: 10_000_000, overheadMs: 0 },
   },
   spread: { low: 0.6, high: 1.8 },
 };
