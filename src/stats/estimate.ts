@@ -68,28 +68,30 @@ export function estimateStatement(a: AnalysedStatement, tables: Map<string, Tabl
   const base: FindingEstimate = { table: `${t.schema}.${t.name}`, known: true, rows: t.rows, bytes: t.heapBytes + t.toastBytes + t.indexBytes, text: '' };
   if (t.traffic) Object.assign(base, { readsPerSec: t.traffic.readsPerSec, writesPerSec: t.traffic.writesPerSec });
   if (t.rows === null) return { ...base, text: `${quoted(rel)}: size unknown (never vacuumed or analysed; \`ANALYZE\` it before \`pgsafe stats\`)` };
-  const blocks = mode ? blockedText(mode) : 'nothing';
   const size = `${rowsText(t.rows)} rows, ${bytesText(base.bytes!)}`;
-  const queue = mode ? queueText(mode, t) : undefined;
-  const detail = `(${size}${queue ? `; ${queue}` : ''})`;
   const work = statementMs(a, rel, t, model);
+  // A backfill's ROW EXCLUSIVE blocks no statement, but each row it updates stays locked until it commits.
+  const r = !!mode && blocksReads(mode);
+  const w = (!!mode && blocksWrites(mode)) || work?.op === 'backfill';
+  const blocks = r || w ? (work?.op === 'backfill' && !r ? 'writes to the rows it touches' : blockedText(mode!)) : 'other schema changes';
+  const detail = `(${size}; ${queueText(r, w, t)})`;
   if (!work) {
-    const text = mode && (blocksReads(mode) || blocksWrites(mode))
+    const text = r || w
       ? `catalog-only: blocks ${blocks} on ${quoted(rel)} for milliseconds once granted, but queues them while it waits for running transactions ${detail}`
       : `catalog-only on ${quoted(rel)} ${detail}`;
     return { ...base, op: 'catalog', blocks, text };
   }
   const { lowMs, highMs } = rangeMs(model, work.ms);
-  const what = mode && (blocksReads(mode) || blocksWrites(mode)) ? `of blocked ${blocks} on ${quoted(rel)}` : `on ${quoted(rel)} (blocks ${blocks})`;
+  const what = r || w ? `of blocked ${blocks} on ${quoted(rel)}` : `on ${quoted(rel)}, blocking only other schema changes`;
   return { ...base, op: work.op, lowMs, highMs, blocks, model: modelLabel(model), text: `est. ${rangeText(lowMs, highMs)} ${what} ${detail} [${work.op}, ${modelLabel(model)}]` };
 }
 
-function queueText(mode: LockMode, t: TableStats): string | undefined {
+function queueText(reads: boolean, writes: boolean, t: TableStats): string {
   if (!t.traffic) return 'traffic not sampled';
   const parts: string[] = [];
-  if (blocksWrites(mode)) parts.push(`~${rateText(t.traffic.writesPerSec)} writes/s`);
-  if (blocksReads(mode)) parts.push(`~${rateText(t.traffic.readsPerSec)} reads/s`);
-  return parts.length ? `${parts.join(' and ')} queue behind it` : undefined;
+  if (writes) parts.push(`~${rateText(t.traffic.writesPerSec)} writes/s`);
+  if (reads) parts.push(`~${rateText(t.traffic.readsPerSec)} reads/s`);
+  return parts.length ? `${parts.join(' and ')} queue behind it` : `~${rateText(t.traffic.writesPerSec)} writes/s, ~${rateText(t.traffic.readsPerSec)} reads/s`;
 }
 
 /** An unqualified name that is not in `public`: the one table of that name in the snapshot, if only one. */
