@@ -24,28 +24,26 @@ export function opClass(a: Action): OpClass | undefined {
   }
 }
 
-/** The table a statement works on: its first existing relation with a costed action, else its first existing one. */
-export function targetOf(a: AnalysedStatement): { rel: Rel; mode?: LockMode } | undefined {
-  // Locks are recorded per relation with `isNew`; an action without one (CREATE TABLE) touches nothing that exists.
-  const existing = a.actions.filter((x) => x.relation && a.locks.some((l) => l.rel.key === x.relation!.key && !l.isNew));
-  const act = existing.find((x) => opClass(x)) ?? existing.find((x) => x.lock) ?? existing[0];
-  if (!act?.relation) return undefined;
-  return { rel: act.relation, mode: a.locks.find((l) => l.rel.key === act.relation!.key)?.mode ?? act.lock };
+/** The existing table the statement works on (lock role `target`), else its first existing locked relation. */
+export function targetOf(a: AnalysedStatement): { rel: Rel; mode: LockMode } | undefined {
+  const existing = a.locks.filter((l) => !l.isNew);
+  const l = existing.find((x) => x.role === 'target') ?? existing[0];
+  return l && { rel: l.rel, mode: l.mode };
 }
 
-/** Point estimate in ms of the statement's work on `t`; undefined for catalog-only work. */
+/** Point estimate in ms of the statement's work on `t`, from its `rewrites` and `scans`; undefined when it reads no table in full. */
 export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model: CostModel): { ms: number; op: OpClass } | undefined {
   const rows = t.rows ?? 0;
   const bytes = t.heapBytes + t.toastBytes;
-  const acts = a.actions.filter((x) => x.relation?.key === rel.key && opClass(x));
-  if (acts.length === 0) return undefined;
   // ALTER TABLE does every subcommand in one rewrite pass when one of them rewrites.
-  const rewrite = acts.find((x) => opClass(x) === 'rewrite');
-  if (rewrite) {
+  if (a.rewrites.some((r) => r.key === rel.key)) {
     // The calibration table has one index; a rewrite rebuilds each.
     const extra = Math.max(0, t.indexes.length - 1) * (pointMs(model, { op: 'index-build', rows, bytes }) - model.ops['index-build'].overheadMs);
     return { ms: pointMs(model, { op: 'rewrite', rows, bytes }) + extra, op: 'rewrite' };
   }
+  if (!a.scans.some((r) => r.key === rel.key)) return undefined;
+  const acts = a.actions.filter((x) => x.relation?.key === rel.key && opClass(x));
+  if (acts.length === 0) return undefined;
   let ms = 0;
   for (const x of acts) {
     const op = opClass(x)!;
@@ -76,6 +74,8 @@ export function estimateStatement(a: AnalysedStatement, tables: Map<string, Tabl
   const blocks = r || w ? (work?.op === 'backfill' && !r ? 'writes to the rows it touches' : blockedText(mode!)) : 'other schema changes';
   const detail = `(${size}; ${queueText(r, w, t)})`;
   if (!work) {
+    // Not a full pass over the table: instant once the lock is granted, or bounded by rows pgsafe cannot count.
+    if (a.runtime !== 'instant') return { ...base, blocks, text: `on ${quoted(rel)}: touches only some rows, not estimated ${detail}` };
     const text = r || w
       ? `catalog-only: blocks ${blocks} on ${quoted(rel)} for milliseconds once granted, but queues them while it waits for running transactions ${detail}`
       : `catalog-only on ${quoted(rel)} ${detail}`;
