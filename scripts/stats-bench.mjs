@@ -25,7 +25,7 @@ try {
   await cluster.stop();
 }
 const best = fastest(all);
-const model = doFit ? fit(best, `PG ${binaries.version}`) : DEFAULT_MODEL;
+const model = doFit ? fit(best, `PG ${binaries.version}`, DEFAULT_MODEL.cacheBytes) : DEFAULT_MODEL;
 console.log('| probe | class | rows | measured | estimate (range) | measured / estimate | within 2× |');
 console.log('|---|---|---:|---:|---:|---:|---|');
 for (const m of best) {

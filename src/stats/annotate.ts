@@ -29,7 +29,7 @@ export function annotateResults(results: FileResult[], o: AnnotateOptions): File
     for (const a of r.analysed ?? []) if (!byIndex.has(a.source.index)) byIndex.set(a.source.index, a);
     const findings = r.findings.map((f): Finding => {
       const a = f.statement >= 0 ? byIndex.get(f.statement) : undefined;
-      const estimate = a && estimateStatement(a, tables, model);
+      const estimate = a && estimateStatement(a, tables, model, o.snapshot.server.sharedBuffersBytes);
       if (!estimate) return f;
       return { ...f, estimate, severity: META.has(f.rule) ? f.severity : severityFor(f, estimate, threshold) };
     });

@@ -76,7 +76,7 @@ async function probe(client: pg.Client, rows: number, onProbe?: (m: Measurement)
 }
 
 /** Least squares of ms = overhead + rows / rowsPerSec per class; bytes/s at the same pace. */
-export function fit(ms: Measurement[], measuredOn: string): CostModel {
+export function fit(ms: Measurement[], measuredOn: string, cacheBytes?: number): CostModel {
   const ops = {} as Record<OpClass, Throughput>;
   for (const op of OP_CLASSES) {
     const pts = ms.filter((m) => m.op === op);
@@ -99,9 +99,12 @@ export function fit(ms: Measurement[], measuredOn: string): CostModel {
     }
     const rowsPerSec = 1000 / slope;
     const bytesPerRow = pts.reduce((a, p) => a + p.bytes / p.rows, 0) / n;
-    ops[op] = { rowsPerSec: Math.round(rowsPerSec), bytesPerSec: Math.round(rowsPerSec * bytesPerRow), overheadMs: Math.round(overhead * 10) / 10 };
+    const bytesPerSec = Math.round(rowsPerSec * bytesPerRow);
+    // Calibration sizes fit in shared buffers: the cold rate keeps the default model's cold/warm ratio.
+    const d = DEFAULT_MODEL.ops[op];
+    ops[op] = { rowsPerSec: Math.round(rowsPerSec), bytesPerSec, overheadMs: Math.round(overhead * 10) / 10, ...(d.coldBytesPerSec ? { coldBytesPerSec: Math.round((bytesPerSec * d.coldBytesPerSec) / d.bytesPerSec) } : {}) };
   }
-  return { source: 'calibrated', measuredOn, measuredAt: new Date().toISOString(), ops, spread: DEFAULT_MODEL.spread };
+  return { source: 'calibrated', measuredOn, measuredAt: new Date().toISOString(), ops, spread: DEFAULT_MODEL.spread, ...(cacheBytes ? { cacheBytes } : {}) };
 }
 
 /** Per probe and size, the fastest run: other work on the machine only ever adds time. */
@@ -116,9 +119,10 @@ export function fastest(ms: Measurement[]): Measurement[] {
 }
 
 export async function calibrate(client: pg.Client, sizes: number[], repeat = 2, onProbe?: (m: Measurement) => void): Promise<{ model: CostModel; measurements: Measurement[] }> {
-  const v = (await client.query(`SELECT current_setting('server_version') AS v`)).rows[0].v as string;
+  const r = (await client.query(`SELECT current_setting('server_version') AS v, (SELECT setting::int8 * current_setting('block_size')::int8 FROM pg_settings WHERE name = 'shared_buffers') AS sb`)).rows[0];
+  const v = r.v as string;
   const all: Measurement[] = [];
   for (let r = 0; r < repeat; r++) for (const rows of sizes) all.push(...(await measure(client, rows, onProbe)));
   const best = fastest(all);
-  return { model: fit(best, `PG ${v.split(' ')[0]}`), measurements: best };
+  return { model: fit(best, `PG ${v.split(' ')[0]}`, Number(r.sb)), measurements: best };
 }

@@ -41,7 +41,7 @@ export interface CollectOptions {
 }
 
 export async function collectSnapshot(client: pg.Client, o: CollectOptions): Promise<StatsSnapshot> {
-  const server = (await client.query(`SELECT current_setting('server_version') AS v, current_setting('server_version_num')::int AS num, current_setting('max_connections')::int AS mc`)).rows[0];
+  const server = (await client.query(`SELECT current_setting('server_version') AS v, current_setting('server_version_num')::int AS num, current_setting('max_connections')::int AS mc, (SELECT setting::int8 * current_setting('block_size')::int8 FROM pg_settings WHERE name = 'shared_buffers') AS sb`)).rows[0];
   const before = o.sampleMs > 0 ? await counters(client) : undefined;
   if (before) await (o.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))))(o.sampleMs);
   const after = before ? await counters(client) : undefined;
@@ -75,7 +75,7 @@ export async function collectSnapshot(client: pg.Client, o: CollectOptions): Pro
   return {
     pgsafeStats: SNAPSHOT_VERSION,
     takenAt: new Date().toISOString(),
-    server: { version: String(server.v).split(' ')[0], major: Math.floor(server.num / 10000), maxConnections: server.mc },
+    server: { version: String(server.v).split(' ')[0], major: Math.floor(server.num / 10000), maxConnections: server.mc, sharedBuffersBytes: Number(server.sb) },
     sampleSeconds: before ? o.sampleMs / 1000 : 0,
     tables: out,
   };

@@ -32,14 +32,15 @@ export function targetOf(a: AnalysedStatement): { rel: Rel; mode: LockMode } | u
 }
 
 /** Point estimate in ms of the statement's work on `t`, from its `rewrites` and `scans`; undefined when it reads no table in full. */
-export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model: CostModel): { ms: number; op: OpClass } | undefined {
+export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model: CostModel, cache?: number): { ms: number; op: OpClass } | undefined {
   const rows = t.rows ?? 0;
   const bytes = t.heapBytes + t.toastBytes;
+  const cacheBytes = cache;
   // ALTER TABLE does every subcommand in one rewrite pass when one of them rewrites.
   if (a.rewrites.some((r) => r.key === rel.key)) {
     // The calibration table has one index; a rewrite rebuilds each.
-    const extra = Math.max(0, t.indexes.length - 1) * (pointMs(model, { op: 'index-build', rows, bytes }) - model.ops['index-build'].overheadMs);
-    return { ms: pointMs(model, { op: 'rewrite', rows, bytes }) + extra, op: 'rewrite' };
+    const extra = Math.max(0, t.indexes.length - 1) * (pointMs(model, { op: 'index-build', rows, bytes, cacheBytes }) - model.ops['index-build'].overheadMs);
+    return { ms: pointMs(model, { op: 'rewrite', rows, bytes, cacheBytes }) + extra, op: 'rewrite' };
   }
   if (!a.scans.some((r) => r.key === rel.key)) return undefined;
   const acts = a.actions.filter((x) => x.relation?.key === rel.key && opClass(x));
@@ -47,7 +48,7 @@ export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model
   let ms = 0;
   for (const x of acts) {
     const op = opClass(x)!;
-    ms += pointMs(model, { op, rows, bytes }) * (op === 'index-build' && x.concurrently ? CONCURRENT_FACTOR : 1);
+    ms += pointMs(model, { op, rows, bytes, cacheBytes }) * (op === 'index-build' && x.concurrently ? CONCURRENT_FACTOR : 1);
   }
   return { ms, op: opClass(acts[0])! };
 }
@@ -57,7 +58,7 @@ function quoted(rel: Rel): string {
 }
 
 /** The estimate a finding on this statement carries; undefined when the statement touches no existing table. */
-export function estimateStatement(a: AnalysedStatement, tables: Map<string, TableStats>, model: CostModel): FindingEstimate | undefined {
+export function estimateStatement(a: AnalysedStatement, tables: Map<string, TableStats>, model: CostModel, cacheBytes?: number): FindingEstimate | undefined {
   const target = targetOf(a);
   if (!target) return undefined;
   const { rel, mode } = target;
@@ -67,7 +68,7 @@ export function estimateStatement(a: AnalysedStatement, tables: Map<string, Tabl
   if (t.traffic) Object.assign(base, { readsPerSec: t.traffic.readsPerSec, writesPerSec: t.traffic.writesPerSec });
   if (t.rows === null) return { ...base, text: `${quoted(rel)}: size unknown (never vacuumed or analysed; \`ANALYZE\` it before \`pgsafe stats\`)` };
   const size = `${rowsText(t.rows)} rows, ${bytesText(base.bytes!)}`;
-  const work = statementMs(a, rel, t, model);
+  const work = statementMs(a, rel, t, model, cacheBytes);
   // A backfill's ROW EXCLUSIVE blocks no statement, but each row it updates stays locked until it commits.
   const r = !!mode && blocksReads(mode);
   const w = (!!mode && blocksWrites(mode)) || work?.op === 'backfill';

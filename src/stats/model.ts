@@ -12,6 +12,8 @@ export interface Throughput {
   bytesPerSec: number;
   /** Fixed part: planning, catalog updates, commit. */
   overheadMs: number;
+  /** Bytes/s over the part of a table beyond `cacheBytes` (read through the OS, not shared buffers). */
+  coldBytesPerSec?: number;
 }
 
 export interface CostModel {
@@ -23,6 +25,8 @@ export interface CostModel {
   ops: Record<OpClass, Throughput>;
   /** The estimate is the range [fit × low, fit × high]. */
   spread: { low: number; high: number };
+  /** shared_buffers of the server it was measured on; a snapshot's own `server.sharedBuffersBytes` wins. */
+  cacheBytes?: number;
 }
 
 /**
@@ -35,28 +39,38 @@ export const DEFAULT_MODEL: CostModel = {
   source: 'default',
   measuredOn: 'PG 15, 2 shared cores',
   measuredAt: '2026-12-02',
+  // Cold rates: from one 10M-row run (1.09 GB, 4× shared_buffers), the in-cache share taken out.
   ops: {
-    'index-build': { rowsPerSec: 560_000, bytesPerSec: 61_000_000, overheadMs: 10 },
-    rewrite: { rowsPerSec: 240_000, bytesPerSec: 26_000_000, overheadMs: 20 },
-    validation: { rowsPerSec: 2_900_000, bytesPerSec: 315_000_000, overheadMs: 5 },
-    'seq-scan': { rowsPerSec: 6_700_000, bytesPerSec: 730_000_000, overheadMs: 3 },
-    backfill: { rowsPerSec: 94_000, bytesPerSec: 10_000_000, overheadMs: 0 },
+    'index-build': { rowsPerSec: 560_000, bytesPerSec: 61_000_000, overheadMs: 10, coldBytesPerSec: 45_000_000 },
+    rewrite: { rowsPerSec: 240_000, bytesPerSec: 26_000_000, overheadMs: 20, coldBytesPerSec: 15_000_000 },
+    validation: { rowsPerSec: 2_900_000, bytesPerSec: 315_000_000, overheadMs: 5, coldBytesPerSec: 120_000_000 },
+    'seq-scan': { rowsPerSec: 6_700_000, bytesPerSec: 730_000_000, overheadMs: 3, coldBytesPerSec: 247_000_000 },
+    backfill: { rowsPerSec: 94_000, bytesPerSec: 10_000_000, overheadMs: 0, coldBytesPerSec: 4_800_000 },
   },
   spread: { low: 0.6, high: 1.8 },
+  cacheBytes: 256 * 1024 ** 2,
 };
 
 export interface Work {
   op: OpClass;
   rows: number;
   bytes: number;
+  /** shared_buffers of the target server, when the snapshot knows it. */
+  cacheBytes?: number;
 }
 
-/** Milliseconds: the fixed part plus the slower of the row-bound and the byte-bound time. */
+/**
+ * Milliseconds: the fixed part plus the slower of the row-bound and the byte-bound time, over the share of
+ * the table that fits in shared buffers; the rest at the cold byte rate.
+ */
 export function pointMs(model: CostModel, w: Work): number {
   const t = model.ops[w.op] ?? DEFAULT_MODEL.ops[w.op];
   const byRows = t.rowsPerSec > 0 ? w.rows / t.rowsPerSec : 0;
   const byBytes = t.bytesPerSec > 0 ? w.bytes / t.bytesPerSec : 0;
-  return t.overheadMs + 1000 * Math.max(byRows, byBytes);
+  const cache = w.cacheBytes ?? model.cacheBytes;
+  const warm = cache && t.coldBytesPerSec && w.bytes > cache ? cache / w.bytes : 1;
+  const cold = warm < 1 ? (w.bytes * (1 - warm)) / t.coldBytesPerSec! : 0;
+  return t.overheadMs + 1000 * (warm * Math.max(byRows, byBytes) + cold);
 }
 
 export function rangeMs(model: CostModel, ms: number): { lowMs: number; highMs: number } {

@@ -35,7 +35,8 @@ export interface TableStats {
 export interface StatsSnapshot {
   pgsafeStats: typeof SNAPSHOT_VERSION;
   takenAt: string;
-  server: { version: string; major: number; maxConnections: number };
+  /** `sharedBuffersBytes`: shared_buffers, where the cost model switches to its cold byte rate. */
+  server: { version: string; major: number; maxConnections: number; sharedBuffersBytes?: number };
   /** Length of the traffic sample; 0 when none was taken. */
   sampleSeconds: number;
   tables: TableStats[];

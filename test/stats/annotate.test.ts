@@ -4,7 +4,7 @@ import { rules } from '../../rules/index.js';
 import { lint, type FileResult } from '../../src/engine/engine.js';
 import { annotateResults } from '../../src/stats/annotate.js';
 import { checkSnapshot, type StatsSnapshot, type TableStats } from '../../src/stats/snapshot.js';
-import { DEFAULT_MODEL } from '../../src/stats/model.js';
+import { DEFAULT_MODEL, pointMs } from '../../src/stats/model.js';
 import { reporters } from '../../src/report/index.js';
 
 const GB = 1024 ** 3;
@@ -116,5 +116,16 @@ describe('lint --stats annotation', () => {
     expect(() => checkSnapshot({ tables: [] })).toThrow(/not a pgsafe stats snapshot/);
     expect(() => checkSnapshot({ pgsafeStats: 2, tables: [] })).toThrow(/version 2 is not supported/);
     expect(() => checkSnapshot({ pgsafeStats: 1, server: {}, tables: [{ name: 'x' }] })).toThrow(/tables\[0\]/);
+  });
+});
+
+describe('the cost model', () => {
+  it('reads the part of a table beyond shared buffers at the cold byte rate; the snapshot\'s shared_buffers wins', () => {
+    const t = DEFAULT_MODEL.ops['seq-scan'];
+    const warm = pointMs(DEFAULT_MODEL, { op: 'seq-scan', rows: 1e6, bytes: 1e8 });
+    expect(warm).toBeCloseTo(t.overheadMs + 1000 * Math.max(1e6 / t.rowsPerSec, 1e8 / t.bytesPerSec), 6);
+    const big = { op: 'seq-scan' as const, rows: 1e8, bytes: 1e10 };
+    expect(pointMs(DEFAULT_MODEL, big)).toBeGreaterThan(100 * (warm - t.overheadMs));
+    expect(pointMs(DEFAULT_MODEL, { ...big, cacheBytes: 2e10 })).toBeCloseTo(t.overheadMs + 100 * (warm - t.overheadMs), 3);
   });
 });
