@@ -39,7 +39,11 @@ export function registerStatsCommand(program: Command, io: Out = process): void 
       const text = JSON.stringify(snapshot, null, 2) + '\n';
       if (o.output === '-') io.stdout.write(text);
       else {
-        writeFileSync(o.output, text);
+        try {
+          writeFileSync(o.output, text);
+        } catch (err) {
+          throw new UsageError(`stats: cannot write ${o.output}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
         const n = snapshot.tables.length;
         io.stderr.write(`pgsafe: wrote ${o.output} (${n} table${n === 1 ? '' : 's'}${snapshot.model ? `, ${snapshot.model.source} model` : ''})\n`);
       }
