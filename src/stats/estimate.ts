@@ -1,5 +1,5 @@
 // How long a statement's lock lasts on a table of the snapshot, from the analysed statement's
-// facts (cost, locks, actions): nothing here reads the SQL.
+// facts (locks with their roles, rewrites, scans, runtime, actions): nothing here reads the SQL.
 import { blockedText, blocksReads, blocksWrites, type LockMode } from '../analysis/locks.js';
 import type { Action, AnalysedStatement } from '../analysis/types.js';
 import type { Rel } from '../analysis/names.js';
