@@ -12,6 +12,7 @@ import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
 import { processIo, type CliIo } from './io.js';
 export { processIo, type CliIo } from './io.js';
+import { registerStatsCommand } from './stats.js';
 
 const collect = (v: string, all: string[] = []) => [...all, v];
 
@@ -51,6 +52,8 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
     .option('--changed-since <ref>', 'lint only migrations added or changed since this git ref (its merge base with HEAD); earlier ones still feed the schema model')
     .option('--staged', 'lint only migrations staged in git, as staged (for pre-commit hooks)')
     .option('--fix', 'apply safe fixes to the files (with -: print the fixed SQL to stdout, the report to stderr)')
+    .option('--stats <file>', 'a snapshot from `pgsafe stats`: findings gain table size, traffic and estimated blocking (default: config "stats")')
+    .option('--stats-threshold <duration>', 'with --stats: estimated blocking below this is info, at or above it error (default 1s)')
     .option('--fix-unsafe', 'apply unsafe fixes too (added statements, type changes); implies --fix')
     .action(async (paths: string[], o: FixCliOptions) => {
       exit.code = o.fix || o.fixUnsafe ? await runFix(paths, o, io) : await runLint(paths, o, io);
@@ -78,6 +81,7 @@ export function buildProgram(io: CliIo, exit: { code: number }): Command {
   registerLspCommand(program, io);
   registerInitCommand(program, io);
   registerLocksCommand(program, io);
+  registerStatsCommand(program, io);
 
   return program;
 }

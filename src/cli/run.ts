@@ -7,6 +7,7 @@ import { renderMarkdown, MARKDOWN_LIMIT } from '../report/markdown.js';
 import { ciRoot } from '../report/paths.js';
 import { DEFAULT_PG_VERSION, discoverMigrations, lintProject, UsageError, type MigrationSet } from '../project/index.js';
 import { readAll, useColor, type CliIo } from './io.js';
+import { statsOption, withStats } from './stats.js';
 
 export { DEFAULT_PG_VERSION };
 
@@ -34,6 +35,9 @@ export interface LintCliOptions {
   staged?: boolean;
   /** Internal, not a flag: the content of `-`, already read (--fix lints it again after each pass). */
   stdin?: Buffer;
+  /** A `pgsafe stats` snapshot: findings gain size, traffic and estimated blocking (see src/stats). */
+  stats?: string;
+  statsThreshold?: string;
 }
 
 /** How the report is written: chosen from the flags before anything is read. */
@@ -97,9 +101,11 @@ export async function discover(paths: string[], o: LintCliOptions, io: CliIo): P
 /** Lints what the flags select and writes the report; returns the exit code. */
 export async function runLint(paths: string[], o: LintCliOptions, io: CliIo): Promise<number> {
   const plan = reportPlan(o, io.env);
-  const result = await lintProject(await discover(paths, o, io), { rules });
-  writeReport(plan, result.files, result.notes, io);
-  return exitCode(result.files, o.failOn);
+  const set = await discover(paths, o, io);
+  const result = await lintProject(set, { rules });
+  const files = withStats(result.files, statsOption(o, set.config, io.cwd));
+  writeReport(plan, files, result.notes, io);
+  return exitCode(files, o.failOn);
 }
 
 /** Prints the report; in GitHub Actions also annotations and the job summary. */

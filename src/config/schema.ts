@@ -34,6 +34,21 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       include: globs('Globs (relative to this file) of the migrations to lint; also the default paths of `pgsafe lint` with no arguments. A bare name matches at any depth.'),
       exclude: globs('Globs (relative to this file) of files never to lint, even when named on the command line.'),
       ...pathSettings,
+      stats: {
+        description: 'A snapshot from `pgsafe stats` (relative to this file): findings gain table size, traffic and estimated blocking (`lint --stats` wins). See docs/stats.md.',
+        oneOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['file'],
+            properties: {
+              file: { type: 'string', minLength: 1 },
+              threshold: { type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(ms|s|m|min)?$', description: 'Estimated blocking below this is info, at or above it error (default 1s).' },
+            },
+          },
+        ],
+      },
       overrides: {
         type: 'array',
         description: 'Settings for some paths only, applied in order over the settings above.',

@@ -19,6 +19,8 @@ import type { SchemaModel } from '../analysis/schema.js';
 import { nodeFs, type DownFs } from '../rollback/down.js';
 import { initParser } from '../source/index.js';
 import { bufferSet, lintProjectSync } from '../project/index.js';
+import { annotateResults } from '../stats/annotate.js';
+import { cachedStatsOptions } from '../stats/options.js';
 import { codeActionsFor, hoverAt, toDiagnostic, type OffsetMap } from './features.js';
 import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
 
@@ -116,10 +118,14 @@ export function startServer(opts: ServerOptions): Connection {
           read: (p) => (p === path ? original : nodeFs.read(p)),
           list: (d) => nodeFs.list(d),
         };
-        const [result, next] = lintProjectSync(set, { rules, ruleSettings, schema, fs }).files;
+        const [own, next] = lintProjectSync(set, { rules, ruleSettings, schema, fs }).files;
         const prep = set.files[0].prepared!;
+        // With a config `stats` snapshot: findings gain size, traffic and estimated blocking, as `lint --stats`.
+        const stats = cachedStatsOptions(settings.loaded);
+        const annotate = (r: FileResult) => (stats ? annotateResults([r], stats)[0] : r);
+        const result = annotate(own);
         // A down section of this same file (goose, dbmate): its findings belong on this document.
-        const rollback = next?.path === name ? next : undefined;
+        const rollback = next?.path === name ? annotate(next) : undefined;
         if (rollback) result.findings = [...result.findings, ...rollback.findings].sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
         // Excluded by the config's include/exclude, or not a migration of the framework: no diagnostics.
         if (!settings.selected) result.findings = [];

@@ -63,6 +63,7 @@ function result(f: FileResult, x: Finding, index: Map<string, number>, root: str
     message: { text: x.help ? `${x.message}\n\n${x.help}` : x.message },
     locations: [{ physicalLocation: { artifactLocation: { uri }, region } }],
     partialFingerprints: { 'pgsafe/v1': hash(x.rule, repoPath(f.path, root), snippet.replace(/\s+/g, ' ').trim() || `${x.line}`) },
+    ...(x.estimate ? { properties: { estimate: x.estimate } } : {}),
   };
   if (x.fix && lines) {
     out.fixes = [
