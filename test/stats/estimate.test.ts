@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
-import { calibrationSql, createCalibrationTables, fastest, fit, measure, PROBES, type Measurement } from '../../src/stats/calibrate.js';
+import { calibrationSql, createCalibrationTables, fastest, fitModel, measure, PROBES, type Measurement } from '../../src/stats/calibrate.js';
 import { collectSnapshot } from '../../src/stats/collect.js';
 import { estimateStatement } from '../../src/stats/estimate.js';
 import { DEFAULT_MODEL, pointMs } from '../../src/stats/model.js';
@@ -67,7 +67,7 @@ describe('estimates against measurements (real Postgres, 100k rows)', () => {
   });
 
   it('calibration fits a model that reproduces its larger measurements within 2×', async () => {
-    const model = fit(fastest([...(await measure(client, 20_000)), ...measured]), 'test');
+    const model = fitModel(fastest([...(await measure(client, 20_000)), ...measured]), 'test');
     expect(model.source).toBe('calibrated');
     for (const m of measured) {
       const p = pointMs(model, { op: m.op, rows: m.rows, bytes: m.bytes });
