@@ -6,7 +6,7 @@
 // `failed`) as one JSON line to --out.
 import { createWriteStream, existsSync } from 'node:fs';
 import path from 'node:path';
-import { planLint } from '../dist/src/cli/run.js';
+import { discoverMigrations } from '../dist/src/project/index.js';
 import { agreement, runOracle } from '../dist/src/oracle/run.js';
 import { startOracleServer } from '../dist/src/oracle/server.js';
 
@@ -70,8 +70,9 @@ try {
   for (const name of names) {
     const p = PROJECTS[name];
     const t0 = performance.now();
-    const plan = await planLint([path.join(corpus, p.dir)], { failOn: 'never', framework: p.framework, config: false }, corpus);
-    const files = plan.inputs.filter((i) => i.text !== undefined).map((i) => ({ path: path.relative(corpus, i.path), text: i.text, fileOptions: i.fileOptions }));
+    // Found, ordered and prepared as `pgsafe lint --framework … --no-config` does.
+    const set = await discoverMigrations([path.join(corpus, p.dir)], { rules: [], cwd: corpus, framework: p.framework, config: false });
+    const files = set.files.filter((f) => f.prepared).map((f) => ({ path: path.relative(corpus, path.resolve(corpus, f.path)), text: f.prepared.text, fileOptions: f.prepared.fileOptions }));
     const session = await server.database();
     await session.client.query(`SET statement_timeout = '60s'`);
     let result;
