@@ -4,7 +4,7 @@
 // packs the same bundle. HEAD and the current branch do not move; nothing is pushed.
 //   node scripts/release.mjs [--no-major]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,12 +28,40 @@ if (git(['status', '--porcelain', '--untracked-files=no'])) fail('the build chan
 const cli = execFileSync(process.execPath, ['bin/pgsafe.js', '--version'], { cwd: root, encoding: 'utf8' }).trim();
 if (cli !== version) fail(`\`pgsafe --version\` prints ${cli} but package.json says ${version}`);
 
-// HEAD's tree plus dist/bundle/, built in a scratch index so the real index and branch stay as they are.
+// The released manifest: what the package is, not how it is developed. Without `prepare`/`prepack` and the
+// devDependencies, an install from the tag (pre-commit, `npm install <git url>#vX`, the Action) runs no build and
+// fetches only the runtime dependencies; the lockfile loses the same dev-only entries so `npm ci` stays in sync.
+function releasedManifest(pkg) {
+  const { scripts, devDependencies, ...rest } = pkg;
+  return rest;
+}
+function releasedLock(lock) {
+  const packages = {};
+  for (const [path, entry] of Object.entries(lock.packages)) {
+    if (path === '') {
+      const { devDependencies, ...root } = entry;
+      packages[path] = root;
+    } else if (!entry.dev) {
+      const { devOptional, ...kept } = entry;
+      packages[path] = devOptional ? { ...kept, optional: true } : kept;
+    }
+  }
+  return { ...lock, packages };
+}
+const json = (v) => JSON.stringify(v, null, 2) + '\n';
+
+// HEAD's tree plus dist/bundle/ and the released manifest, built in a scratch index so the real index and branch stay as they are.
 const scratch = mkdtempSync(join(tmpdir(), 'pgsafe-release-'));
 try {
   const env = { GIT_INDEX_FILE: join(scratch, 'index') };
   git(['read-tree', 'HEAD'], env);
   git(['add', '--force', 'dist/bundle'], env);
+  for (const [file, transform] of [['package.json', releasedManifest], ['package-lock.json', releasedLock]]) {
+    const tmp = join(scratch, file);
+    writeFileSync(tmp, json(transform(JSON.parse(git(['show', `HEAD:${file}`])))));
+    const blob = git(['hash-object', '-w', tmp]);
+    git(['update-index', '--cacheinfo', `100644,${blob},${file}`], env);
+  }
   const tree = git(['write-tree'], env);
   const commit = git(['commit-tree', tree, '-p', 'HEAD', '-m', `release ${tag}: add the built dist/bundle`], env);
   git(['tag', '-a', tag, commit, '-m', `pgsafe ${version}`]);
