@@ -28,7 +28,7 @@ const has = (pkg) => {
 };
 const node = (...args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 
-const bundle = join(root, 'dist', 'bundle', 'main.js');
+const bundle = join(root, 'dist', 'bundle', 'main.cjs');
 const tools = mode === 'prepare' ? ['typescript', 'esbuild'] : ['esbuild'];
 const missing = tools.filter((t) => !has(t));
 
