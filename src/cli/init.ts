@@ -153,7 +153,7 @@ export function runInit(o: InitOptions, cwd = process.cwd()): string[] {
   return done;
 }
 
-export function registerInitCommand(program: Command, write: (s: string) => void = (s) => process.stdout.write(s)): void {
+export function registerInitCommand(program: Command, io: { stdout: { write(s: string): unknown }; cwd: string } = { stdout: process.stdout, cwd: process.cwd() }): void {
   program
     .command('init')
     .description('write a starter pgsafe.config.json (framework and migrations directory detected), and with --hook a git pre-commit hook running `pgsafe lint --staged`')
@@ -163,6 +163,6 @@ export function registerInitCommand(program: Command, write: (s: string) => void
     .option('--pg-version <major>', 'Postgres major version of the target server')
     .option('--from-squawk [file]', 'convert a .squawk.toml (default: the one in this directory or a parent) into the config')
     .action((o: InitOptions) => {
-      for (const line of runInit(o)) write(`pgsafe: ${line}\n`);
+      for (const line of runInit(o, io.cwd)) io.stdout.write(`pgsafe: ${line}\n`);
     });
 }
