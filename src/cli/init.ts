@@ -144,9 +144,12 @@ export function runInit(o: InitOptions, cwd = process.cwd()): string[] {
       throw new UsageError(`${relative(cwd, hook) || hook} already exists; add \`pgsafe lint --staged\` to it, or use --force to overwrite it`);
     }
     mkdirSync(dirname(hook), { recursive: true });
-    // A husky hook is committed and shared: no path from this machine in it.
+    // A husky hook is committed and shared: no path from this machine in it. The project's own install is found anyway.
     const husky = basename(dirname(hook)) === '.husky';
-    writeFileSync(hook, hookScript(husky ? undefined : selfBin()));
+    const self = selfBin();
+    const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    const local = self !== undefined && !relative(join(top, 'node_modules'), self).startsWith('..');
+    writeFileSync(hook, hookScript(husky || local ? undefined : self));
     chmodSync(hook, 0o755);
     done.push(`wrote ${relative(cwd, hook) || hook}`);
   }
