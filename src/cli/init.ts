@@ -6,9 +6,9 @@ import { CONFIG_NAMES } from '../config/load.js';
 import { frameworks } from '../config/frameworks/index.js';
 import { FRAMEWORKS } from '../config/types.js';
 import { rules } from '../../rules/index.js';
+import { UsageError } from '../project/errors.js';
 import { findMigrationDirs } from './init-detect.js';
 import { convertSquawk, parseSquawkToml } from './squawk-config.js';
-import { UsageError } from './files.js';
 import { DEFAULT_PG_VERSION, parsePgVersion } from './run.js';
 
 export const CONFIG_SCHEMA_URL = 'https://raw.githubusercontent.com/pgsafe/pgsafe/main/schema/pgsafe.config.schema.json';

@@ -1,6 +1,6 @@
 import type { Rule } from '../engine/rule.js';
 import { ruleIds, type RuleSetting } from '../engine/engine.js';
-import { UsageError } from './files.js';
+import { UsageError } from '../project/errors.js';
 
 /** squawk rule names that became more than one pgsafe rule. */
 const SPLIT: Record<string, string[]> = {
