@@ -5,7 +5,7 @@
 import pg from 'pg';
 import { findLocalBinaries, findEmbeddedBinaries } from '../dist/src/replay/binaries.js';
 import { startCluster } from '../dist/src/replay/cluster.js';
-import { measure, fit, fastest } from '../dist/src/stats/calibrate.js';
+import { measure, fitModel, fastest } from '../dist/src/stats/calibrate.js';
 import { DEFAULT_MODEL, pointMs, rangeMs } from '../dist/src/stats/model.js';
 
 const args = process.argv.slice(2);
@@ -25,7 +25,7 @@ try {
   await cluster.stop();
 }
 const best = fastest(all);
-const model = doFit ? fit(best, `PG ${binaries.version}`, DEFAULT_MODEL.cacheBytes) : DEFAULT_MODEL;
+const model = doFit ? fitModel(best, `PG ${binaries.version}`, DEFAULT_MODEL.cacheBytes) : DEFAULT_MODEL;
 console.log('| probe | class | rows | measured | estimate (range) | measured / estimate | within 2× |');
 console.log('|---|---|---:|---:|---:|---:|---|');
 for (const m of best) {

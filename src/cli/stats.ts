@@ -8,7 +8,7 @@ import { parseDuration } from '../stats/format.js';
 import { statsOptions } from '../stats/options.js';
 import { readSnapshot, SnapshotError, SNAPSHOT_VERSION, type StatsSnapshot } from '../stats/snapshot.js';
 import type { FileResult } from '../engine/engine.js';
-import { UsageError } from './files.js';
+import { UsageError } from '../project/index.js';
 
 interface StatsCliOptions {
   databaseUrl?: string;

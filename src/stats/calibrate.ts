@@ -76,7 +76,7 @@ async function probe(client: pg.Client, rows: number, onProbe?: (m: Measurement)
 }
 
 /** Least squares of ms = overhead + rows / rowsPerSec per class; bytes/s at the same pace. */
-export function fit(ms: Measurement[], measuredOn: string, cacheBytes?: number): CostModel {
+export function fitModel(ms: Measurement[], measuredOn: string, cacheBytes?: number): CostModel {
   const ops = {} as Record<OpClass, Throughput>;
   for (const op of OP_CLASSES) {
     const pts = ms.filter((m) => m.op === op);
@@ -124,5 +124,5 @@ export async function calibrate(client: pg.Client, sizes: number[], repeat = 2, 
   const all: Measurement[] = [];
   for (let r = 0; r < repeat; r++) for (const rows of sizes) all.push(...(await measure(client, rows, onProbe)));
   const best = fastest(all);
-  return { model: fit(best, `PG ${v.split(' ')[0]}`, Number(r.sb)), measurements: best };
+  return { model: fitModel(best, `PG ${v.split(' ')[0]}`, Number(r.sb)), measurements: best };
 }
