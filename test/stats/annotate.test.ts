@@ -5,6 +5,7 @@ import { lint, type FileResult } from '../../src/engine/engine.js';
 import { annotateResults } from '../../src/stats/annotate.js';
 import { checkSnapshot, type StatsSnapshot, type TableStats } from '../../src/stats/snapshot.js';
 import { DEFAULT_MODEL, pointMs } from '../../src/stats/model.js';
+import { fastest, fitModel, type Measurement } from '../../src/stats/calibrate.js';
 import { reporters } from '../../src/report/index.js';
 
 const GB = 1024 ** 3;
@@ -127,5 +128,20 @@ describe('the cost model', () => {
     const big = { op: 'seq-scan' as const, rows: 1e8, bytes: 1e10 };
     expect(pointMs(DEFAULT_MODEL, big)).toBeGreaterThan(100 * (warm - t.overheadMs));
     expect(pointMs(DEFAULT_MODEL, { ...big, cacheBytes: 2e10 })).toBeCloseTo(t.overheadMs + 100 * (warm - t.overheadMs), 3);
+  });
+
+  it('calibration recovers the throughput and fixed part of exact data, keeps the fastest run, and never fits a negative fixed part', () => {
+    const at = (probe: string, op: Measurement['op'], rows: number, ms: number): Measurement => ({ probe, op, rows, bytes: rows * 100, ms });
+    const data = [at('create-index', 'index-build', 1e5, 30 + 200), at('create-index', 'index-build', 1e6, 30 + 2000), at('create-index', 'index-build', 1e6, 9000)];
+    const m = fitModel(fastest(data), 'test', 1e9);
+    expect(m.ops['index-build'].rowsPerSec).toBe(500_000);
+    expect(m.ops['index-build'].bytesPerSec).toBe(50_000_000);
+    expect(m.ops['index-build'].overheadMs).toBe(30);
+    expect(m.cacheBytes).toBe(1e9);
+    const neg = fitModel([at('set-not-null', 'seq-scan', 1e5, 5), at('set-not-null', 'seq-scan', 1e6, 100)], 'test');
+    expect(neg.ops['seq-scan'].overheadMs).toBe(0);
+    expect(pointMs(neg, { op: 'seq-scan', rows: 1e6, bytes: 1e8 })).toBeGreaterThan(95);
+    // A class with one size only keeps the default figures.
+    expect(m.ops.rewrite).toEqual(DEFAULT_MODEL.ops.rewrite);
   });
 });
