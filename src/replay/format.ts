@@ -1,6 +1,7 @@
 import { Chalk } from 'chalk';
 import type { ReplayReport } from './replay.js';
-import type { StatementTrace } from './tracer.js';
+import type { StatementTrace } from './trace-types.js';
+import { ms } from './util.js';
 
 export type ReplayFormat = 'pretty' | 'json' | 'markdown';
 
@@ -52,11 +53,6 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-export function ms(n: number): string {
-  if (n >= 1000) return `${(n / 1000).toFixed(n >= 10_000 ? 1 : 2)} s`;
-  if (n >= 10 || Number.isInteger(n)) return `${Math.round(n)} ms`;
-  return `${n.toFixed(1)} ms`;
-}
 
 function oneLineSql(sql: string, max = 70): string {
   const s = sql.replace(/\s+/g, ' ').trim();

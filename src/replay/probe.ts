@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { quoteIdent, sleep } from './util.js';
+import { quoteIdent } from '../analysis/names.js';
+import { sleep } from './util.js';
 
 /** How a probe reaches one table: a reader (`SELECT … LIMIT 1`) and a writer (a single-row no-op UPDATE by primary key). */
 export interface ProbeTarget {

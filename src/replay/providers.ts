@@ -4,7 +4,8 @@ import { registerCleanup } from './cleanup.js';
 import { startCluster } from './cluster.js';
 import { ensureSeedCacheDir, readSeedEntry, seedEntry, writeSeedEntry } from './seed-cache.js';
 import { defaultRuntimeEndpoints, detectContainerRuntime, type RuntimeEndpoint } from './runtime-probe.js';
-import { maskSecrets, quoteIdent, randomSuffix, ReplayUsageError, urlPassword, errorMessage, oneLine } from './util.js';
+import { quoteIdent } from '../analysis/names.js';
+import { maskSecrets, randomSuffix, ReplayUsageError, urlPassword, errorMessage, oneLine } from './util.js';
 
 export type ProviderName = 'url' | 'testcontainers' | 'local' | 'embedded';
 export const PROVIDERS: ProviderName[] = ['url', 'testcontainers', 'local', 'embedded'];

@@ -5,10 +5,10 @@ import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
 import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
 import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
-import { holdLongTransaction, lockStrength, mentionedRelations, Tracer, type StatementTrace } from './tracer.js';
-import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
+import type { StatementTrace } from './trace-types.js';
+import { errorMessage, lockStrength, maskSecrets, ms, oneLine, ReplayUsageError, urlPassword } from './util.js';
 import { judge, lintPending } from './static.js';
-import { ms } from './format.js';
 
 export interface ReplayOptions {
   paths: string[];

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { copyPipe } from './copy-pipe.js';
-import { quoteIdent, quoteLiteral, errorMessage, oneLine } from './util.js';
+import { quoteIdent } from '../analysis/names.js';
+import { displayName, quoteLiteral, errorMessage, oneLine } from './util.js';
 
 export interface SeedOptions {
   /** Rows per table unless overridden. */
@@ -96,10 +97,6 @@ interface Fk {
 
 const SYSTEM_SCHEMA = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
 
-export function displayName(schema: string, name: string): string {
-  const part = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : quoteIdent(s));
-  return schema === 'public' ? part(name) : `${part(schema)}.${part(name)}`;
-}
 
 function qualified(schema: string, name: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(name)}`;

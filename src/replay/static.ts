@@ -1,5 +1,5 @@
-import type { StatementTrace } from './tracer.js';
-import { lockStrength } from './tracer.js';
+import type { StatementTrace, StaticVerdict } from './trace-types.js';
+import { lockStrength } from './util.js';
 
 /** What a lint finding asserts that replay can measure. */
 type Claim = 'rewrite' | 'scan' | 'blocks-writes' | 'blocks-reads' | 'fails-in-transaction' | 'no-lock-timeout' | 'lock';
@@ -32,16 +32,6 @@ export interface StaticFinding {
   category?: string;
 }
 
-export interface StaticVerdict {
-  rule: string;
-  severity: string;
-  message: string;
-  line: number;
-  column: number;
-  verdict: 'confirmed' | 'refuted';
-  /** What replay saw, e.g. "rewrite confirmed: 2.1 s at 1,000,000 rows". */
-  evidence: string;
-}
 
 function fmtMs(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(1)} s` : `${Math.round(n)} ms`;

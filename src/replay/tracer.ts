@@ -1,60 +1,10 @@
 import pg from 'pg';
 import type { SourceStatement } from '../source/index.js';
 import { BlockingProbe, type ProbeTarget } from './probe.js';
-import type { StaticVerdict } from './static.js';
-import { errorMessage, oneLine, sleep } from './util.js';
+import type { LockInfo, RewriteInfo, StatementTrace } from './trace-types.js';
+import { displayName, errorMessage, lockStrength, oneLine, sleep } from './util.js';
+import { parseDuration } from '../analysis/duration.js';
 import { redactSql } from '../analysis/secrets.js';
-
-export interface LockInfo {
-  relation: string;
-  mode: string;
-  /** Seen only by the observer while the statement ran, released before it ended. */
-  transient?: boolean;
-}
-
-export interface WaitInfo {
-  /** A relation name, or `virtualxid`/`transactionid` for waits on another transaction. */
-  on: string;
-  mode: string;
-  ms: number;
-}
-
-export interface RewriteInfo {
-  relation: string;
-  kind: string;
-}
-
-export interface ScanInfo {
-  relation: string;
-  seqScans: number;
-  rowsRead?: number;
-}
-
-export type TraceMode = 'traced' | 'outside-transaction' | 'transaction-control' | 'skipped' | 'not-run';
-
-export interface StatementTrace {
-  line: number;
-  column: number;
-  endLine: number;
-  sql: string;
-  kind: string;
-  mode: TraceMode;
-  inTransaction: boolean;
-  durationMs: number;
-  locks: LockInfo[];
-  /** Locks taken by earlier statements of the same transaction, still held while this one runs. */
-  heldLocks: LockInfo[];
-  waits: WaitInfo[];
-  rewrites: RewriteInfo[];
-  scans: ScanInfo[];
-  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string };
-  /** `lock_timeout` in force for the statement, in ms (0 = none). */
-  lockTimeoutMs: number;
-  error?: { code?: string; message: string };
-  notes: string[];
-  /** Lint findings on this statement, confirmed or refuted by what replay saw. */
-  static?: StaticVerdict[];
-}
 
 interface Rel {
   oid: number;
@@ -121,12 +71,9 @@ function parseLocks(rows: unknown[][] | null): RawLock[] {
   }));
 }
 
-export function parseDurationSetting(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h|d|us)?$/.exec(v.trim());
-  if (!m) return 0;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  return n * ({ us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[unit];
+/** A `current_setting('lock_timeout')` value in ms (0 = none). */
+function settingMs(v: string): number {
+  return parseDuration(v) ?? 0;
 }
 
 /** Statements Postgres refuses inside a transaction block (and so inside a multi-statement message). */
@@ -321,7 +268,7 @@ export class Tracer {
       trace.error = { code, message: oneLine(errorMessage(err)) };
       // The snapshot died with the statement; the setting survives outside an aborted transaction block.
       const lt = await this.a.query(`SELECT current_setting('lock_timeout') AS v`).catch(() => undefined);
-      if (lt) trace.lockTimeoutMs = parseDurationSetting(lt.rows[0].v);
+      if (lt) trace.lockTimeoutMs = settingMs(lt.rows[0].v);
       this.fillObserved(trace, watch, t0, performance.now());
       return trace;
     }
@@ -339,7 +286,7 @@ export class Tracer {
     this.remember(pre.rels);
     this.remember(post.rels);
     trace.durationMs = Math.max(0, tEnd - tStart);
-    trace.lockTimeoutMs = parseDurationSetting(pre.lockTimeout);
+    trace.lockTimeoutMs = settingMs(pre.lockTimeout);
     // The statement's own locks: held at its end and not before it (names from the snapshot before it: a DROP keeps its names).
     const before = new Set(pre.locks.filter((l) => l.granted).map(lockKey));
     const own = post.locks.filter((l) => !before.has(lockKey(l)));
@@ -365,7 +312,7 @@ export class Tracer {
     const preRels = parseRels((await this.b.query(REL_SQL)).rows[0].rels);
     this.remember(preRels);
     const preScans = await this.sharedScans();
-    trace.lockTimeoutMs = parseDurationSetting((await this.a.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
+    trace.lockTimeoutMs = settingMs((await this.a.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
     const watch = this.watch(s, []);
     const t0 = performance.now();
     try {
@@ -492,19 +439,12 @@ interface Watch {
   finish(): Promise<Watch>;
 }
 
-export const LOCK_MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
-
-export function lockStrength(mode: string): number {
-  return LOCK_MODES.indexOf(mode) + 1;
-}
-
 function lockKey(l: RawLock): string {
   return `${l.locktype}:${l.relation}:${l.mode}`;
 }
 
 function display(r: Rel): string {
-  const part = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
-  return r.schema === 'public' || r.schema === 'pg_toast' ? part(r.name) : `${part(r.schema)}.${part(r.name)}`;
+  return displayName(r.schema === 'pg_toast' ? 'public' : r.schema, r.name);
 }
 
 /** A rewrite is a relation whose relfilenode changed. */

@@ -1,0 +1,63 @@
+// What replay observed per statement: plain data shared by the tracer, the lint comparison and the reports.
+
+export interface LockInfo {
+  relation: string;
+  mode: string;
+  /** Seen only by the observer while the statement ran, released before it ended. */
+  transient?: boolean;
+}
+
+export interface WaitInfo {
+  /** A relation name, or `virtualxid`/`transactionid` for waits on another transaction. */
+  on: string;
+  mode: string;
+  ms: number;
+}
+
+export interface RewriteInfo {
+  relation: string;
+  kind: string;
+}
+
+export interface ScanInfo {
+  relation: string;
+  seqScans: number;
+  rowsRead?: number;
+}
+
+export type TraceMode = 'traced' | 'outside-transaction' | 'transaction-control' | 'skipped' | 'not-run';
+
+export interface StatementTrace {
+  line: number;
+  column: number;
+  endLine: number;
+  sql: string;
+  kind: string;
+  mode: TraceMode;
+  inTransaction: boolean;
+  durationMs: number;
+  locks: LockInfo[];
+  /** Locks taken by earlier statements of the same transaction, still held while this one runs. */
+  heldLocks: LockInfo[];
+  waits: WaitInfo[];
+  rewrites: RewriteInfo[];
+  scans: ScanInfo[];
+  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string };
+  /** `lock_timeout` in force for the statement, in ms (0 = none). */
+  lockTimeoutMs: number;
+  error?: { code?: string; message: string };
+  notes: string[];
+  /** Lint findings on this statement, confirmed or refuted by what replay saw. */
+  static?: StaticVerdict[];
+}
+
+export interface StaticVerdict {
+  rule: string;
+  severity: string;
+  message: string;
+  line: number;
+  column: number;
+  verdict: 'confirmed' | 'refuted';
+  /** What replay saw, e.g. "rewrite confirmed: 2.1 s at 1,000,000 rows". */
+  evidence: string;
+}
