@@ -8,7 +8,7 @@ export type ReplayFormat = 'pretty' | 'json' | 'markdown';
 /** The JSON shape of issue 4, plus extra fields (kind, mode, waits, heldLocks, notes, seed, findings). */
 export function toJson(report: ReplayReport): string {
   const out = {
-    server: { version: report.server.version, provider: report.server.provider, detail: report.server.detail, startMs: report.server.startMs },
+    server: report.server && { version: report.server.version, provider: report.server.provider, detail: report.server.detail, startMs: report.server.startMs },
     seed: report.seed && {
       ...(report.seed.cached ? { cached: true } : {}),
       totalRows: report.seed.totalRows,
@@ -74,7 +74,7 @@ function blockedText(s: StatementTrace): string {
 export function toPretty(report: ReplayReport, color = false): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const lines: string[] = [];
-  lines.push(c.bold(`pgsafe replay`) + ` on PostgreSQL ${report.server.version} (${report.server.provider}: ${report.server.detail}, ready in ${ms(report.server.startMs)})`);
+  lines.push(c.bold(`pgsafe replay`) + (report.server ? ` on PostgreSQL ${report.server.version} (${report.server.provider}: ${report.server.detail}, ready in ${ms(report.server.startMs)})` : ': no server started'));
   if (report.seed) {
     const tables = report.seed.tables.filter((t) => t.rows > 0);
     lines.push(
@@ -117,27 +117,60 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/** One line a reviewer reads first. */
+export function verdict(report: ReplayReport): string {
+  const errors = report.findings.filter((f) => f.severity === 'error');
+  const failed = report.files.flatMap((f) => f.statements).filter((s) => s.error).length;
+  if (!report.server) return 'Nothing to replay: the pending migrations contain no SQL statement.';
+  const blocking = errors.filter((f) => f.rule === 'replay-blocking').length;
+  const confirmed = errors.filter((f) => f.rule !== 'replay-blocking' && f.rule !== 'replay-statement-failed').length;
+  if (errors.length === 0) return `✅ No statement blocked reads or writes for more than ${ms(report.maxBlockingMs)}${failed ? '' : ' and none failed'}.`;
+  const parts = [
+    blocking && `${blocking} statement(s) blocked reads or writes for more than ${ms(report.maxBlockingMs)}`,
+    failed && `${failed} statement(s) failed`,
+    confirmed && `${confirmed} lint finding(s) confirmed on the seeded data`,
+  ].filter(Boolean);
+  return `❌ ${parts.join('; ')}.`;
+}
+
+/** Findings with the same rule and message become one bullet listing their lines. */
+function groupedFindings(report: ReplayReport): string[] {
+  const groups = new Map<string, { f: ReplayReport['findings'][number]; at: string[] }>();
+  for (const f of report.findings) {
+    const key = `${f.severity}|${f.rule}|${f.message.replace(/\d+(\.\d+)? (ms|s)\b/g, '#')}`;
+    const g = groups.get(key);
+    if (g) g.at.push(`${f.path}:${f.line}`);
+    else groups.set(key, { f, at: [`${f.path}:${f.line}`] });
+  }
+  return [...groups.values()].map(({ f, at }) => `- **${f.severity}** ${at.map((x) => `\`${x}\``).join(', ')}: ${cell(f.message)} (${f.rule})`);
+}
+
 export function toMarkdown(report: ReplayReport): string {
   const lines: string[] = [];
   lines.push(`## pgsafe replay`);
   lines.push('');
-  lines.push(`PostgreSQL ${report.server.version} (${report.server.provider})` + (report.seed ? `, seeded ${report.seed.totalRows.toLocaleString('en-US')} rows` : ''));
+  lines.push(`**${verdict(report)}**`);
+  lines.push('');
+  if (report.server) lines.push(`PostgreSQL ${report.server.version} (${report.server.provider})` + (report.seed ? `, seeded ${report.seed.totalRows.toLocaleString('en-US')} rows: ${report.seed.tables.filter((t) => t.rows > 0).map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ')}` : ''));
   for (const f of report.files) {
     lines.push('');
     lines.push(`### \`${f.path}\``);
     lines.push('');
-    lines.push('| line | statement | time | locks | rewrite | scan | blocked |');
-    lines.push('|---:|---|---:|---|---|---|---|');
+    lines.push('| line | statement | time | locks | held from earlier | rewrite | scan | blocked |');
+    lines.push('|---:|---|---:|---|---|---|---|---|');
     for (const s of f.statements) {
       if (s.mode === 'transaction-control') continue;
-      lines.push(
-        `| ${s.line} | \`${cell(oneLineSql(s.sql, 60))}\` | ${ms(s.durationMs)} | ${cell(lockText(s))} | ${cell(s.rewrites.map((r) => r.relation).join(', ') || '–')} | ${cell(s.scans.map((x) => `${x.relation} ×${x.seqScans}`).join(', ') || '–')} | ${s.error ? '**failed**: ' + cell(s.error.message) : blockedText(s)} |`,
-      );
+      const held = s.heldLocks.map((l) => `${l.mode.replace(/Lock$/, '')}(${l.relation})`).join(', ') || '–';
+      const outcome = s.mode === 'not-run' ? '**not run**' : s.mode === 'skipped' ? 'skipped' : s.error ? '**failed**: ' + cell(s.error.message) : blockedText(s);
+      const time = s.mode === 'not-run' || s.mode === 'skipped' ? '–' : ms(s.durationMs);
+      lines.push(`| ${s.line} | \`${cell(oneLineSql(s.sql, 60))}\` | ${time} | ${cell(lockText(s))} | ${cell(held)} | ${cell(s.rewrites.map((r) => r.relation).join(', ') || '–')} | ${cell(s.scans.map((x) => `${x.relation} ×${x.seqScans}`).join(', ') || '–')} | ${outcome} |`);
     }
+    const notes = [...new Set(f.statements.flatMap((s) => s.notes.map((n) => `line ${s.line}: ${n}`)))];
+    if (notes.length) lines.push('', ...notes.map((n) => `- ${cell(n)}`));
   }
   lines.push('');
-  if (report.findings.length === 0) lines.push(`No statement blocked reads or writes for more than ${ms(report.maxBlockingMs)}.`);
-  else for (const f of report.findings) lines.push(`- **${f.severity}** \`${f.path}:${f.line}\`: ${cell(f.message)}`);
+  lines.push(...groupedFindings(report));
+  for (const n of report.notes) lines.push(`- note: ${cell(n)}`);
   return lines.join('\n') + '\n';
 }
 

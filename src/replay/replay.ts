@@ -1,20 +1,20 @@
 import pg from 'pg';
-import { initParser, parseSource, readSourceFile, type SourceStatement } from '../source/index.js';
-import { expandPaths, splitPending } from './files.js';
+import { initParser, type SourceStatement } from '../source/index.js';
+import { loadMigration, loadSchemaFile, type LoadedFile, type ReplayMigration } from './migrations.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
 import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
 import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
-import { holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
+import { blankTrace, holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
+import { Analyzer } from '../analysis/analyzer.js';
 import type { StatementTrace } from './trace-types.js';
 import { errorMessage, lockStrength, maskSecrets, ms, oneLine, ReplayUsageError, urlPassword } from './util.js';
 import { judge, lintPending } from './static.js';
 
 export interface ReplayOptions {
-  paths: string[];
+  /** Every migration in run order (base, then pending), as the project layer discovered and prepared them. */
+  migrations: ReplayMigration[];
   schema?: string;
-  pending?: string;
-  changedSince?: string;
   rows: number;
   rowsFor?: Record<string, number>;
   statsFrom?: string;
@@ -42,7 +42,7 @@ export interface ReplayFinding {
 }
 
 export interface ReplayReport {
-  server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] };
+  server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] } | null;
   seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
   base: { schema?: string; files: string[] };
   longTransaction?: { ms: number; tables: string[] };
@@ -51,25 +51,6 @@ export interface ReplayReport {
   maxBlockingMs: number;
   /** Notes that apply to the whole replay (e.g. the static-lint comparison that is not available yet). */
   notes: string[];
-}
-
-interface LoadedFile {
-  path: string;
-  text: string;
-  statements: SourceStatement[];
-}
-
-/** Reads and splits a file; a syntax error is a usage error (nothing is started). */
-async function loadFile(file: string, stripMeta = false): Promise<LoadedFile> {
-  const read = await readSourceFile(file);
-  if (!read.ok) throw new ReplayUsageError(read.message.startsWith('cannot read') ? read.message : `${file}: ${read.message}`);
-  // pg_dump output may contain psql meta-commands (`\connect`, `\restrict`): not SQL.
-  const text = stripMeta ? read.text.replace(/^\\.*$/gm, (m) => ' '.repeat(m.length)) : read.text;
-  const parsed = parseSource(text);
-  const statements = parsed.statements.filter((s) => !s.parent);
-  const bad = statements.find((s) => s.kind === 'SyntaxError');
-  if (bad) throw new ReplayUsageError(`${file}:${bad.line}:${bad.column}: ${bad.error?.message ?? 'syntax error'}`);
-  return { path: file, text, statements };
 }
 
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -93,7 +74,7 @@ async function applyUntraced(client: pg.Client, file: LoadedFile): Promise<void>
 }
 
 function wrapInTransaction(file: LoadedFile): SourceStatement[] {
-  if (file.statements.some((s) => s.kind === 'TransactionStmt')) return file.statements;
+  if (!file.inTransaction || file.statements.some((s) => s.kind === 'TransactionStmt')) return file.statements;
   const synthetic = (text: string, kind: string, at: SourceStatement | undefined): SourceStatement => ({
     ...(at ?? file.statements[0]),
     text,
@@ -107,12 +88,15 @@ function wrapInTransaction(file: LoadedFile): SourceStatement[] {
 
 /** Runs the whole replay: server, base, seed, traced pending migrations, findings. Always disposes the server. */
 export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
-  const files = await expandPaths(opts.paths);
-  const split = await splitPending(files, opts);
+  if (!opts.migrations.some((m) => m.pending)) throw new ReplayUsageError('no pending migration to replay');
   await initParser();
-  const schema = opts.schema ? await loadFile(opts.schema, true) : undefined;
-  const base = await Promise.all(split.base.map((f) => loadFile(f)));
-  const pending = await Promise.all(split.pending.map((f) => loadFile(f)));
+  const schema = opts.schema ? await loadSchemaFile(opts.schema) : undefined;
+  const base = opts.migrations.filter((m) => !m.pending).map(loadMigration);
+  const pending = opts.migrations.filter((m) => m.pending).map(loadMigration);
+  // Nothing to run (an empty or comment-only pending file): no server is started.
+  if (pending.every((f) => f.statements.length === 0)) {
+    return { server: null, seed: null, base: { schema: opts.schema, files: base.map((f) => f.path) }, files: pending.map((f) => ({ path: f.path, statements: [] })), findings: [], maxBlockingMs: opts.maxBlockingMs, notes: ['the pending migrations contain no SQL statement: nothing to replay, no server started'] };
+  }
   const secrets = [opts.databaseUrl, opts.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
 
   let stats: Record<string, number> | undefined;
@@ -138,7 +122,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   const report: ReplayReport = {
     server: { version: server.version, provider: server.provider, detail: maskSecrets(server.detail, secrets), startMs: Math.round(server.startMs), attempts },
     seed: null,
-    base: { schema: opts.schema, files: split.base },
+    base: { schema: opts.schema, files: base.map((f) => f.path) },
     files: [],
     findings: [],
     maxBlockingMs: opts.maxBlockingMs,
@@ -192,22 +176,36 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           if (existing.length) long = (await holdLongTransaction(server.clientConfig(), existing.map((t) => t.qualified), opts.simulateLongTransactionMs)).done;
         }
         let stop = false;
+        const major = Number.parseInt(server.version, 10) || 15;
+        const model = new Analyzer({ pgVersion: major, assumeInTransaction: false });
         for (const f of pending) {
           const entry = { path: f.path, statements: [] as StatementTrace[] };
           report.files.push(entry);
-          const statements = opts.assumeInTransaction ? wrapInTransaction(f) : f.statements;
-          for (const s of statements) {
-            if (stop) break;
+          model.beginFile(f.path);
+          for (const s of wrapInTransaction(f)) {
+            // After a failure the rest is listed, not run: a reviewer sees what never happened.
+            if (stop) {
+              entry.statements.push(blankTrace(s, false, 'not-run'));
+              continue;
+            }
             opts.onProgress?.({ phase: 'trace', detail: `${f.path}:${s.line}` });
-            const t = await tracer.run(s);
+            const facts = model.analyse(s);
+            model.apply(facts);
+            const t = await tracer.run(s, facts.noTransaction);
             entry.statements.push(t);
-            if (t.error) stop = true;
+            if (t.error) {
+              stop = true;
+              if (t.error.code === '42601') t.notes.push(`pgsafe's parser (PostgreSQL 18 grammar) accepts this statement but the PostgreSQL ${major} server does not: if it needs a newer version, rerun with --pg-version <major>`);
+              if (tracer.transactionOpen) {
+                const earlier = entry.statements.filter((x) => x.inTransaction && x.mode !== 'transaction-control' && x !== t).length;
+                t.notes.push(`the transaction was rolled back${earlier ? `: the ${earlier} earlier statement(s) of it did not take effect` : ''}`);
+              }
+            }
           }
           if (tracer.transactionOpen) {
             await tracer.rollbackIfOpen();
             if (!stop) report.notes.push(`${f.path}: transaction left open at the end of the file; rolled back`);
           }
-          if (stop) break;
         }
         await long;
       } finally {
@@ -237,7 +235,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
 
 /** Runs the lint engine on the same files and marks each lock-related finding confirmed or refuted by the trace. */
 async function compareWithLint(report: ReplayReport, base: LoadedFile[], pending: LoadedFile[], opts: ReplayOptions): Promise<void> {
-  const found = await lintPending(base, pending, { pgVersion: Number.parseInt(report.server.version, 10) || 15, assumeInTransaction: !!opts.assumeInTransaction });
+  const found = await lintPending(base, pending, { pgVersion: Number.parseInt(report.server?.version ?? '', 10) || 15, assumeInTransaction: !!opts.assumeInTransaction });
   if ('error' in found) {
     report.notes.push(`static lint comparison unavailable: ${oneLine(found.error)}`);
     return;

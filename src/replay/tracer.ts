@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { SourceStatement } from '../source/index.js';
 import { BlockingProbe, type ProbeTarget } from './probe.js';
-import type { LockInfo, RewriteInfo, StatementTrace } from './trace-types.js';
+import type { LockInfo, RewriteInfo, StatementTrace, TraceMode } from './trace-types.js';
 import { displayName, errorMessage, lockStrength, oneLine, sleep } from './util.js';
 import { parseDuration } from '../analysis/duration.js';
 import { redactSql } from '../analysis/secrets.js';
@@ -76,12 +76,6 @@ function settingMs(v: string): number {
   return parseDuration(v) ?? 0;
 }
 
-/** Statements Postgres refuses inside a transaction block (and so inside a multi-statement message). */
-export function mustRunAlone(s: SourceStatement): boolean {
-  if (['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'CreateSubscriptionStmt', 'DropSubscriptionStmt'].includes(s.kind)) return true;
-  // CREATE/DROP INDEX, REINDEX and DETACH PARTITION … CONCURRENTLY (REFRESH MATERIALIZED VIEW CONCURRENTLY may run in a transaction).
-  return /\bCONCURRENTLY\b/i.test(s.text) && ['IndexStmt', 'ReindexStmt', 'DropStmt', 'AlterTableStmt'].includes(s.kind);
-}
 
 /** Relation names a statement mentions (RangeVar nodes), as `schema.name` or `name`. */
 export function mentionedRelations(node: unknown): string[] {
@@ -200,33 +194,16 @@ export class Tracer {
     return out;
   }
 
-  async run(s: SourceStatement): Promise<StatementTrace> {
-    const trace: StatementTrace = {
-      line: s.line,
-      column: s.column,
-      endLine: s.endLine,
-      // A literal password in a migration is masked in every replay format, as in lint output.
-      sql: redactSql(s),
-      kind: s.kind,
-      mode: 'traced',
-      inTransaction: this.inTransaction,
-      durationMs: 0,
-      locks: [],
-      heldLocks: [],
-      waits: [],
-      rewrites: [],
-      scans: [],
-      blocked: { readsMs: 0, writesMs: 0 },
-      lockTimeoutMs: 0,
-      notes: [],
-    };
+  /** Runs one statement; `noTransaction` (analysis's fact): Postgres refuses it inside a transaction block, so it runs on its own. */
+  async run(s: SourceStatement, noTransaction = false): Promise<StatementTrace> {
+    const trace = blankTrace(s, this.inTransaction);
     if (s.kind === 'TransactionStmt') return this.runTransactionControl(s, trace);
     if (s.kind === 'CopyStmt' && (s.node as { is_from?: boolean; filename?: string })?.is_from && !(s.node as { filename?: string }).filename) {
       trace.mode = 'skipped';
       trace.notes.push('COPY … FROM STDIN needs client data; skipped');
       return trace;
     }
-    const alone = !this.inTransaction && mustRunAlone(s);
+    const alone = !this.inTransaction && noTransaction;
     return alone ? this.runAlone(s, trace) : this.runWrapped(s, trace);
   }
 
@@ -437,6 +414,29 @@ interface Watch {
   waits: (RawLock & { first: number; last: number })[];
   phases: string[];
   finish(): Promise<Watch>;
+}
+
+/** A statement's trace before it runs (and the whole trace of one that is not run). */
+export function blankTrace(s: SourceStatement, inTransaction: boolean, mode: TraceMode = 'traced'): StatementTrace {
+  return {
+    line: s.line,
+    column: s.column,
+    endLine: s.endLine,
+    // A literal password in a migration is masked in every replay format, as in lint output.
+    sql: redactSql(s),
+    kind: s.kind,
+    mode,
+    inTransaction,
+    durationMs: 0,
+    locks: [],
+    heldLocks: [],
+    waits: [],
+    rewrites: [],
+    scans: [],
+    blocked: { readsMs: 0, writesMs: 0 },
+    lockTimeoutMs: 0,
+    notes: [],
+  };
 }
 
 function lockKey(l: RawLock): string {

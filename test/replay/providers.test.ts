@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEmbeddedBinaries, hydrateSymlinks } from '../../src/replay/binaries.js';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { planProviders, startServer } from '../../src/replay/providers.js';
-import { runReplay } from '../../src/replay/replay.js';
 import { detectContainerRuntime, parseDockerHost, pingRuntime } from '../../src/replay/runtime-probe.js';
-import { clusterDirsOf, serversOf, ROOT, BINARIES, PROVIDER } from './helpers.js';
+import { clusterDirsOf, serversOf, ROOT, BINARIES, PROVIDER, replay } from './helpers.js';
 
 /** A stand-in for a container runtime: answers `GET /_ping` with OK and everything else with 404. */
 function fakeRuntime(socketPath: string): Promise<http.Server> {
@@ -191,7 +190,7 @@ describe('--database-url provider', () => {
     try {
       writeFileSync(path.join(dir, '001.sql'), `CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n`);
       writeFileSync(path.join(dir, '002.sql'), `CREATE INDEX accounts_email_idx ON accounts (email);\n`);
-      const report = await runReplay({ paths: [dir], databaseUrl: url, rows: 20_000, maxBlockingMs: 1000 });
+      const report = await replay({ paths: [dir], databaseUrl: url, rows: 20_000, maxBlockingMs: 1000 });
       expect(report.server).toEqual(expect.objectContaining({ provider: 'url' }));
       expect(report.server.detail).not.toContain('s3cret-pw');
       expect(report.seed?.tables).toEqual([expect.objectContaining({ table: 'accounts', rows: 20_000 })]);

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runReplay } from '../../src/replay/replay.js';
 import { judge, type StaticFinding } from '../../src/replay/static.js';
-import type { StatementTrace } from '../../src/replay/tracer.js';
-import { migrations, removeDir, PROVIDER } from './helpers.js';
+import type { StatementTrace } from '../../src/replay/trace-types.js';
+import { migrations, removeDir, PROVIDER, replay } from './helpers.js';
 
 function trace(over: Partial<StatementTrace>): StatementTrace {
   return {
@@ -53,7 +52,7 @@ describe('replay runs the lint engine on the same files (real Postgres)', () => 
       '001.sql': `CREATE TABLE big (id bigint PRIMARY KEY, a int, b varchar(10));\n`,
       '002.sql': `SET lock_timeout = '2s';\nALTER TABLE big ALTER COLUMN a TYPE bigint;\nALTER TABLE big ALTER COLUMN b TYPE varchar(20);\n`,
     });
-    const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 60_000, provider: PROVIDER });
+    const report = await replay({ paths: [dir], rows: 20_000, maxBlockingMs: 60_000, provider: PROVIDER });
     const [, change, widen] = report.files[0].statements;
     expect(change.rewrites.map((r) => r.relation)).toContain('big');
     expect(change.static).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'changing-column-type', verdict: 'confirmed', evidence: expect.stringMatching(/^rewrite confirmed: big, big_pkey rewritten in \d+ ms at 20,000 rows/) })]));

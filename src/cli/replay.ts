@@ -1,12 +1,81 @@
+// `pgsafe replay`: a client of the replay engine. It discovers the migrations as lint does (config, framework
+// preset, order, sections, placeholders, --changed-since) and hands them to runReplay.
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatReport, type ReplayFormat } from './format.js';
-import { PROVIDERS, type ProviderName } from './providers.js';
-import { runReplay, type ReplayOptions } from './replay.js';
-import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { rules } from '../../rules/index.js';
+import { commonDir, findConfigFile, loadConfig } from '../config/load.js';
+import { ConfigResolver } from '../config/resolve.js';
+import { frameworks } from '../config/frameworks/index.js';
+import { prepareText } from '../config/prepare.js';
+import { FRAMEWORKS, type FrameworkName } from '../config/types.js';
+import { initParser, readSourceFile } from '../source/index.js';
+import { isDownFile } from '../rollback/down.js';
 import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../rollback/roundtrip.js';
+import { formatReport, type ReplayFormat } from '../replay/format.js';
+import { splitPending } from '../replay/files.js';
+import type { ReplayMigration } from '../replay/migrations.js';
+import { PROVIDERS, type ProviderName } from '../replay/providers.js';
+import { runReplay, type ReplayOptions } from '../replay/replay.js';
+import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from '../replay/util.js';
+import { resolvePaths, UsageError } from './files.js';
+import { changedSince } from './git.js';
+
+export interface DiscoverOptions {
+  pending?: string;
+  changedSince?: string;
+  framework?: string;
+  assumeInTransaction?: boolean;
+  /** A config file; false: none (no discovery). */
+  config?: string | false;
+  cwd?: string;
+}
+
+/**
+ * The migrations to replay, as `pgsafe lint` reads them: files in the framework's order, down files and
+ * non-migrations left out, each prepared by its preset (goose Down blanked, transaction mode) with placeholders.
+ */
+export async function discoverMigrations(paths: string[], o: DiscoverOptions = {}): Promise<ReplayMigration[]> {
+  const cwd = o.cwd ?? process.cwd();
+  if (o.framework !== undefined && !(FRAMEWORKS as readonly string[]).includes(o.framework)) {
+    throw new ReplayUsageError(`--framework: expected one of ${FRAMEWORKS.join(', ')}, got "${o.framework}"`);
+  }
+  try {
+    let config;
+    if (typeof o.config === 'string') config = loadConfig(resolve(cwd, o.config), rules);
+    else if (o.config !== false) {
+      const found = findConfigFile(commonDir(paths, cwd));
+      if (found) config = loadConfig(found, rules);
+    }
+    const resolver = new ConfigResolver(config, { rules: {}, framework: o.framework as FrameworkName | undefined }, cwd);
+    const files = (await resolvePaths(paths, cwd)).filter((f) => {
+      const s = resolver.forFile(resolve(cwd, f));
+      const preset = s.framework ? frameworks[s.framework] : undefined;
+      return resolver.selected(f) && !isDownFile(f, s.framework) && (!preset || preset.isMigration(f));
+    });
+    const fw = resolver.forFile(resolve(cwd, 'x.sql')).framework;
+    const ordered = fw && frameworks[fw].order ? frameworks[fw].order!(files) : files;
+    const split = splitPending(ordered, { pending: o.pending, changed: o.changedSince ? changedSince(o.changedSince, cwd) : undefined, changedSince: o.changedSince }, cwd);
+    const pending = new Set(split.pending);
+    await initParser();
+    const out: ReplayMigration[] = [];
+    for (const path of ordered) {
+      const read = await readSourceFile(path);
+      if (!read.ok) throw new ReplayUsageError(read.message);
+      const s = resolver.forFile(resolve(cwd, path));
+      const prep = prepareText(path, read.text, s, o.assumeInTransaction ? true : undefined);
+      out.push({ path, text: prep.text, inTransaction: !!prep.fileOptions.inTransaction, pending: pending.has(path), framework: s.framework });
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof Error && err.name === 'ConfigError')) throw new ReplayUsageError(err.message);
+    throw err;
+  }
+}
 
 interface RawOptions {
   schema?: string;
+  framework?: string;
+  config?: string | false;
   pending?: string;
   changedSince?: string;
   rows: string;
@@ -37,7 +106,7 @@ function count(value: string, flag: string, min = 0): number {
 }
 
 /** Validates the raw command-line options into `ReplayOptions` (a bad value is a ReplayUsageError). */
-export function parseReplayOptions(paths: string[], o: RawOptions): ReplayOptions & { format: ReplayFormat } {
+export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayOptions, 'migrations'> & { paths: string[]; discover: DiscoverOptions; format: ReplayFormat } {
   if (!['pretty', 'json', 'markdown'].includes(o.format)) throw new ReplayUsageError(`--format: expected pretty, json or markdown, got "${o.format}"`);
   if (o.provider !== 'auto' && !PROVIDERS.includes(o.provider as ProviderName)) throw new ReplayUsageError(`--provider: expected auto, ${PROVIDERS.join(', ')}, got "${o.provider}"`);
   const rowsFor: Record<string, number> = {};
@@ -55,9 +124,8 @@ export function parseReplayOptions(paths: string[], o: RawOptions): ReplayOption
   if (paths.length === 0) throw new ReplayUsageError('no migration files given (pass files or directories, in migration order)');
   return {
     paths,
+    discover: { pending: o.pending, changedSince: o.changedSince, framework: o.framework, assumeInTransaction: o.assumeInTransaction, config: o.config },
     schema: o.schema,
-    pending: o.pending,
-    changedSince: o.changedSince,
     rows: count(o.rows, '--rows'),
     rowsFor,
     statsFrom: o.statsFrom,
@@ -107,7 +175,10 @@ export function registerReplayCommand(program: Command): void {
     .argument('[paths...]', 'migration files or directories (a directory: every *.sql below it), in migration order')
     .option('--schema <file>', 'base schema to load first (e.g. pg_dump -s output)')
     .option('--pending <glob>', 'the pending migrations (default: the last file); every file after the first match is pending too')
-    .option('--changed-since <git-ref>', 'pending = migrations changed since this git ref')
+    .option('--changed-since <git-ref>', 'pending = migrations changed since this git ref (as pgsafe lint computes it)')
+    .option('--framework <name>', `migration framework (${FRAMEWORKS.join(', ')}): order, sections and transaction mode as it runs them`)
+    .option('--config <file>', 'config file (default: pgsafe.config.json found upwards)')
+    .option('--no-config', 'ignore config files')
     .option('--rows <N>', 'rows per table', '100000')
     .option('--rows-for <table=N>', 'rows for one table (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--stats-from <url>', 'take row counts from pg_class.reltuples of this database')
@@ -130,8 +201,10 @@ export function registerReplayCommand(program: Command): void {
       timer.unref();
       try {
         const opts = parseReplayOptions(paths, raw);
+        const migrations = await discoverMigrations(opts.paths, opts.discover);
         const report = await runReplay({
           ...opts,
+          migrations,
           log: (m) => {
             progress.clear();
             process.stderr.write(maskSecrets(m, secrets) + '\n');
@@ -148,8 +221,9 @@ export function registerReplayCommand(program: Command): void {
         let failed = report.findings.some((f) => f.severity === 'error');
         if (raw.checkRollback) {
           progress.update('rollback check: up, down, up again');
+          // The same files replay ran, in its order; pending from the first pending one on.
           const rb = await checkRollback({
-            paths: opts.paths, schema: opts.schema, pending: opts.pending, changedSince: opts.changedSince,
+            paths: migrations.map((m) => m.path), schema: opts.schema, pending: migrations.find((m) => m.pending)?.path, framework: opts.discover.framework as FrameworkName | undefined,
             assumeInTransaction: opts.assumeInTransaction, provider: opts.provider, databaseUrl: opts.databaseUrl, pgVersion: opts.pgVersion,
             log: (m) => { progress.clear(); process.stderr.write(maskSecrets(m, secrets) + '\n'); },
           });
