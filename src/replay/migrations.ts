@@ -1,5 +1,6 @@
 import { blank } from '../config/frameworks/types.js';
 import { parseSource, readSourceFile, type SourceStatement } from '../source/index.js';
+import type { PlannedFk } from './seed.js';
 import { ReplayUsageError } from './util.js';
 
 /**
@@ -58,4 +59,25 @@ export async function loadSchemaFile(file: string): Promise<LoadedFile> {
   const read = await readSourceFile(file);
   if (!read.ok) throw new ReplayUsageError(read.message.startsWith('cannot read') ? read.message : `${file}: ${read.message}`);
   return loadMigration({ path: file, text: read.text.replace(/^\\.*$/gm, (m) => ' '.repeat(m.length)), inTransaction: false });
+}
+
+const relName = (rv: { relname?: string; schemaname?: string } | undefined) => (rv?.relname ? (rv.schemaname ? `${rv.schemaname}.${rv.relname}` : rv.relname) : undefined);
+const names = (list: { String?: { sval?: string } }[] | undefined) => (list ?? []).map((x) => x.String?.sval ?? '').filter(Boolean);
+
+/** `ALTER TABLE … ADD FOREIGN KEY` of the pending migrations: the seeder fills those columns with the parent's keys. */
+export function plannedForeignKeys(files: LoadedFile[]): PlannedFk[] {
+  const out: PlannedFk[] = [];
+  for (const f of files) {
+    for (const s of f.statements) {
+      if (s.kind !== 'AlterTableStmt') continue;
+      const table = relName(s.node?.relation);
+      for (const cmd of s.node?.cmds ?? []) {
+        const c = cmd.AlterTableCmd?.subtype === 'AT_AddConstraint' ? cmd.AlterTableCmd.def?.Constraint : undefined;
+        const refTable = relName(c?.pktable);
+        if (!table || !refTable || c.contype !== 'CONSTR_FOREIGN') continue;
+        out.push({ table, columns: names(c.fk_attrs), refTable, refColumns: names(c.pk_attrs) });
+      }
+    }
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { initParser, type SourceStatement } from '../source/index.js';
-import { loadMigration, loadSchemaFile, type LoadedFile, type ReplayMigration } from './migrations.js';
+import { loadMigration, loadSchemaFile, plannedForeignKeys, type LoadedFile, type ReplayMigration } from './migrations.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
 import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
@@ -116,7 +116,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
   const cacheDir = opts.seedCache === true ? defaultSeedCacheDir() : typeof opts.seedCache === 'string' ? opts.seedCache : undefined;
   const seedCache = cacheDir
-    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null }) }
+    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null, plannedFks: plannedForeignKeys(pending) }) }
     : undefined;
   const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log, seedCache });
   const report: ReplayReport = {
@@ -150,6 +150,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           rowsFor: opts.rowsFor,
           stats,
           superuser: server.superuser,
+          plannedFks: plannedForeignKeys(pending),
           onProgress: opts.onProgress,
           connect: () => connect(server.clientConfig()),
         });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PgBinaries } from './binaries.js';
 
 /** Bump when seeding changes what it writes, so old cache entries are not reused. */
-export const SEEDER_VERSION = 1;
+export const SEEDER_VERSION = 2;
 
 export function defaultSeedCacheDir(): string {
   return process.env.PGSAFE_SEED_CACHE_DIR ?? path.join(os.tmpdir(), 'pgsafe-seed-cache');
