@@ -67,8 +67,15 @@ function lockText(s: StatementTrace): string {
 function blockedText(s: StatementTrace): string {
   const parts: string[] = [];
   if (s.blocked.readsMs > 0) parts.push(`reads ${ms(s.blocked.readsMs)}`);
-  if (s.blocked.writesMs > 0) parts.push(`writes ${ms(s.blocked.writesMs)}`);
+  if (s.blocked.writesMs > 0) parts.push(`writes ${ms(s.blocked.writesMs)}${s.blocked.writesByRowLocks ? ' (row locks on the rows it changed)' : ''}`);
   return parts.length ? parts.join(', ') : 'nothing';
+}
+
+const WAIT_KINDS: Record<string, string> = { relation: 'in the lock queue', extend: 'relation extension (page-level, brief)', transactionid: 'another transaction', virtualxid: 'older transactions', tuple: 'a row lock' };
+
+function waitText(w: StatementTrace['waits'][number]): string {
+  const on = w.locktype === 'relation' ? ` on ${w.on}` : '';
+  return `${ms(w.ms)} for ${w.mode}${on} (${WAIT_KINDS[w.locktype] ?? w.locktype})`;
 }
 
 export function toPretty(report: ReplayReport, color = false): string {
@@ -99,7 +106,7 @@ export function toPretty(report: ReplayReport, color = false): string {
       if (s.heldLocks.length) lines.push(`      held:     ${s.heldLocks.map((l) => `${l.mode.replace(/Lock$/, '')}(${l.relation})`).join(', ')} (from earlier statements, until COMMIT)`);
       if (s.rewrites.length) lines.push(c.red(`      rewrite:  ${s.rewrites.map((r) => r.relation).join(', ')}`));
       if (s.scans.length) lines.push(c.yellow(`      scan:     ${s.scans.map((x) => `${x.relation} ×${x.seqScans}${x.rowsRead ? ` (${x.rowsRead.toLocaleString('en-US')} rows read)` : ''}`).join(', ')}`));
-      if (s.waits.length) lines.push(c.yellow(`      waited:   ${s.waits.map((w) => `${ms(w.ms)} for ${w.mode} on ${w.on}`).join(', ')}`));
+      if (s.waits.length) lines.push(c.yellow(`      waited:   ${s.waits.map(waitText).join(', ')}`));
       lines.push(`      blocked:  ${over ? c.red(blockedText(s)) : blockedText(s)}`);
       if (s.error) lines.push(c.red(`      error:    ${s.error.message}`));
       for (const v of s.static ?? []) lines.push(`      lint:     ${v.rule} ${v.verdict === 'confirmed' ? c.red(v.evidence) : c.green(v.evidence)}`);

@@ -221,7 +221,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   for (const f of report.files) {
     for (const st of f.statements) {
       // Lock-queue amplification: while the statement waited for its lock, everything behind it waited too.
-      const waited = st.waits.filter((w) => w.on !== 'virtualxid' && w.on !== 'transactionid').reduce((m, w) => Math.max(m, w.ms), 0);
+      // Only the lock queue on a relation; relation-extension and tuple waits are brief page-level waits, not queueing.
+      const waited = st.waits.filter((w) => w.locktype === 'relation').reduce((m, w) => Math.max(m, w.ms), 0);
       if (waited > 0 && st.lockTimeoutMs === 0) {
         st.notes.push(`waited ${ms(waited)} for its lock with no lock_timeout, and reads and writes queued behind it; SET lock_timeout = '${opts.maxBlockingMs}ms' bounds that to about ${ms(opts.maxBlockingMs)}`);
       } else if (waited > 0) {
@@ -281,7 +282,7 @@ export function findingsOf(report: ReplayReport, opts: Pick<ReplayOptions, 'maxB
         const strongest = s.locks.filter((l) => l.relation === (b.writesOn ?? b.readsOn)).sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode))[0];
         let msg = `${head(s.sql)} blocked ${parts.join(' and ')}${rowsText(report, b.writesOn ?? b.readsOn)} (limit ${ms(opts.maxBlockingMs)})`;
         if (strongest) msg += `; it took ${strongest.mode} on "${strongest.relation}"`;
-        const waited = s.waits.reduce((m, w) => Math.max(m, w.ms), 0);
+        const waited = s.waits.filter((w) => w.locktype === 'relation' || w.locktype === 'virtualxid' || w.locktype === 'transactionid').reduce((m, w) => Math.max(m, w.ms), 0);
         if (opts.simulateLongTransactionMs && waited > 0) {
           msg += s.lockTimeoutMs > 0
             ? `; lock_timeout = ${s.lockTimeoutMs} ms was in force`

@@ -2,7 +2,7 @@ import type { StatementTrace, StaticVerdict } from './trace-types.js';
 import { lockStrength } from './util.js';
 
 /** What a lint finding asserts that replay can measure. */
-type Claim = 'rewrite' | 'scan' | 'blocks-writes' | 'blocks-reads' | 'fails-in-transaction' | 'no-lock-timeout' | 'lock';
+type Claim = 'rewrite' | 'scan' | 'blocks-writes' | 'blocks-reads' | 'fails-in-transaction' | 'no-lock-timeout' | 'row-locks' | 'lock';
 
 const CLAIMS: Record<string, Claim> = {
   'adding-field-with-default': 'rewrite',
@@ -21,6 +21,7 @@ const CLAIMS: Record<string, Claim> = {
   'require-concurrent-index-deletion': 'blocks-reads',
   'ban-concurrent-index-creation-in-transaction': 'fails-in-transaction',
   'require-lock-timeout': 'no-lock-timeout',
+  'unbatched-backfill': 'row-locks',
 };
 
 export interface StaticFinding {
@@ -111,6 +112,11 @@ export function judge(f: StaticFinding, s: StatementTrace, rows: Map<string, num
         ? v(false, `refuted: lock_timeout = ${s.lockTimeoutMs} ms was in force`)
         : v(true, `confirmed: ${strong.mode} on "${strong.relation}" with no lock_timeout${blocked}`);
     }
+    case 'row-locks':
+      // Row locks block writes to the rows the statement changed, whatever table lock it holds.
+      return s.blocked.writesMs > 0
+        ? v(true, `confirmed: writes to the rows it changed waited ${fmtMs(s.blocked.writesMs)}${rowsOf(rows, s.blocked.writesOn)} (${fmtMs(s.durationMs)} statement)`)
+        : v(false, `refuted: no probed write waited (${fmtMs(s.durationMs)}${at})`);
     case 'lock': {
       const strong = ranked.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock'));
       return strong

@@ -10,7 +10,13 @@ export interface LockInfo {
 export interface WaitInfo {
   /** A relation name, or `virtualxid`/`transactionid` for waits on another transaction. */
   on: string;
+  /**
+   * pg_locks' lock type: `relation` (the lock queue), `transactionid`/`virtualxid` (another transaction), `extend`
+   * (relation extension: a brief wait on a page, not the application's blocking), `tuple`, …
+   */
+  locktype: string;
   mode: string;
+  /** Time actually spent waiting: the sum of the stretches the observer saw, not first-to-last sighting. */
   ms: number;
 }
 
@@ -42,7 +48,7 @@ export interface StatementTrace {
   waits: WaitInfo[];
   rewrites: RewriteInfo[];
   scans: ScanInfo[];
-  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string };
+  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string; /** Writes waited on row locks (rows the statement changed), not on a table lock. */ writesByRowLocks?: boolean };
   /** `lock_timeout` in force for the statement, in ms (0 = none). */
   lockTimeoutMs: number;
   error?: { code?: string; message: string };

@@ -1,9 +1,10 @@
 import pg from 'pg';
 import type { SourceStatement } from '../source/index.js';
-import { BlockingProbe, type ProbeTarget } from './probe.js';
+import { BlockingProbe, keyUpdate, type ProbeTarget } from './probe.js';
 import type { LockInfo, RewriteInfo, StatementTrace, TraceMode } from './trace-types.js';
 import { displayName, errorMessage, lockStrength, oneLine, sleep } from './util.js';
 import { parseDuration } from '../analysis/duration.js';
+import { blocksWrites, LOCK_MODES, type LockMode } from '../analysis/locks.js';
 import { redactSql } from '../analysis/secrets.js';
 
 interface Rel {
@@ -227,6 +228,7 @@ export class Tracer {
   private async runWrapped(s: SourceStatement, trace: StatementTrace): Promise<StatementTrace> {
     const held = this.inTransaction ? await this.ownLocks() : [];
     trace.heldLocks = this.lockList(held);
+    await this.probeRange(s);
     const watch = this.watch(s, held);
     // Newlines around the statement: a trailing `-- comment` in its text must not swallow what follows.
     const text = `${SNAPSHOT_SQL};\nSELECT clock_timestamp() AS pgsafe_t;\n${s.text}\n;\nSELECT clock_timestamp() AS pgsafe_t;\n${SNAPSHOT_SQL}`;
@@ -326,8 +328,13 @@ export class Tracer {
   }
 
   private fillObserved(trace: StatementTrace, watch: Watch, t0: number, t1: number): void {
-    trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, mode: w.mode, ms: Math.round(w.last - w.first + (this.opts.pollMs ?? 2)) }));
+    trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, locktype: w.locktype, mode: w.mode, ms: Math.round(w.total) }));
     trace.blocked = this.probe.window(t0, t1);
+    // Writes blocked while the statement held no table lock that conflicts with them: they waited on its row locks.
+    if (trace.blocked.writesMs > 0 && trace.blocked.writesOn) {
+      const on = [...trace.locks, ...trace.heldLocks].filter((l) => l.relation === trace.blocked.writesOn);
+      if (!on.some((l) => LOCK_MODES.includes(l.mode as LockMode) && blocksWrites(l.mode as LockMode))) trace.blocked.writesByRowLocks = true;
+    }
   }
 
   /** Seq-scan counters of all user tables after A flushed its pending stats; undefined before PG 15. */
@@ -349,6 +356,30 @@ export class Tracer {
   private async ownLocks(): Promise<RawLock[]> {
     const r = await this.b.query(`SELECT json_agg(json_build_array(locktype, relation::int8, mode, granted)) AS l FROM pg_locks WHERE pid = $1`, [this.aPid]);
     return parseLocks(r.rows[0].l);
+  }
+
+  /**
+   * An UPDATE or DELETE with a WHERE: also probe rows it selects (read by the observer before it runs), so a backfill
+   * of part of the table is seen blocking writes to the rows it touches.
+   */
+  private async probeRange(s: SourceStatement): Promise<void> {
+    const n = s.node as { whereClause?: unknown; fromClause?: unknown[]; usingClause?: unknown[]; relation?: { alias?: { aliasname?: string } } } | null;
+    if (!n?.whereClause || n.fromClause?.length || n.usingClause?.length || !['UpdateStmt', 'DeleteStmt'].includes(s.kind)) return;
+    const where = /\bWHERE\b([\s\S]*?)(?:\bRETURNING\b[\s\S]*)?$/i.exec(s.text);
+    if (!where || (s.text.match(/\bWHERE\b/gi) ?? []).length !== 1) return;
+    const alias = n.relation?.alias?.aliasname;
+    for (const t of this.predictTargets(s)) {
+      if (!t.pk) continue;
+      try {
+        await this.b.query(`BEGIN; SET LOCAL statement_timeout = '2s'`);
+        const r = await this.b.query(`SELECT ${t.pk.column}::text AS v FROM ${t.qualified}${alias ? ` AS ${alias}` : ''} WHERE ${where[1]} LIMIT 3`);
+        if (r.rows.length) this.probe.addWriter(t, keyUpdate(t, r.rows.map((x) => String(x.v))));
+      } catch {
+        // A WHERE that does not stand alone (a parameter, a CTE): the spread rows still probe.
+      } finally {
+        await this.b.query('COMMIT').catch(() => {});
+      }
+    }
   }
 
   /** Observer polling plus probes, for the duration of one statement. */
@@ -373,9 +404,13 @@ export class Tracer {
               }
               if (l.relation !== null && this.opts.probeTargets.has(l.relation) && !this.probe.has(l.relation)) this.probe.add(this.opts.probeTargets.get(l.relation)!);
             } else {
+              // A wait seen on consecutive polls is one stretch; a gap starts a new one (extension locks come and go).
               const existing = w.waits.find((x) => lockKey(x) === lockKey(l));
+              const step = now - (existing?.last ?? now);
+              if (existing && step <= 4 * (this.opts.pollMs ?? 2) + 20) existing.total += step;
+              else if (existing) existing.total += this.opts.pollMs ?? 2;
+              else w.waits.push({ ...l, last: now, total: this.opts.pollMs ?? 2 });
               if (existing) existing.last = now;
-              else w.waits.push({ ...l, first: now, last: now });
             }
           }
           if (o.phase && w.phases[w.phases.length - 1] !== o.phase) w.phases.push(o.phase);
@@ -411,7 +446,7 @@ export class Tracer {
 
 interface Watch {
   locks: RawLock[];
-  waits: (RawLock & { first: number; last: number })[];
+  waits: (RawLock & { last: number; total: number })[];
   phases: string[];
   finish(): Promise<Watch>;
 }
