@@ -147,22 +147,32 @@ function useColor(): boolean {
   return !!process.stdout.isTTY;
 }
 
-/** A one-line status on a TTY (stderr), erased when done. */
-function progressLine(enabled: boolean) {
+/**
+ * Progress on stderr: on a TTY one status line, rewritten and erased when done; without one (CI logs) a plain
+ * `progress:` line once the run has been quiet for `every` ms, and then every `every` ms, so a quick run prints nothing.
+ */
+export function progressLine(mode: 'tty' | 'lines' | 'off', write: (s: string) => void = (s) => process.stderr.write(s), every = 10_000) {
   let last = '';
   let started = performance.now();
+  const t0 = performance.now();
+  let printed = performance.now();
   return {
     update(text: string) {
-      if (!enabled) return;
+      if (mode === 'off') return;
       if (text !== last) started = performance.now();
       last = text;
-      process.stderr.write(`\r\x1b[2K${text}`);
+      if (mode === 'tty') write(`\r\x1b[2K${text}`);
     },
     tick() {
-      if (enabled && last) process.stderr.write(`\r\x1b[2K${last} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (!last) return;
+      if (mode === 'tty') write(`\r\x1b[2K${last} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      else if (mode === 'lines' && performance.now() - printed >= every) {
+        printed = performance.now();
+        write(`progress: ${last} (${Math.round((printed - t0) / 1000)} s in)\n`);
+      }
     },
     clear() {
-      if (enabled) process.stderr.write('\r\x1b[2K');
+      if (mode === 'tty') write('\r\x1b[2K');
     },
   };
 }
@@ -184,19 +194,19 @@ export function registerReplayCommand(program: Command): void {
     .option('--stats-from <url>', 'take row counts from pg_class.reltuples of this database')
     .addOption(new Option('-f, --format <format>', 'output format: pretty, json or markdown').default('pretty'))
     .option('--max-blocking <ms>', 'a statement that blocks reads or writes longer than this is a finding', '1000')
-    .option('--simulate-long-transaction <ms>', 'hold an ACCESS SHARE transaction on the touched tables for this long while the migration starts')
+    .option('--simulate-long-transaction <ms>', 'hold a REPEATABLE READ transaction (ACCESS SHARE on the touched tables, and a snapshot) for this long while the migration starts')
     .option('--assume-in-transaction', 'each file runs inside one transaction (as most migration frameworks do)')
     .option('--database-url <url>', 'use this server (a scratch database is created on it and dropped; the given database is never touched)')
     .option('--clone', 'with --database-url: clone the given database (CREATE DATABASE … TEMPLATE) instead of schema + seeding')
     .addOption(new Option('--provider <name>', 'where Postgres comes from: auto, url, testcontainers, local, embedded').default('auto'))
     .option('--pg-version <major>', 'Postgres major version (container image tag, local binaries)')
     .option('--no-seed-cache', 'always seed from scratch (by default a seeded cluster is cached per schema and row settings)')
-    .option('--no-progress', 'no progress line on a terminal')
+    .option('--no-progress', 'no progress on stderr (a status line on a terminal, a line every 10 s otherwise)')
     .option('--debug', 'print stack traces of internal errors'))
     .action(async (paths: string[], raw: RawOptions) => {
       const debug = !!raw.debug || process.argv.includes('--debug');
       const secrets = [raw.databaseUrl, raw.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
-      const progress = progressLine(!!raw.progress && !!process.stderr.isTTY);
+      const progress = progressLine(!raw.progress ? 'off' : process.stderr.isTTY ? 'tty' : 'lines');
       const timer = setInterval(() => progress.tick(), 200);
       timer.unref();
       try {
@@ -228,6 +238,10 @@ export function registerReplayCommand(program: Command): void {
             log: (m) => { progress.clear(); process.stderr.write(maskSecrets(m, secrets) + '\n'); },
           });
           progress.clear();
+          // A pending migration whose rollback could not be checked is not a pass.
+          for (const f of rb.files) {
+            if (f.skipped && !f.skipped.startsWith('not checked')) rb.findings.push({ path: f.path, line: 1, column: 1, rule: 'rollback-round-trip', severity: 'error', message: `rollback not checked: ${f.skipped}` });
+          }
           // JSON stays one document, with the rollback report under `rollback`.
           out = opts.format === 'json' ? mergeRollbackJson(out, rb) : `${out}\n${formatRollback(rb, opts.format)}`;
           failed ||= rollbackExitCode(rb) === 1;

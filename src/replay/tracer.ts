@@ -494,11 +494,13 @@ function rewrites(pre: Map<number, Rel>, post: Map<number, Rel>, name: (oid: num
   return out;
 }
 
+/** An application transaction: ACCESS SHARE on the tables and a snapshot, held for `ms`. */
 export async function holdLongTransaction(config: pg.ClientConfig, tables: string[], ms: number): Promise<{ done: Promise<void> }> {
   const c = new pg.Client({ ...config, application_name: 'pgsafe-long-transaction' });
   c.on('error', () => {});
   await c.connect();
-  await c.query('BEGIN');
+  // REPEATABLE READ keeps its snapshot until COMMIT, as a long report query does: CREATE INDEX CONCURRENTLY waits for it.
+  await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   for (const t of tables) await c.query(`SELECT 1 FROM ${t} WHERE ctid = '(0,1)'::tid`);
   const done = (async () => {
     await sleep(ms);

@@ -75,3 +75,15 @@ describe('replay: faults (issue 15, bug 9)', () => {
     expect(s.notes).toEqual(expect.arrayContaining([expect.stringMatching(/PostgreSQL 15 server does not: .*--pg-version/)]));
   }, 60_000);
 });
+
+describe('replay: --simulate-long-transaction holds a snapshot', () => {
+  it('CREATE INDEX CONCURRENTLY waits for the open REPEATABLE READ transaction', async () => {
+    const dir = mk({ '001.sql': `CREATE TABLE t (id int PRIMARY KEY, a int);\n`, '002.sql': `CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n` });
+    const r = await replay({ paths: [dir], rows: 1000, maxBlockingMs: 5000, simulateLongTransactionMs: 1500, provider: PROVIDER });
+    const [s] = statements(r);
+    expect(s.mode).toBe('outside-transaction');
+    expect(s.durationMs).toBeGreaterThan(1000);
+    expect(s.waits).toEqual(expect.arrayContaining([expect.objectContaining({ locktype: 'virtualxid', ms: expect.any(Number) })]));
+    expect(s.waits.find((w) => w.locktype === 'virtualxid')!.ms).toBeGreaterThan(800);
+  }, 60_000);
+});

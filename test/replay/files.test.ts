@@ -60,3 +60,17 @@ describe('replay: discovery (as pgsafe lint reads the project)', () => {
     await expect(discoverMigrations(['.'], { framework: 'nope', config: false })).rejects.toThrow(/--framework: expected one of/);
   });
 });
+
+describe('replay: progress without a terminal', () => {
+  it('prints a plain line once the run has been quiet for the interval, nothing before', async () => {
+    const { progressLine } = await import('../../src/cli/replay.js');
+    const out: string[] = [];
+    const p = progressLine('lines', (s) => out.push(s), 30);
+    p.update('seeding big: 1,000/10,000 rows');
+    p.tick();
+    expect(out).toEqual([]);
+    await new Promise((r) => setTimeout(r, 40));
+    p.tick();
+    expect(out).toEqual([expect.stringMatching(/^progress: seeding big: 1,000\/10,000 rows \(\d+ s in\)\n$/)]);
+  });
+});
