@@ -8,7 +8,7 @@ import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { blankTrace, holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
 import { Analyzer } from '../analysis/analyzer.js';
 import type { StatementTrace } from './trace-types.js';
-import { errorMessage, lockStrength, maskSecrets, ms, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { displayName, errorMessage, lockStrength, maskSecrets, ms, oneLine, ReplayUsageError, urlPassword } from './util.js';
 import { judge, lintPending } from './static.js';
 
 export interface ReplayOptions {
@@ -51,6 +51,8 @@ export interface ReplayReport {
   maxBlockingMs: number;
   /** Notes that apply to the whole replay (e.g. the static-lint comparison that is not available yet). */
   notes: string[];
+  /** Rows per table as the server counts them just before the trace (seeded, cached or cloned alike). */
+  tableRows?: Record<string, number>;
 }
 
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -164,6 +166,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
       } else {
         report.notes.push('cloned database: base schema and seeding skipped, the data is the real one');
       }
+      // Never analysed (reltuples -1): the seeder's own count.
+      report.tableRows = { ...Object.fromEntries((report.seed?.tables ?? []).map((t) => [t.table, t.rows])), ...(await liveRows(admin)) };
       const targets = await loadProbeTargets(admin);
       const tracer = new Tracer(server.clientConfig(), { probeTargets: targets });
       await tracer.connect();
@@ -242,7 +246,7 @@ async function compareWithLint(report: ReplayReport, base: LoadedFile[], pending
     report.notes.push(`static lint comparison unavailable: ${oneLine(found.error)}`);
     return;
   }
-  const rows = new Map((report.seed?.tables ?? []).map((t) => [t.table, t.rows]));
+  const rows = new Map(Object.entries(report.tableRows ?? {}));
   for (const f of report.files) {
     const traces = f.statements.filter((s) => s.mode !== 'transaction-control');
     for (const finding of found.get(f.path) ?? []) {
@@ -255,8 +259,15 @@ async function compareWithLint(report: ReplayReport, base: LoadedFile[], pending
 }
 
 function rowsText(report: ReplayReport, relation: string | undefined): string {
-  const t = relation && report.seed?.tables.find((x) => x.table === relation);
-  return t ? ` at ${t.rows.toLocaleString('en-US')} rows` : '';
+  const n = relation ? report.tableRows?.[relation] : undefined;
+  return n !== undefined ? ` at ${n.toLocaleString('en-US')} rows` : '';
+}
+
+/** Row counts from the catalog (VACUUM ANALYZE ran after seeding, so these are exact for seeded tables). */
+async function liveRows(c: pg.Client): Promise<Record<string, number>> {
+  const r = await c.query(`SELECT n.nspname AS s, c.relname AS t, c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND c.oid >= 16384 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`);
+  return Object.fromEntries(r.rows.filter((x) => x.n >= 0).map((x) => [displayName(x.s, x.t), Math.round(Number(x.n))]));
 }
 
 function head(sql: string): string {

@@ -63,7 +63,8 @@ export interface StaticVerdict {
   message: string;
   line: number;
   column: number;
-  verdict: 'confirmed' | 'refuted';
+  /** `negligible`: replay saw what the finding says, but too briefly to matter at the seeded size. */
+  verdict: 'confirmed' | 'refuted' | 'negligible';
   /** What replay saw, e.g. "rewrite confirmed: 2.1 s at 1,000,000 rows". */
   evidence: string;
 }

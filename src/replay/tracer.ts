@@ -491,6 +491,12 @@ function rewrites(pre: Map<number, Rel>, post: Map<number, Rel>, name: (oid: num
     if (!['r', 'p', 'i', 'I', 't', 'm'].includes(after.kind)) continue;
     out.push({ relation: name(oid, new Map([...post, ...pre])), kind: REL_KINDS[after.kind] ?? after.kind });
   }
+  // ALTER COLUMN TYPE drops and re-creates the indexes on the column: a new oid under the old name is a rebuild.
+  for (const [oid, after] of post) {
+    if (pre.has(oid) || !['i', 'I'].includes(after.kind)) continue;
+    const old = [...pre.values()].find((r) => r.name === after.name && r.schema === after.schema && !post.has(r.oid));
+    if (old) out.push({ relation: name(oid, post), kind: 'index (rebuilt)' });
+  }
   return out;
 }
 
