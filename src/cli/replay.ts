@@ -107,7 +107,7 @@ function count(value: string, flag: string, min = 0): number {
 
 /** Validates the raw command-line options into `ReplayOptions` (a bad value is a ReplayUsageError). */
 export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayOptions, 'migrations'> & { paths: string[]; discover: DiscoverOptions; format: ReplayFormat } {
-  if (!['pretty', 'json', 'markdown'].includes(o.format)) throw new ReplayUsageError(`--format: expected pretty, json or markdown, got "${o.format}"`);
+  if (!['pretty', 'json', 'markdown', 'html'].includes(o.format)) throw new ReplayUsageError(`--format: expected pretty, json, markdown or html, got "${o.format}"`);
   if (o.provider !== 'auto' && !PROVIDERS.includes(o.provider as ProviderName)) throw new ReplayUsageError(`--provider: expected auto, ${PROVIDERS.join(', ')}, got "${o.provider}"`);
   const rowsFor: Record<string, number> = {};
   for (const item of o.rowsFor ?? []) {
@@ -192,7 +192,7 @@ export function registerReplayCommand(program: Command): void {
     .option('--rows <N>', 'rows per table', '100000')
     .option('--rows-for <table=N>', 'rows for one table (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--stats-from <url>', 'take row counts from pg_class.reltuples of this database')
-    .addOption(new Option('-f, --format <format>', 'output format: pretty, json or markdown').default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format: pretty, json, markdown (with a Mermaid timeline) or html (a self-contained page with the timeline as SVG)').default('pretty'))
     .option('--max-blocking <ms>', 'a statement that blocks reads or writes longer than this is a finding', '1000')
     .option('--simulate-long-transaction <ms>', 'hold a REPEATABLE READ transaction (ACCESS SHARE on the touched tables, and a snapshot) for this long while the migration starts')
     .option('--assume-in-transaction', 'each file runs inside one transaction (as most migration frameworks do)')

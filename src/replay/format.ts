@@ -2,8 +2,9 @@ import { Chalk } from 'chalk';
 import type { ReplayReport } from './replay.js';
 import type { StatementTrace } from './trace-types.js';
 import { ms } from './util.js';
+import { buildTimeline, toMermaid, toSvg } from './timeline.js';
 
-export type ReplayFormat = 'pretty' | 'json' | 'markdown';
+export type ReplayFormat = 'pretty' | 'json' | 'markdown' | 'html';
 
 /** The JSON shape of issue 4, plus extra fields (kind, mode, waits, heldLocks, notes, seed, findings). */
 export function toJson(report: ReplayReport): string {
@@ -159,6 +160,8 @@ export function toMarkdown(report: ReplayReport): string {
   lines.push(`**${verdict(report)}**`);
   lines.push('');
   if (report.server) lines.push(`PostgreSQL ${report.server.version} (${report.server.provider})` + (report.seed ? `, seeded ${report.seed.totalRows.toLocaleString('en-US')} rows: ${report.seed.tables.filter((t) => t.rows > 0).map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ')}` : ''));
+  const timeline = buildTimeline(report);
+  if (timeline.lanes.length) lines.push('', '<details><summary>Timeline: locks held per table, and when reads and writes were blocked</summary>', '', toMermaid(timeline), '', '</details>');
   for (const f of report.files) {
     lines.push('');
     lines.push(`### \`${f.path}\``);
@@ -181,8 +184,41 @@ export function toMarkdown(report: ReplayReport): string {
   return lines.join('\n') + '\n';
 }
 
+/** A self-contained page: the verdict, the timeline as inline SVG, and the markdown tables as plain HTML. No script, no network. */
+export function toHtml(report: ReplayReport): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const timeline = buildTimeline(report);
+  const rows: string[] = [];
+  for (const f of report.files) {
+    for (const s of f.statements) {
+      if (s.mode === 'transaction-control') continue;
+      const outcome = s.mode === 'not-run' ? 'not run' : s.error ? `failed: ${s.error.message}` : blockedText(s);
+      rows.push(`<tr class="${s.mode}"><td>${esc(f.path)}:${s.line}</td><td><code>${esc(oneLineSql(s.sql, 80))}</code></td><td>${s.mode === 'not-run' ? '–' : esc(ms(s.durationMs))}</td><td>${esc(lockText(s))}</td><td>${esc(outcome)}</td></tr>`);
+    }
+  }
+  const legend = [['#c0392b', 'AccessExclusive'], ['#f39c12', 'Share'], ['#f1c40f', 'ShareUpdateExclusive'], ['#27ae60', 'RowExclusive'], ['#2980b9', 'reads blocked'], ['#e74c3c', 'writes blocked'], ['#8e44ad', 'lock queue']]
+    .map(([c, t]) => `<span><i style="background:${c}"></i>${t}</span>`).join(' ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>pgsafe replay</title>
+<style>body{font-family:sans-serif;margin:24px;color:#111}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;font-size:13px;text-align:left}
+.legend span{margin-right:12px;font-size:12px}.legend i{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}tr.not-run{color:#888}</style></head>
+<body>
+<h1>pgsafe replay</h1>
+<p class="verdict"><strong>${esc(verdict(report))}</strong></p>
+${report.server ? `<p>PostgreSQL ${esc(report.server.version)} (${esc(report.server.provider)})${report.seed ? `, seeded ${report.seed.totalRows.toLocaleString('en-US')} rows` : ''}</p>` : ''}
+<div class="legend">${legend}</div>
+${timeline.lanes.length ? toSvg(timeline) : '<p>No table that existed before the replay was locked.</p>'}
+<table><thead><tr><th>where</th><th>statement</th><th>time</th><th>locks</th><th>blocked</th></tr></thead><tbody>
+${rows.join('\n')}
+</tbody></table>
+<ul>${report.findings.map((f) => `<li>${esc(`${f.path}:${f.line}: ${f.severity}: ${f.message} [${f.rule}]`)}</li>`).join('')}</ul>
+</body></html>
+`;
+}
+
 export function formatReport(report: ReplayReport, format: ReplayFormat, color = false): string {
   if (format === 'json') return toJson(report);
+  if (format === 'html') return toHtml(report);
   if (format === 'markdown') return toMarkdown(report);
   return toPretty(report, color);
 }

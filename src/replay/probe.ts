@@ -37,6 +37,9 @@ export interface BlockedWindow {
   /** Tables on which the longest read / write stretch was seen. */
   readsOn?: string;
   writesOn?: string;
+  /** When those stretches began (performance.now()), for the timeline. */
+  readsFrom?: number;
+  writesFrom?: number;
 }
 
 /** Prepares probe SQL for every user table: the primary key (or ctid) of one existing row. */
@@ -191,6 +194,7 @@ export class BlockingProbe {
     const longest = (series: Map<string, Series>) => {
       let best = 0;
       let on: string | undefined;
+      let bestFrom: number | undefined;
       for (const s of series.values()) {
         let runStart: number | undefined;
         let runEnd = 0;
@@ -198,6 +202,7 @@ export class BlockingProbe {
           if (runStart !== undefined && runEnd - runStart > best) {
             best = runEnd - runStart;
             on = s.target.name;
+            bestFrom = runStart;
           }
           runStart = undefined;
         };
@@ -210,11 +215,11 @@ export class BlockingProbe {
         }
         flush();
       }
-      return { ms: Math.round(best), on };
+      return { ms: Math.round(best), on, from: bestFrom };
     };
     const r = longest(this.reads);
     const w = longest(this.writes);
-    return { readsMs: r.ms, writesMs: w.ms, readsOn: r.on, writesOn: w.on };
+    return { readsMs: r.ms, writesMs: w.ms, readsOn: r.on, writesOn: w.on, readsFrom: r.from, writesFrom: w.from };
   }
 
   async close(): Promise<void> {

@@ -48,7 +48,19 @@ export interface StatementTrace {
   waits: WaitInfo[];
   rewrites: RewriteInfo[];
   scans: ScanInfo[];
-  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string; /** Writes waited on row locks (rows the statement changed), not on a table lock. */ writesByRowLocks?: boolean };
+  blocked: {
+    readsMs: number;
+    writesMs: number;
+    readsOn?: string;
+    writesOn?: string;
+    /** Writes waited on row locks (rows the statement changed), not on a table lock. */
+    writesByRowLocks?: boolean;
+    /** Start of the longest blocked stretch, ms on the replay's clock (as `startMs`). */
+    readsAtMs?: number;
+    writesAtMs?: number;
+  };
+  /** When the statement started, ms since the trace began (the timeline's clock). */
+  startMs?: number;
   /** `lock_timeout` in force for the statement, in ms (0 = none). */
   lockTimeoutMs: number;
   error?: { code?: string; message: string };

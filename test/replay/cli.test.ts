@@ -91,7 +91,7 @@ describe('pgsafe replay (CLI process)', () => {
 
   it.each([
     [['migrations', '--rows', 'lots'], /^pgsafe replay: --rows: expected a number such as 100000 or 1M, got "lots"\n$/],
-    [['migrations', '--format', 'xml'], /^pgsafe replay: --format: expected pretty, json or markdown, got "xml"\n$/],
+    [['migrations', '--format', 'xml'], /^pgsafe replay: --format: expected pretty, json, markdown or html, got "xml"\n$/],
     [['nowhere'], /^pgsafe replay: cannot read nowhere: no such file or directory\n$/],
     [['migrations', '--pending', 'nomatch*.sql'], /^pgsafe replay: no pending migration: nothing matched --pending nomatch\*\.sql\n$/],
     [['bad'], /^pgsafe replay: bad\/002\.sql:1:\d+: .*syntax error.*\n$/],
