@@ -17,7 +17,7 @@ export function toJson(report: ReplayReport): string {
       loadMs: Math.round(report.seed.loadMs),
       indexMs: Math.round(report.seed.indexMs),
       analyzeMs: Math.round(report.seed.analyzeMs),
-      tables: report.seed.tables.map((t) => ({ table: t.table, rows: t.rows, ...(t.prefilled ? { prefilled: true } : {}), ...(t.warning ? { warning: t.warning } : {}) })),
+      tables: report.seed.tables.map((t) => ({ table: t.table, rows: t.rows, ...(t.prefilled ? { prefilled: true } : {}), ...(t.schemaOnly ? { schemaOnly: true } : {}), ...(t.warning ? { warning: t.warning } : {}) })),
       warnings: report.seed.warnings,
     },
     ...(report.longTransaction ? { longTransaction: report.longTransaction } : {}),
@@ -90,6 +90,9 @@ export function toPretty(report: ReplayReport, color = false): string {
         `(load ${ms(report.seed.loadMs)}, indexes ${ms(report.seed.indexMs)}, analyze ${ms(report.seed.analyzeMs)})` +
         (report.seed.cached ? ' — reused from the seed cache' : ''),
     );
+    lines.push(`  rows: ${tables.map((t) => `${t.table} ${t.rows.toLocaleString('en-US')}`).join(', ') || 'none'}`);
+    const schemaOnly = report.seed.tables.filter((t) => t.schemaOnly);
+    if (schemaOnly.length) lines.push(c.dim(`  schema only (not touched by the pending migrations): ${schemaOnly.map((t) => t.table).join(', ')}`));
     for (const w of report.seed.warnings) lines.push(c.yellow(`  warning: ${w}`));
   }
   if (report.longTransaction) lines.push(`simulated a ${ms(report.longTransaction.ms)} transaction holding AccessShare on ${report.longTransaction.tables.join(', ') || 'no existing table'}`);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { initParser, type SourceStatement } from '../source/index.js';
+import { initParser, parseSource, type SourceStatement } from '../source/index.js';
 import { loadMigration, loadSchemaFile, plannedForeignKeys, type LoadedFile, type ReplayMigration } from './migrations.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
@@ -43,7 +43,7 @@ export interface ReplayFinding {
 
 export interface ReplayReport {
   server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] } | null;
-  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
+  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean; schemaOnly?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
   base: { schema?: string; files: string[] };
   longTransaction?: { ms: number; tables: string[] };
   files: { path: string; statements: StatementTrace[] }[];
@@ -116,9 +116,10 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   }
 
   opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
+  const touched = touchedTables(pending);
   const cacheDir = opts.seedCache === true ? defaultSeedCacheDir() : typeof opts.seedCache === 'string' ? opts.seedCache : undefined;
   const seedCache = cacheDir
-    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null, plannedFks: plannedForeignKeys(pending) }) }
+    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null, plannedFks: plannedForeignKeys(pending), touched }) }
     : undefined;
   const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log, seedCache });
   const report: ReplayReport = {
@@ -153,6 +154,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           stats,
           superuser: server.superuser,
           plannedFks: plannedForeignKeys(pending),
+          only: touched,
           onProgress: opts.onProgress,
           connect: () => connect(server.clientConfig()),
         });
@@ -237,6 +239,14 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   await compareWithLint(report, [...(schema ? [schema] : []), ...base], pending, opts);
   report.findings = findingsOf(report, opts);
   return report;
+}
+
+/** Tables the pending migrations name (the seeder fills these and their foreign-key neighbours). */
+function touchedTables(pending: LoadedFile[]): string[] | undefined {
+  // Statements inside PL/pgSQL bodies count too; a DO block whose SQL pgsafe cannot see means: seed everything.
+  const all = pending.flatMap((f) => parseSource(f.text).statements);
+  if (all.some((s) => s.kind === 'DoStmt' && !all.some((c) => c.parent === s))) return undefined;
+  return [...new Set(all.flatMap((s) => mentionedRelations(s.node)))];
 }
 
 /** Runs the lint engine on the same files and marks each lock-related finding confirmed or refuted by the trace. */

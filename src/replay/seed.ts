@@ -19,6 +19,11 @@ export interface SeedOptions {
   connect?: () => Promise<pg.Client>;
   /** Foreign keys the pending migrations will add: their columns get values the parent has, so the ADD can succeed. */
   plannedFks?: PlannedFk[];
+  /**
+   * Seed only these tables (`table` or `schema.table`, as the pending migrations name them), their foreign-key
+   * parents (transitively) and their direct children; every other table keeps its schema and no rows.
+   */
+  only?: string[];
 }
 
 /** A foreign key named by table and column names (`schema.table` or `table`); parent columns default to its key. */
@@ -43,6 +48,8 @@ export interface SeededTable {
   warning?: string;
   /** The base migrations had already filled it: its rows were kept, none added. */
   prefilled?: boolean;
+  /** Not touched by the pending migrations (nor a foreign-key neighbour of one): schema only. */
+  schemaOnly?: boolean;
 }
 
 export interface SeedResult {
@@ -201,6 +208,26 @@ function inferredFks(tables: Table[], fks: Fk[], keys: { rel: number; cols: numb
     }
   }
   return out;
+}
+
+/** Tables outside the touched tables' closure: their FK parents, transitively, and their direct children. */
+function outsideClosure(tables: Table[], fks: Fk[], only: string[]): Set<number> {
+  const keep = new Set<number>();
+  for (const name of only) {
+    const [schema, rel] = name.includes('.') ? name.split('.', 2) : [undefined, name];
+    for (const t of tables) if (t.name === rel && (!schema || t.schema === schema)) keep.add(t.oid);
+  }
+  const touched = [...keep];
+  for (const oid of touched) for (const f of fks) if (f.ref === oid) keep.add(f.rel);
+  const queue = [...keep];
+  while (queue.length) {
+    const oid = queue.pop()!;
+    for (const f of fks) if (f.rel === oid && !keep.has(f.ref)) {
+      keep.add(f.ref);
+      queue.push(f.ref);
+    }
+  }
+  return new Set(tables.filter((t) => !keep.has(t.oid)).map((t) => t.oid));
 }
 
 /** Character columns joined by foreign keys share values: generate them no longer than the narrowest one. */
@@ -479,6 +506,8 @@ export async function seedDatabase(client: pg.Client, opts: SeedOptions): Promis
   const fks = [...declared, ...inferredFks(all, declared, keys, opts.plannedFks ?? [])];
   const ordered = parentsFirst(all, fks);
   for (const t of ordered) t.rows = Math.max(0, Math.floor(rowsFor(t, opts)));
+  const untouched = opts.only ? outsideClosure(all, fks, opts.only) : new Set<number>();
+  for (const t of ordered) if (untouched.has(t.oid)) t.rows = 0;
   // Tables the base already filled keep their rows (up to 10,000 are read for the foreign keys that point at them).
   for (const t of ordered) {
     if (t.kind !== 'r' && t.kind !== 'p') continue;
@@ -647,7 +676,7 @@ export async function seedDatabase(client: pg.Client, opts: SeedOptions): Promis
   const analyzeMs = performance.now() - ta;
   for (const t of ordered) {
     if (seeded.has(t.oid)) continue;
-    results.push({ table: displayName(t.schema, t.name), rows: t.prefilled ?? 0, loadMs: 0, ...(t.prefilled !== undefined ? { prefilled: true } : {}) });
+    results.push({ table: displayName(t.schema, t.name), rows: t.prefilled ?? 0, loadMs: 0, ...(t.prefilled !== undefined ? { prefilled: true } : {}), ...(untouched.has(t.oid) && t.prefilled === undefined ? { schemaOnly: true } : {}) });
   }
   return {
     tables: results,

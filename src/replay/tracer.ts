@@ -120,7 +120,7 @@ export class Tracer {
   private aPid = 0;
   private inTransaction = false;
   /** The trace's clock: statement start times are ms since this. */
-  private t0 = performance.now();
+  private t0: number | undefined;
   /** Names of relations seen at any point (a dropped relation keeps its name). */
   private names = new Map<number, Rel>();
 
@@ -200,6 +200,7 @@ export class Tracer {
   /** Runs one statement; `noTransaction` (analysis's fact): Postgres refuses it inside a transaction block, so it runs on its own. */
   async run(s: SourceStatement, noTransaction = false): Promise<StatementTrace> {
     const trace = blankTrace(s, this.inTransaction);
+    this.t0 ??= performance.now();
     trace.startMs = Math.round(performance.now() - this.t0);
     if (s.kind === 'TransactionStmt') return this.runTransactionControl(s, trace);
     if (s.kind === 'CopyStmt' && (s.node as { is_from?: boolean; filename?: string })?.is_from && !(s.node as { filename?: string }).filename) {
@@ -334,8 +335,8 @@ export class Tracer {
     trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, locktype: w.locktype, mode: w.mode, ms: Math.round(w.total) }));
     const { readsFrom, writesFrom, ...window } = this.probe.window(t0, t1);
     trace.blocked = window;
-    if (readsFrom !== undefined) trace.blocked.readsAtMs = Math.round(readsFrom - this.t0);
-    if (writesFrom !== undefined) trace.blocked.writesAtMs = Math.round(writesFrom - this.t0);
+    if (readsFrom !== undefined) trace.blocked.readsAtMs = Math.round(readsFrom - (this.t0 ?? 0));
+    if (writesFrom !== undefined) trace.blocked.writesAtMs = Math.round(writesFrom - (this.t0 ?? 0));
     // Writes blocked while the statement held no table lock that conflicts with them: they waited on its row locks.
     if (trace.blocked.writesMs > 0 && trace.blocked.writesOn) {
       const on = [...trace.locks, ...trace.heldLocks].filter((l) => l.relation === trace.blocked.writesOn);

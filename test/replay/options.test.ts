@@ -74,11 +74,13 @@ describe('replay options (real Postgres)', () => {
     afterAll(() => real?.stop());
 
     it('takes row counts from pg_class.reltuples; --rows-for still wins', async () => {
-      const dir = mk({ '001.sql': `CREATE TABLE orders (id int PRIMARY KEY);\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE other (id int PRIMARY KEY);\n`, '002.sql': `ALTER TABLE orders ADD COLUMN a int;\n` });
+      const dir = mk({ '001.sql': `CREATE TABLE orders (id int PRIMARY KEY);\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE other (id int PRIMARY KEY);\n`, '002.sql': `ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\n` });
       const url = `postgres://postgres:pw@localhost/postgres?host=${encodeURIComponent(real.dir)}`;
       const report = await replay({ paths: [dir], statsFrom: url, rowsFor: { users: 7 }, rows: 100, maxBlockingMs: 1000, provider: PROVIDER });
       const rows = Object.fromEntries(report.seed!.tables.map((t) => [t.table, t.rows]));
-      expect(rows).toEqual({ orders: 4321, users: 7, other: 100 });
+      // other is not touched by 002: schema only.
+      expect(rows).toEqual({ orders: 4321, users: 7, other: 0 });
+      expect(report.seed!.tables.filter((t) => t.schemaOnly).map((t) => t.table)).toEqual(['other']);
     }, 60_000);
   });
 });
