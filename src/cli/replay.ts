@@ -90,6 +90,7 @@ interface RawOptions {
   provider: string;
   pgVersion?: string;
   progress: boolean;
+  skipFailingBase?: boolean;
   seedCache: boolean;
   debug?: boolean;
   color?: boolean;
@@ -132,6 +133,7 @@ export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayO
     maxBlockingMs: count(o.maxBlocking, '--max-blocking'),
     simulateLongTransactionMs: o.simulateLongTransaction !== undefined ? count(o.simulateLongTransaction, '--simulate-long-transaction', 1) : undefined,
     assumeInTransaction: !!o.assumeInTransaction,
+    skipFailingBase: !!o.skipFailingBase,
     databaseUrl: o.databaseUrl,
     clone: !!o.clone,
     provider: o.provider as ReplayOptions['provider'],
@@ -195,6 +197,7 @@ export function registerReplayCommand(program: Command): void {
     .addOption(new Option('-f, --format <format>', 'output format: pretty, json, markdown (with a Mermaid timeline) or html (a self-contained page with the timeline as SVG)').default('pretty'))
     .option('--max-blocking <ms>', 'a statement that blocks reads or writes longer than this is a finding', '1000')
     .option('--simulate-long-transaction <ms>', 'hold a REPEATABLE READ transaction (ACCESS SHARE on the touched tables, and a snapshot) for this long while the migration starts')
+    .option('--skip-failing-base', 'a base migration that fails is noted and skipped instead of stopping (histories with Go or other non-SQL steps)')
     .option('--assume-in-transaction', 'each file runs inside one transaction (as most migration frameworks do)')
     .option('--database-url <url>', 'use this server (a scratch database is created on it and dropped; the given database is never touched)')
     .option('--clone', 'with --database-url: clone the given database (CREATE DATABASE … TEMPLATE) instead of schema + seeding')

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { quoteIdent } from '../analysis/names.js';
-import { sleep } from './util.js';
+import { displayName, sleep } from './util.js';
 
 /**
  * How a probe reaches one table: a reader (one row by TID) and a writer that takes a writer's table lock and row locks
@@ -10,7 +10,10 @@ import { sleep } from './util.js';
  */
 export interface ProbeTarget {
   oid: number;
+  /** As reports name relations: `"Worker"`, `audit.log`. */
   name: string;
+  /** As SQL text names it unquoted: `Worker`, `audit.log` (to match the statements' relation names). */
+  rel: string;
   /** Quoted, schema-qualified. */
   qualified: string;
   readSql: string;
@@ -47,6 +50,7 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
   const rows = (
     await client.query(`
       SELECT c.oid::int8 AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q,
+             n.nspname AS schema, c.relname AS rel,
              CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name,
              (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
               WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnatts = 1) AS pk
@@ -57,7 +61,7 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
   for (const r of rows) {
     const oid = Number(r.oid);
     // A TID lookup: takes the same AccessShareLock as any reader but adds no seq_scan, so scan counters stay the migration's own.
-    const t: ProbeTarget = { oid, name: r.name, qualified: r.q, readSql: `SELECT 1 FROM ${r.q} WHERE ctid = '(0,1)'::tid` };
+    const t: ProbeTarget = { oid, name: displayName(r.schema, r.rel), rel: r.name, qualified: r.q, readSql: `SELECT 1 FROM ${r.q} WHERE ctid = '(0,1)'::tid` };
     if (r.pk) {
       // ORDER BY the key: an index scan, so this adds no seq_scan that could be blamed on a statement later.
       const pk = quoteIdent(r.pk);

@@ -25,6 +25,11 @@ export interface ReplayOptions {
   clone?: boolean;
   provider?: 'auto' | ProviderName;
   pgVersion?: number;
+  /**
+   * A base migration that fails is skipped (statement by statement) with a note, instead of stopping the replay: for
+   * histories with steps that are not SQL files (goose Go migrations) or need another server.
+   */
+  skipFailingBase?: boolean;
   /** Reuse seeded clusters across runs (local and embedded providers): true = the default cache dir, or a dir. */
   seedCache?: boolean | string;
   log?: (message: string) => void;
@@ -63,16 +68,30 @@ async function connect(config: pg.ClientConfig): Promise<pg.Client> {
 }
 
 /** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
-async function applyUntraced(client: pg.Client, file: LoadedFile): Promise<void> {
-  for (const s of file.statements) {
-    try {
-      await client.query(s.text);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw new ReplayUsageError(`base migration failed: ${file.path}:${s.line}:${s.column}: ${oneLine(errorMessage(err))}`);
+async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15): Promise<void> {
+  // As the framework runs it: one transaction when it wraps the file (LOCK TABLE and friends need one). A statement
+  // Postgres refuses in a transaction block would fail under the framework too; the base is not under test, so run
+  // such a file statement by statement instead.
+  const wrap = file.inTransaction && !file.statements.some((s) => s.kind === 'TransactionStmt');
+  const run = async (statements: SourceStatement[]) => {
+    for (const s of statements) {
+      try {
+        await client.query(s.text);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        return { s, err };
+      }
     }
-  }
+    return undefined;
+  };
+  let failed = wrap ? await run(wrapInTransaction(file)) : await run(file.statements);
+  if (failed && wrap && (failed.err as { code?: string }).code === '25001') failed = await run(file.statements);
   await client.query('ROLLBACK').catch(() => {});
+  if (failed) {
+    const code = (failed.err as { code?: string }).code;
+    const hint = code === '42601' ? ` (PostgreSQL ${major} rejects it as a syntax error; if the project needs a newer version, rerun with --pg-version <major>)` : '';
+    throw new ReplayUsageError(`base migration failed: ${file.path}:${failed.s.line}:${failed.s.column}: ${oneLine(errorMessage(failed.err))}${hint}`);
+  }
 }
 
 function wrapInTransaction(file: LoadedFile): SourceStatement[] {
@@ -142,12 +161,21 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           // pg_dump sets search_path to '' for its session: apply it on a connection of its own.
           const c = await connect(server.clientConfig());
           try {
-            await applyUntraced(c, schema);
+            await applyUntraced(c, schema, Number.parseInt(server.version, 10));
           } finally {
             await c.end().catch(() => {});
           }
         }
-        for (const f of base) await applyUntraced(admin, f);
+        for (const f of base) {
+          try {
+            await applyUntraced(admin, f, Number.parseInt(server.version, 10));
+          } catch (err) {
+            if (!opts.skipFailingBase || !(err instanceof ReplayUsageError)) throw err;
+            // Run what does run, one statement at a time, so later files find as much of the schema as possible.
+            for (const s of f.statements) await admin.query(s.text).catch(() => admin.query('ROLLBACK').catch(() => {}));
+            report.notes.push(`${err.message.replace(/^base migration failed: /, 'base migration skipped in part: ')}; the schema the pending migrations see may differ from production`);
+          }
+        }
         const seed = await seedDatabase(admin, {
           rows: opts.rows,
           rowsFor: opts.rowsFor,
@@ -178,7 +206,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
         if (opts.simulateLongTransactionMs) {
           const names = new Set<string>();
           for (const f of pending) for (const s of f.statements) for (const r of mentionedRelations(s.node)) names.add(r);
-          const existing = [...targets.values()].filter((t) => names.has(t.name) || [...names].some((n) => n.split('.').pop() === t.name.split('.').pop()));
+          const existing = [...targets.values()].filter((t) => names.has(t.rel) || [...names].some((n) => n.split('.').pop() === t.rel.split('.').pop()));
           report.longTransaction = { ms: opts.simulateLongTransactionMs, tables: existing.map((t) => t.name) };
           if (existing.length) long = (await holdLongTransaction(server.clientConfig(), existing.map((t) => t.qualified), opts.simulateLongTransactionMs)).done;
         }
