@@ -15,6 +15,7 @@ import { formatReport, type ReplayFormat } from '../replay/format.js';
 import { splitPending } from '../replay/files.js';
 import type { ReplayMigration } from '../replay/migrations.js';
 import { PROVIDERS, type ProviderName } from '../replay/providers.js';
+import { interrupted } from '../replay/cleanup.js';
 import { runReplay, type ReplayOptions } from '../replay/replay.js';
 import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from '../replay/util.js';
 import { resolvePaths, UsageError } from './files.js';
@@ -230,6 +231,8 @@ export function registerReplayCommand(program: Command): void {
           },
         });
         progress.clear();
+        // Ctrl-C: the statement that "failed" was cut off by the shutdown; no report, the signal handler exits.
+        if (interrupted()) return;
         let out = formatReport(report, opts.format, opts.format === 'pretty' && useColor());
         let failed = report.findings.some((f) => f.severity === 'error');
         if (raw.checkRollback) {
@@ -253,6 +256,7 @@ export function registerReplayCommand(program: Command): void {
         process.exitCode = failed ? 1 : 0;
       } catch (err) {
         progress.clear();
+        if (interrupted()) return;
         const message = maskSecrets(oneLine(errorMessage(err)), secrets);
         if (err instanceof ReplayUsageError) process.stderr.write(`pgsafe replay: ${message}\n`);
         else process.stderr.write(`pgsafe replay: error: ${message}\n`);

@@ -402,6 +402,7 @@ export class Tracer {
         try {
           const o = (await this.b.query({ name: 'pgsafe_observe', text: OBSERVER_SQL, values: [this.aPid] })).rows[0].o;
           const now = performance.now();
+          const seenNow = new Set<string>();
           for (const l of parseLocks(o.locks)) {
             if (l.granted) {
               const k = lockKey(l);
@@ -411,15 +412,20 @@ export class Tracer {
               }
               if (l.relation !== null && this.opts.probeTargets.has(l.relation) && !this.probe.has(l.relation)) this.probe.add(this.opts.probeTargets.get(l.relation)!);
             } else {
-              // A wait seen on consecutive polls is one stretch; a gap starts a new one (extension locks come and go).
+              // A wait seen on consecutive polls is one stretch; a poll that did not see it ends the stretch (extension
+              // locks come and go: their total is the sum of short stretches, not first to last sighting).
               const existing = w.waits.find((x) => lockKey(x) === lockKey(l));
-              const step = now - (existing?.last ?? now);
-              if (existing && step <= 4 * (this.opts.pollMs ?? 2) + 20) existing.total += step;
+              if (existing?.open) existing.total += now - existing.last;
               else if (existing) existing.total += this.opts.pollMs ?? 2;
-              else w.waits.push({ ...l, last: now, total: this.opts.pollMs ?? 2 });
-              if (existing) existing.last = now;
+              else w.waits.push({ ...l, last: now, total: this.opts.pollMs ?? 2, open: true });
+              if (existing) {
+                existing.last = now;
+                existing.open = true;
+              }
+              seenNow.add(lockKey(l));
             }
           }
+          for (const x of w.waits) if (!seenNow.has(lockKey(x))) x.open = false;
           if (o.phase && w.phases[w.phases.length - 1] !== o.phase) w.phases.push(o.phase);
         } catch {
           // observer hiccup: keep polling
@@ -453,7 +459,7 @@ export class Tracer {
 
 interface Watch {
   locks: RawLock[];
-  waits: (RawLock & { last: number; total: number })[];
+  waits: (RawLock & { last: number; total: number; open: boolean })[];
   phases: string[];
   finish(): Promise<Watch>;
 }

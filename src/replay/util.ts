@@ -9,7 +9,8 @@ export class ReplayUsageError extends Error {
 
 /** Replaces the password of every `scheme://user:password@host` URL (and `password=` keyword) in a text. */
 export function maskSecrets(text: string, extra: string[] = []): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s/]*)@/gi, (_m, pre: string) => `${pre}****@`);
+  // Up to the last `@` of the URL: a password may hold an unencoded `@` (`p@ss@host`), and none of it may show.
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(\S*)@/gi, (_m, pre: string) => `${pre}****@`);
   out = out.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1****');
   for (const secret of extra) {
     if (secret && secret.length >= 3) out = out.split(secret).join('****');

@@ -74,3 +74,13 @@ describe('replay: progress without a terminal', () => {
     expect(out).toEqual([expect.stringMatching(/^progress: seeding big: 1,000\/10,000 rows \(\d+ s in\)\n$/)]);
   });
 });
+
+describe('replay: masking a connection URL (issue 15, bug 7)', () => {
+  it('an unencoded @ in the password never shows, not even in part', async () => {
+    const { maskSecrets, urlPassword } = await import('../../src/replay/util.js');
+    const url = 'postgres://admin:hunter2@secret@127.0.0.1:1/app';
+    const out = maskSecrets(`cannot connect to ${url}: ECONNREFUSED`, [urlPassword(url) ?? '']);
+    expect(out).toBe('cannot connect to postgres://admin:****@127.0.0.1:1/app: ECONNREFUSED');
+    expect(out).not.toMatch(/hunter2|secret/);
+  });
+});

@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { ReplayUsageError } from '../../src/replay/util.js';
+import { scratchDatabaseName, sweepScratchDatabases } from '../../src/replay/providers.js';
 import { migrations, removeDir, PROVIDER, BINARIES, replay } from './helpers.js';
 
 const dirs: string[] = [];
@@ -72,6 +73,23 @@ describe('replay options (real Postgres)', () => {
       await c.end();
     }, 60_000);
     afterAll(() => real?.stop());
+
+    it('sweeps scratch databases of killed runs: over an hour old and no session (issue 15, bug 7)', async () => {
+      const c = new pg.Client(real.clientConfig());
+      await c.connect();
+      try {
+        const old = scratchDatabaseName(Date.now() - 2 * 3_600_000);
+        const fresh = scratchDatabaseName();
+        await c.query(`CREATE DATABASE ${old}`);
+        await c.query(`CREATE DATABASE ${fresh}`);
+        await c.query(`CREATE DATABASE pgsafe_replay_user_named`);
+        expect(await sweepScratchDatabases(c)).toEqual([old]);
+        const left = (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'pgsafe_replay%' ORDER BY 1`)).rows.map((r) => r.datname);
+        expect(left).toEqual([fresh, 'pgsafe_replay_user_named'].sort());
+      } finally {
+        await c.end();
+      }
+    });
 
     it('takes row counts from pg_class.reltuples; --rows-for still wins', async () => {
       const dir = mk({ '001.sql': `CREATE TABLE orders (id int PRIMARY KEY);\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE other (id int PRIMARY KEY);\n`, '002.sql': `ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\n` });

@@ -5,7 +5,7 @@ import { migrations, removeDir, PROVIDER, replay } from './helpers.js';
 
 function trace(over: Partial<StatementTrace>): StatementTrace {
   return {
-    line: 1, column: 1, endLine: 1, sql: 'ALTER TABLE big …', kind: 'AlterTableStmt', mode: 'traced', inTransaction: false, durationMs: 3,
+    line: 1, column: 1, endLine: 1, sql: 'ALTER TABLE big …', kind: 'AlterTableStmt', mode: 'traced', inTransaction: false, durationMs: 300,
     locks: [], heldLocks: [], waits: [], rewrites: [], scans: [], blocked: { readsMs: 0, writesMs: 0 }, lockTimeoutMs: 0, notes: [], ...over,
   };
 }
@@ -17,7 +17,7 @@ describe('lint findings judged by what replay saw', () => {
     const seen = trace({ durationMs: 2100, locks: [{ relation: 'big', mode: 'AccessExclusiveLock' }], rewrites: [{ relation: 'big', kind: 'table' }] });
     expect(judge(finding('adding-field-with-default'), seen, rows)).toEqual(expect.objectContaining({ verdict: 'confirmed', evidence: 'rewrite confirmed: big rewritten in 2.1 s at 1,000,000 rows' }));
     const none = trace({ locks: [{ relation: 'big', mode: 'AccessExclusiveLock' }] });
-    expect(judge(finding('changing-column-type'), none, rows)).toEqual(expect.objectContaining({ verdict: 'refuted', evidence: 'rewrite refuted: no relation was rewritten (3 ms at 1,000,000 rows)' }));
+    expect(judge(finding('changing-column-type'), none, rows)).toEqual(expect.objectContaining({ verdict: 'refuted', evidence: 'rewrite refuted: no relation was rewritten (300 ms at 1,000,000 rows)' }));
   });
 
   it('SET NOT NULL without a scan (a validated CHECK exists) refutes the scan claim', () => {
@@ -36,6 +36,12 @@ describe('lint findings judged by what replay saw', () => {
     const s = trace({ locks: [{ relation: 'big', mode: 'AccessExclusiveLock' }], lockTimeoutMs: 100 });
     expect(judge(finding('require-lock-timeout'), s, rows)?.verdict).toBe('refuted');
     expect(judge(finding('require-lock-timeout'), { ...s, lockTimeoutMs: 0 }, rows)?.verdict).toBe('confirmed');
+  });
+
+  it('a lock held a few ms, blocking nothing, is negligible at the seeded size (issue 15, bug 8)', () => {
+    const quick = trace({ locks: [{ relation: 'big', mode: 'ShareLock' }], durationMs: 1 });
+    expect(judge(finding('require-concurrent-index-creation'), quick, new Map([['big', 10_000]]))).toEqual(expect.objectContaining({ verdict: 'negligible', evidence: 'observed: 1 ms at 10,000 rows, negligible' }));
+    expect(judge(finding('require-concurrent-index-creation'), { ...quick, durationMs: 250 }, rows)?.verdict).toBe('confirmed');
   });
 
   it('compat and hygiene findings get no verdict', () => {
