@@ -18,8 +18,7 @@ import { PROVIDERS, type ProviderName } from '../replay/providers.js';
 import { interrupted } from '../replay/cleanup.js';
 import { runReplay, type ReplayOptions } from '../replay/replay.js';
 import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from '../replay/util.js';
-import { resolvePaths, UsageError } from './files.js';
-import { changedSince } from './git.js';
+import { changedSince, resolvePaths, UsageError } from '../project/index.js';
 
 export interface DiscoverOptions {
   pending?: string;

@@ -41,8 +41,8 @@ DROP TABLE parent CASCADE;
   afterAll(() => removeDir(dir));
 
   it('reports the server and the seeded rows', () => {
-    expect(report.server.provider).toBe(PROVIDER);
-    expect(report.server.version).toMatch(/^\d+\.\d+/);
+    expect(report.server?.provider).toBe(PROVIDER);
+    expect(report.server?.version).toMatch(/^\d+\.\d+/);
     expect(report.seed?.warnings).toEqual([]);
     expect(report.seed?.tables).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'big', rows: 200_000 }), expect.objectContaining({ table: 'parent', rows: 1000 })]));
     expect(report.files.map((f) => f.path)).toEqual([expect.stringMatching(/002_pending\.sql$/)]);

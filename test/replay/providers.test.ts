@@ -192,7 +192,7 @@ describe('--database-url provider', () => {
       writeFileSync(path.join(dir, '002.sql'), `CREATE INDEX accounts_email_idx ON accounts (email);\n`);
       const report = await replay({ paths: [dir], databaseUrl: url, rows: 20_000, maxBlockingMs: 1000 });
       expect(report.server).toEqual(expect.objectContaining({ provider: 'url' }));
-      expect(report.server.detail).not.toContain('s3cret-pw');
+      expect(report.server?.detail).not.toContain('s3cret-pw');
       expect(report.seed?.tables).toEqual([expect.objectContaining({ table: 'accounts', rows: 20_000 })]);
       expect(report.files[0].statements[0].locks).toEqual(expect.arrayContaining([{ relation: 'accounts', mode: 'ShareLock' }]));
       expect(await databases()).toEqual(['postgres']);
