@@ -174,7 +174,7 @@ describe('--database-url provider', () => {
   it('works in a scratch database, drops it, and never prints the password', async () => {
     const { server } = await startServer({ databaseUrl: url });
     expect(server.provider).toBe('url');
-    expect(server.database).toMatch(/^pgsafe_replay_[0-9a-f]{8}$/);
+    expect(server.database).toMatch(/^pgsafe_replay_\d+_[0-9a-f]{8}$/);
     expect(server.detail).not.toContain('s3cret-pw');
     expect(await databases()).toContain(server.database);
     const c = new pg.Client(server.clientConfig());
