@@ -96,7 +96,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   // replay pulls in pg and the providers: load it only when it runs, so `lint` starts fast.
   const positional = argv.slice(2).filter((a) => !a.startsWith('-'));
   if (positional[0] === 'replay' || (positional[0] === 'help' && positional[1] === 'replay')) {
-    const { registerReplayCommand } = await import('../replay/command.js');
+    const { registerReplayCommand } = await import('./replay.js');
     registerReplayCommand(program);
   } else {
     program.command('replay').description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, time and blocking');

@@ -64,6 +64,11 @@ export function registerCleanup(run: () => Promise<void>, runSync?: () => void):
   };
 }
 
+/** A signal arrived and cleanup is under way: what fails now fails because pgsafe is stopping (57P01 and the like). */
+export function interrupted(): boolean {
+  return exiting;
+}
+
 export function pendingCleanups(): number {
   return cleanups.size;
 }

@@ -1,14 +1,25 @@
 import pg from 'pg';
-import { quoteIdent, sleep } from './util.js';
+import { quoteIdent } from '../analysis/names.js';
+import { displayName, sleep } from './util.js';
 
-/** How a probe reaches one table: a reader (`SELECT … LIMIT 1`) and a writer (a single-row no-op UPDATE by primary key). */
+/**
+ * How a probe reaches one table: a reader (one row by TID) and a writer that takes a writer's table lock and row locks
+ * on a few rows spread across the table by primary key: a backfill that has locked any of them blocks it, wherever it
+ * is in the table. It never UPDATEs: a new row version would move the probed rows to the end of the heap, where a
+ * full-table UPDATE reaches them last.
+ */
 export interface ProbeTarget {
   oid: number;
+  /** As reports name relations: `"Worker"`, `audit.log`. */
   name: string;
+  /** As SQL text names it unquoted: `Worker`, `audit.log` (to match the statements' relation names). */
+  rel: string;
   /** Quoted, schema-qualified. */
   qualified: string;
   readSql: string;
   writeSql?: string;
+  /** The primary key column (quoted) and its type, to probe other rows (those a statement's WHERE selects). */
+  pk?: { column: string; type: string };
 }
 
 interface Attempt {
@@ -29,6 +40,9 @@ export interface BlockedWindow {
   /** Tables on which the longest read / write stretch was seen. */
   readsOn?: string;
   writesOn?: string;
+  /** When those stretches began (performance.now()), for the timeline. */
+  readsFrom?: number;
+  writesFrom?: number;
 }
 
 /** Prepares probe SQL for every user table: the primary key (or ctid) of one existing row. */
@@ -36,11 +50,10 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
   const rows = (
     await client.query(`
       SELECT c.oid::int8 AS oid, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q,
+             n.nspname AS schema, c.relname AS rel,
              CASE WHEN n.nspname = 'public' THEN c.relname ELSE n.nspname || '.' || c.relname END AS name,
              (SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
-              WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnatts = 1) AS pk,
-             (SELECT a.attname FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' AND a.attidentity <> 'a'
-              ORDER BY a.attnum LIMIT 1) AS col
+              WHERE i.indrelid = c.oid AND i.indisprimary AND i.indnatts = 1) AS pk
       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE c.relkind IN ('r', 'p') AND c.oid >= 16384 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`)
   ).rows;
@@ -48,24 +61,46 @@ export async function loadProbeTargets(client: pg.Client): Promise<Map<number, P
   for (const r of rows) {
     const oid = Number(r.oid);
     // A TID lookup: takes the same AccessShareLock as any reader but adds no seq_scan, so scan counters stay the migration's own.
-    const t: ProbeTarget = { oid, name: r.name, qualified: r.q, readSql: `SELECT 1 FROM ${r.q} WHERE ctid = '(0,1)'::tid` };
+    const t: ProbeTarget = { oid, name: displayName(r.schema, r.rel), rel: r.name, qualified: r.q, readSql: `SELECT 1 FROM ${r.q} WHERE ctid = '(0,1)'::tid` };
     if (r.pk) {
       // ORDER BY the key: an index scan, so this adds no seq_scan that could be blamed on a statement later.
-      const key = (await client.query(`SELECT ${quoteIdent(r.pk)}::text AS v FROM ${r.q} ORDER BY ${quoteIdent(r.pk)} LIMIT 1`)).rows[0]?.v;
       const pk = quoteIdent(r.pk);
-      // Compare in the key's own type so the UPDATE uses the primary key index.
-      t.writeSql = key !== undefined
-        ? `UPDATE ${r.q} SET ${pk} = ${pk} WHERE ${pk} = ${pgLiteral(key)}::${await typeOf(client, oid, r.pk)}`
-        : `UPDATE ${r.q} SET ${pk} = ${pk} WHERE false`;
-    } else if (r.col) {
-      const col = quoteIdent(r.col);
-      t.writeSql = `UPDATE ${r.q} SET ${col} = ${col} WHERE ctid = '(0,1)'::tid`;
+      const type = await typeOf(client, oid, r.pk);
+      t.pk = { column: pk, type };
+      const keys = await spreadKeys(client, r.q, pk);
+      t.writeSql = keyUpdate(t, keys);
+    } else {
+      t.writeSql = writeLock(r.q, `ctid = '(0,1)'::tid`);
     }
     out.set(oid, t);
   }
   // Flush this session's scan counters now (PG 15+), not in the middle of a traced statement.
   await client.query('SELECT pg_stat_force_next_flush()').catch(() => {});
   return out;
+}
+
+/** The first and last key and two between them (by the planner's row estimate): an index scan each, no seq scan. */
+async function spreadKeys(client: pg.Client, table: string, pk: string): Promise<string[]> {
+  const n = Number((await client.query(`SELECT GREATEST(reltuples, 0)::int8 AS n FROM pg_class WHERE oid = $1::regclass`, [table])).rows[0]?.n ?? 0);
+  const keys = new Set<string>();
+  for (const offset of [0, Math.floor(n / 3), Math.floor((2 * n) / 3)]) {
+    const v = (await client.query(`SELECT ${pk}::text AS v FROM ${table} ORDER BY ${pk} OFFSET ${offset} LIMIT 1`)).rows[0]?.v;
+    if (v !== undefined) keys.add(v);
+  }
+  const last = (await client.query(`SELECT ${pk}::text AS v FROM ${table} ORDER BY ${pk} DESC LIMIT 1`)).rows[0]?.v;
+  if (last !== undefined) keys.add(last);
+  return [...keys];
+}
+
+/** What a writer waits for, without writing: ROW EXCLUSIVE on the table, then the row locks an UPDATE takes. */
+function writeLock(table: string, where: string): string {
+  return `BEGIN; LOCK TABLE ONLY ${table} IN ROW EXCLUSIVE MODE; SELECT 1 FROM ${table} WHERE ${where} FOR NO KEY UPDATE; ROLLBACK`;
+}
+
+/** The write probe of the rows with these keys (compared in the key's own type, so it uses the primary key index). */
+export function keyUpdate(t: ProbeTarget, keys: string[]): string {
+  const { column, type } = t.pk!;
+  return writeLock(t.qualified, keys.length ? `${column} IN (${keys.map((k) => `${pgLiteral(k)}::${type}`).join(', ')})` : 'false');
 }
 
 async function typeOf(client: pg.Client, oid: number, col: string): Promise<string> {
@@ -83,8 +118,8 @@ function pgLiteral(v: string): string {
 export class BlockingProbe {
   private reader: pg.Client;
   private writer: pg.Client;
-  private reads = new Map<number, Series>();
-  private writes = new Map<number, Series>();
+  private reads = new Map<string, Series>();
+  private writes = new Map<string, Series>();
   private running = false;
   private loops: Promise<void>[] = [];
 
@@ -107,12 +142,18 @@ export class BlockingProbe {
 
   /** Start probing a table (idempotent). */
   add(target: ProbeTarget): void {
-    if (!this.reads.has(target.oid)) this.reads.set(target.oid, { target, attempts: [], dead: false });
-    if (target.writeSql && !this.writes.has(target.oid)) this.writes.set(target.oid, { target, attempts: [], dead: false });
+    const k = String(target.oid);
+    if (!this.reads.has(k)) this.reads.set(k, { target, attempts: [], dead: false });
+    if (target.writeSql && !this.writes.has(k)) this.writes.set(k, { target, attempts: [], dead: false });
+  }
+
+  /** Also write to these rows of the target (those a statement's WHERE selects), from now on. */
+  addWriter(target: ProbeTarget, writeSql: string): void {
+    this.writes.set(`${target.oid}:${writeSql}`, { target: { ...target, writeSql }, attempts: [], dead: false });
   }
 
   has(oid: number): boolean {
-    return this.reads.has(oid);
+    return this.reads.has(String(oid));
   }
 
   start(): void {
@@ -127,7 +168,7 @@ export class BlockingProbe {
     this.loops = [];
   }
 
-  private async loop(client: pg.Client, series: Map<number, Series>, sql: (t: ProbeTarget) => string): Promise<void> {
+  private async loop(client: pg.Client, series: Map<string, Series>, sql: (t: ProbeTarget) => string): Promise<void> {
     while (this.running) {
       const tick = performance.now();
       for (const s of series.values()) {
@@ -142,6 +183,8 @@ export class BlockingProbe {
           if (code === '55P03') blocked = true;
           else if (code === '57014') blocked = true;
           else s.dead = true;
+          // The writer's explicit transaction is aborted: end it, or every later probe fails.
+          await client.query('ROLLBACK').catch(() => {});
         }
         s.attempts.push({ start, end: performance.now(), blocked });
       }
@@ -152,9 +195,10 @@ export class BlockingProbe {
 
   /** The longest blocked stretch of reads and of writes among attempts that started in [from, to]. */
   window(from: number, to: number): BlockedWindow {
-    const longest = (series: Map<number, Series>) => {
+    const longest = (series: Map<string, Series>) => {
       let best = 0;
       let on: string | undefined;
+      let bestFrom: number | undefined;
       for (const s of series.values()) {
         let runStart: number | undefined;
         let runEnd = 0;
@@ -162,6 +206,7 @@ export class BlockingProbe {
           if (runStart !== undefined && runEnd - runStart > best) {
             best = runEnd - runStart;
             on = s.target.name;
+            bestFrom = runStart;
           }
           runStart = undefined;
         };
@@ -174,11 +219,11 @@ export class BlockingProbe {
         }
         flush();
       }
-      return { ms: Math.round(best), on };
+      return { ms: Math.round(best), on, from: bestFrom };
     };
     const r = longest(this.reads);
     const w = longest(this.writes);
-    return { readsMs: r.ms, writesMs: w.ms, readsOn: r.on, writesOn: w.on };
+    return { readsMs: r.ms, writesMs: w.ms, readsOn: r.on, writesOn: w.on, readsFrom: r.from, writesFrom: w.from };
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@ import { registerCleanup } from './cleanup.js';
 import { startCluster } from './cluster.js';
 import { ensureSeedCacheDir, readSeedEntry, seedEntry, writeSeedEntry } from './seed-cache.js';
 import { defaultRuntimeEndpoints, detectContainerRuntime, type RuntimeEndpoint } from './runtime-probe.js';
-import { maskSecrets, quoteIdent, randomSuffix, ReplayUsageError, urlPassword, errorMessage, oneLine } from './util.js';
+import { quoteIdent } from '../analysis/names.js';
+import { maskSecrets, randomSuffix, ReplayUsageError, urlPassword, errorMessage, oneLine } from './util.js';
 
 export type ProviderName = 'url' | 'testcontainers' | 'local' | 'embedded';
 export const PROVIDERS: ProviderName[] = ['url', 'testcontainers', 'local', 'embedded'];
@@ -178,7 +179,35 @@ function databaseOf(url: string): string | undefined {
   }
 }
 
-/** An existing server: never touch the given database; work in `pgsafe_replay_<random>` and drop it afterwards. */
+/**
+ * Scratch databases are named `pgsafe_replay_<unix seconds>_<random>`: one that is over an hour old and has no
+ * session is left over from a killed run (a live replay keeps sessions open on its database for the whole run).
+ */
+export function scratchDatabaseName(now = Date.now()): string {
+  return `pgsafe_replay_${Math.floor(now / 1000)}_${randomSuffix()}`;
+}
+
+const STALE_SCRATCH_MS = 3_600_000;
+
+/** Drops scratch databases of killed runs (older than an hour, no sessions); returns their names. */
+export async function sweepScratchDatabases(admin: pg.Client, now = Date.now()): Promise<string[]> {
+  const rows = (await admin.query(`SELECT datname FROM pg_database d WHERE datname ~ '^pgsafe_replay_[0-9]+_[0-9a-f]+$'
+    AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`)).rows as { datname: string }[];
+  const dropped: string[] = [];
+  for (const { datname } of rows) {
+    const created = Number(/^pgsafe_replay_(\d+)_/.exec(datname)![1]) * 1000;
+    if (now - created < STALE_SCRATCH_MS) continue;
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS ${quoteIdent(datname)}`);
+      dropped.push(datname);
+    } catch {
+      // In use again, or not ours to drop (permissions): leave it.
+    }
+  }
+  return dropped;
+}
+
+/** An existing server: never touch the given database; work in `pgsafe_replay_<time>_<random>` and drop it afterwards. */
 async function startUrl(opts: ProviderOptions): Promise<ReplayServer> {
   const url = opts.databaseUrl!;
   try {
@@ -189,7 +218,7 @@ async function startUrl(opts: ProviderOptions): Promise<ReplayServer> {
   if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) throw new ReplayUsageError(`--database-url must start with postgres:// or postgresql:// (got ${maskSecrets(url)})`);
   const t0 = performance.now();
   const source = databaseOf(url);
-  const database = `pgsafe_replay_${randomSuffix()}`;
+  const database = scratchDatabaseName();
   const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   admin.on('error', () => {});
   try {
@@ -216,6 +245,8 @@ async function startUrl(opts: ProviderOptions): Promise<ReplayServer> {
     }
   };
   try {
+    const swept = await sweepScratchDatabases(admin).catch(() => [] as string[]);
+    if (swept.length) opts.log?.(`dropped ${swept.length} scratch database(s) left by killed replays: ${swept.join(', ')}`);
     const info = (await admin.query(`SELECT current_setting('server_version') AS v, (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS su`)).rows[0];
     let sql = `CREATE DATABASE ${quoteIdent(database)}`;
     if (opts.clone) {

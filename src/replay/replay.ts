@@ -1,20 +1,20 @@
 import pg from 'pg';
-import { initParser, parseSource, readSourceFile, type SourceStatement } from '../source/index.js';
-import { expandPaths, splitPending } from './files.js';
+import { initParser, parseSource, type SourceStatement } from '../source/index.js';
+import { loadMigration, loadSchemaFile, plannedForeignKeys, type LoadedFile, type ReplayMigration } from './migrations.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
 import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
 import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
-import { holdLongTransaction, lockStrength, mentionedRelations, Tracer, type StatementTrace } from './tracer.js';
-import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { blankTrace, holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
+import { Analyzer } from '../analysis/analyzer.js';
+import type { StatementTrace } from './trace-types.js';
+import { displayName, errorMessage, lockStrength, maskSecrets, ms, oneLine, ReplayUsageError, urlPassword } from './util.js';
 import { judge, lintPending } from './static.js';
-import { ms } from './format.js';
 
 export interface ReplayOptions {
-  paths: string[];
+  /** Every migration in run order (base, then pending), as the project layer discovered and prepared them. */
+  migrations: ReplayMigration[];
   schema?: string;
-  pending?: string;
-  changedSince?: string;
   rows: number;
   rowsFor?: Record<string, number>;
   statsFrom?: string;
@@ -25,6 +25,11 @@ export interface ReplayOptions {
   clone?: boolean;
   provider?: 'auto' | ProviderName;
   pgVersion?: number;
+  /**
+   * A base migration that fails is skipped (statement by statement) with a note, instead of stopping the replay: for
+   * histories with steps that are not SQL files (goose Go migrations) or need another server.
+   */
+  skipFailingBase?: boolean;
   /** Reuse seeded clusters across runs (local and embedded providers): true = the default cache dir, or a dir. */
   seedCache?: boolean | string;
   log?: (message: string) => void;
@@ -42,8 +47,8 @@ export interface ReplayFinding {
 }
 
 export interface ReplayReport {
-  server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] };
-  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
+  server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] } | null;
+  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean; schemaOnly?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
   base: { schema?: string; files: string[] };
   longTransaction?: { ms: number; tables: string[] };
   files: { path: string; statements: StatementTrace[] }[];
@@ -51,25 +56,8 @@ export interface ReplayReport {
   maxBlockingMs: number;
   /** Notes that apply to the whole replay (e.g. the static-lint comparison that is not available yet). */
   notes: string[];
-}
-
-interface LoadedFile {
-  path: string;
-  text: string;
-  statements: SourceStatement[];
-}
-
-/** Reads and splits a file; a syntax error is a usage error (nothing is started). */
-async function loadFile(file: string, stripMeta = false): Promise<LoadedFile> {
-  const read = await readSourceFile(file);
-  if (!read.ok) throw new ReplayUsageError(read.message.startsWith('cannot read') ? read.message : `${file}: ${read.message}`);
-  // pg_dump output may contain psql meta-commands (`\connect`, `\restrict`): not SQL.
-  const text = stripMeta ? read.text.replace(/^\\.*$/gm, (m) => ' '.repeat(m.length)) : read.text;
-  const parsed = parseSource(text);
-  const statements = parsed.statements.filter((s) => !s.parent);
-  const bad = statements.find((s) => s.kind === 'SyntaxError');
-  if (bad) throw new ReplayUsageError(`${file}:${bad.line}:${bad.column}: ${bad.error?.message ?? 'syntax error'}`);
-  return { path: file, text, statements };
+  /** Rows per table as the server counts them just before the trace (seeded, cached or cloned alike). */
+  tableRows?: Record<string, number>;
 }
 
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -80,20 +68,34 @@ async function connect(config: pg.ClientConfig): Promise<pg.Client> {
 }
 
 /** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
-async function applyUntraced(client: pg.Client, file: LoadedFile): Promise<void> {
-  for (const s of file.statements) {
-    try {
-      await client.query(s.text);
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw new ReplayUsageError(`base migration failed: ${file.path}:${s.line}:${s.column}: ${oneLine(errorMessage(err))}`);
+async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15): Promise<void> {
+  // As the framework runs it: one transaction when it wraps the file (LOCK TABLE and friends need one). A statement
+  // Postgres refuses in a transaction block would fail under the framework too; the base is not under test, so run
+  // such a file statement by statement instead.
+  const wrap = file.inTransaction && !file.statements.some((s) => s.kind === 'TransactionStmt');
+  const run = async (statements: SourceStatement[]) => {
+    for (const s of statements) {
+      try {
+        await client.query(s.text);
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        return { s, err };
+      }
     }
-  }
+    return undefined;
+  };
+  let failed = wrap ? await run(wrapInTransaction(file)) : await run(file.statements);
+  if (failed && wrap && (failed.err as { code?: string }).code === '25001') failed = await run(file.statements);
   await client.query('ROLLBACK').catch(() => {});
+  if (failed) {
+    const code = (failed.err as { code?: string }).code;
+    const hint = code === '42601' ? ` (PostgreSQL ${major} rejects it as a syntax error; if the project needs a newer version, rerun with --pg-version <major>)` : '';
+    throw new ReplayUsageError(`base migration failed: ${file.path}:${failed.s.line}:${failed.s.column}: ${oneLine(errorMessage(failed.err))}${hint}`);
+  }
 }
 
 function wrapInTransaction(file: LoadedFile): SourceStatement[] {
-  if (file.statements.some((s) => s.kind === 'TransactionStmt')) return file.statements;
+  if (!file.inTransaction || file.statements.some((s) => s.kind === 'TransactionStmt')) return file.statements;
   const synthetic = (text: string, kind: string, at: SourceStatement | undefined): SourceStatement => ({
     ...(at ?? file.statements[0]),
     text,
@@ -107,12 +109,15 @@ function wrapInTransaction(file: LoadedFile): SourceStatement[] {
 
 /** Runs the whole replay: server, base, seed, traced pending migrations, findings. Always disposes the server. */
 export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
-  const files = await expandPaths(opts.paths);
-  const split = await splitPending(files, opts);
+  if (!opts.migrations.some((m) => m.pending)) throw new ReplayUsageError('no pending migration to replay');
   await initParser();
-  const schema = opts.schema ? await loadFile(opts.schema, true) : undefined;
-  const base = await Promise.all(split.base.map((f) => loadFile(f)));
-  const pending = await Promise.all(split.pending.map((f) => loadFile(f)));
+  const schema = opts.schema ? await loadSchemaFile(opts.schema) : undefined;
+  const base = opts.migrations.filter((m) => !m.pending).map(loadMigration);
+  const pending = opts.migrations.filter((m) => m.pending).map(loadMigration);
+  // Nothing to run (an empty or comment-only pending file): no server is started.
+  if (pending.every((f) => f.statements.length === 0)) {
+    return { server: null, seed: null, base: { schema: opts.schema, files: base.map((f) => f.path) }, files: pending.map((f) => ({ path: f.path, statements: [] })), findings: [], maxBlockingMs: opts.maxBlockingMs, notes: ['the pending migrations contain no SQL statement: nothing to replay, no server started'] };
+  }
   const secrets = [opts.databaseUrl, opts.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
 
   let stats: Record<string, number> | undefined;
@@ -130,15 +135,16 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   }
 
   opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
+  const touched = touchedTables(pending);
   const cacheDir = opts.seedCache === true ? defaultSeedCacheDir() : typeof opts.seedCache === 'string' ? opts.seedCache : undefined;
   const seedCache = cacheDir
-    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null }) }
+    ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null, plannedFks: plannedForeignKeys(pending), touched }) }
     : undefined;
   const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log, seedCache });
   const report: ReplayReport = {
     server: { version: server.version, provider: server.provider, detail: maskSecrets(server.detail, secrets), startMs: Math.round(server.startMs), attempts },
     seed: null,
-    base: { schema: opts.schema, files: split.base },
+    base: { schema: opts.schema, files: base.map((f) => f.path) },
     files: [],
     findings: [],
     maxBlockingMs: opts.maxBlockingMs,
@@ -155,17 +161,28 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           // pg_dump sets search_path to '' for its session: apply it on a connection of its own.
           const c = await connect(server.clientConfig());
           try {
-            await applyUntraced(c, schema);
+            await applyUntraced(c, schema, Number.parseInt(server.version, 10));
           } finally {
             await c.end().catch(() => {});
           }
         }
-        for (const f of base) await applyUntraced(admin, f);
+        for (const f of base) {
+          try {
+            await applyUntraced(admin, f, Number.parseInt(server.version, 10));
+          } catch (err) {
+            if (!opts.skipFailingBase || !(err instanceof ReplayUsageError)) throw err;
+            // Run what does run, one statement at a time, so later files find as much of the schema as possible.
+            for (const s of f.statements) await admin.query(s.text).catch(() => admin.query('ROLLBACK').catch(() => {}));
+            report.notes.push(`${err.message.replace(/^base migration failed: /, 'base migration skipped in part: ')}; the schema the pending migrations see may differ from production`);
+          }
+        }
         const seed = await seedDatabase(admin, {
           rows: opts.rows,
           rowsFor: opts.rowsFor,
           stats,
           superuser: server.superuser,
+          plannedFks: plannedForeignKeys(pending),
+          only: touched,
           onProgress: opts.onProgress,
           connect: () => connect(server.clientConfig()),
         });
@@ -179,6 +196,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
       } else {
         report.notes.push('cloned database: base schema and seeding skipped, the data is the real one');
       }
+      // Never analysed (reltuples -1): the seeder's own count.
+      report.tableRows = { ...Object.fromEntries((report.seed?.tables ?? []).map((t) => [t.table, t.rows])), ...(await liveRows(admin)) };
       const targets = await loadProbeTargets(admin);
       const tracer = new Tracer(server.clientConfig(), { probeTargets: targets });
       await tracer.connect();
@@ -187,27 +206,41 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
         if (opts.simulateLongTransactionMs) {
           const names = new Set<string>();
           for (const f of pending) for (const s of f.statements) for (const r of mentionedRelations(s.node)) names.add(r);
-          const existing = [...targets.values()].filter((t) => names.has(t.name) || [...names].some((n) => n.split('.').pop() === t.name.split('.').pop()));
+          const existing = [...targets.values()].filter((t) => names.has(t.rel) || [...names].some((n) => n.split('.').pop() === t.rel.split('.').pop()));
           report.longTransaction = { ms: opts.simulateLongTransactionMs, tables: existing.map((t) => t.name) };
           if (existing.length) long = (await holdLongTransaction(server.clientConfig(), existing.map((t) => t.qualified), opts.simulateLongTransactionMs)).done;
         }
         let stop = false;
+        const major = Number.parseInt(server.version, 10) || 15;
+        const model = new Analyzer({ pgVersion: major, assumeInTransaction: false });
         for (const f of pending) {
           const entry = { path: f.path, statements: [] as StatementTrace[] };
           report.files.push(entry);
-          const statements = opts.assumeInTransaction ? wrapInTransaction(f) : f.statements;
-          for (const s of statements) {
-            if (stop) break;
+          model.beginFile(f.path);
+          for (const s of wrapInTransaction(f)) {
+            // After a failure the rest is listed, not run: a reviewer sees what never happened.
+            if (stop) {
+              entry.statements.push(blankTrace(s, false, 'not-run'));
+              continue;
+            }
             opts.onProgress?.({ phase: 'trace', detail: `${f.path}:${s.line}` });
-            const t = await tracer.run(s);
+            const facts = model.analyse(s);
+            model.apply(facts);
+            const t = await tracer.run(s, facts.noTransaction);
             entry.statements.push(t);
-            if (t.error) stop = true;
+            if (t.error) {
+              stop = true;
+              if (t.error.code === '42601') t.notes.push(`pgsafe's parser (PostgreSQL 18 grammar) accepts this statement but the PostgreSQL ${major} server does not: if it needs a newer version, rerun with --pg-version <major>`);
+              if (tracer.transactionOpen) {
+                const earlier = entry.statements.filter((x) => x.inTransaction && x.mode !== 'transaction-control' && x !== t).length;
+                t.notes.push(`the transaction was rolled back${earlier ? `: the ${earlier} earlier statement(s) of it did not take effect` : ''}`);
+              }
+            }
           }
           if (tracer.transactionOpen) {
             await tracer.rollbackIfOpen();
             if (!stop) report.notes.push(`${f.path}: transaction left open at the end of the file; rolled back`);
           }
-          if (stop) break;
         }
         await long;
       } finally {
@@ -222,7 +255,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   for (const f of report.files) {
     for (const st of f.statements) {
       // Lock-queue amplification: while the statement waited for its lock, everything behind it waited too.
-      const waited = st.waits.filter((w) => w.on !== 'virtualxid' && w.on !== 'transactionid').reduce((m, w) => Math.max(m, w.ms), 0);
+      // Only the lock queue on a relation; relation-extension and tuple waits are brief page-level waits, not queueing.
+      const waited = st.waits.filter((w) => w.locktype === 'relation').reduce((m, w) => Math.max(m, w.ms), 0);
       if (waited > 0 && st.lockTimeoutMs === 0) {
         st.notes.push(`waited ${ms(waited)} for its lock with no lock_timeout, and reads and writes queued behind it; SET lock_timeout = '${opts.maxBlockingMs}ms' bounds that to about ${ms(opts.maxBlockingMs)}`);
       } else if (waited > 0) {
@@ -235,14 +269,22 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   return report;
 }
 
+/** Tables the pending migrations name (the seeder fills these and their foreign-key neighbours). */
+function touchedTables(pending: LoadedFile[]): string[] | undefined {
+  // Statements inside PL/pgSQL bodies count too; a DO block whose SQL pgsafe cannot see means: seed everything.
+  const all = pending.flatMap((f) => parseSource(f.text).statements);
+  if (all.some((s) => s.kind === 'DoStmt' && !all.some((c) => c.parent === s))) return undefined;
+  return [...new Set(all.flatMap((s) => mentionedRelations(s.node)))];
+}
+
 /** Runs the lint engine on the same files and marks each lock-related finding confirmed or refuted by the trace. */
 async function compareWithLint(report: ReplayReport, base: LoadedFile[], pending: LoadedFile[], opts: ReplayOptions): Promise<void> {
-  const found = await lintPending(base, pending, { pgVersion: Number.parseInt(report.server.version, 10) || 15, assumeInTransaction: !!opts.assumeInTransaction });
+  const found = await lintPending(base, pending, { pgVersion: Number.parseInt(report.server?.version ?? '', 10) || 15, assumeInTransaction: !!opts.assumeInTransaction });
   if ('error' in found) {
     report.notes.push(`static lint comparison unavailable: ${oneLine(found.error)}`);
     return;
   }
-  const rows = new Map((report.seed?.tables ?? []).map((t) => [t.table, t.rows]));
+  const rows = new Map(Object.entries(report.tableRows ?? {}));
   for (const f of report.files) {
     const traces = f.statements.filter((s) => s.mode !== 'transaction-control');
     for (const finding of found.get(f.path) ?? []) {
@@ -255,8 +297,15 @@ async function compareWithLint(report: ReplayReport, base: LoadedFile[], pending
 }
 
 function rowsText(report: ReplayReport, relation: string | undefined): string {
-  const t = relation && report.seed?.tables.find((x) => x.table === relation);
-  return t ? ` at ${t.rows.toLocaleString('en-US')} rows` : '';
+  const n = relation ? report.tableRows?.[relation] : undefined;
+  return n !== undefined ? ` at ${n.toLocaleString('en-US')} rows` : '';
+}
+
+/** Row counts from the catalog (VACUUM ANALYZE ran after seeding, so these are exact for seeded tables). */
+async function liveRows(c: pg.Client): Promise<Record<string, number>> {
+  const r = await c.query(`SELECT n.nspname AS s, c.relname AS t, c.reltuples::float8 AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p') AND c.oid >= 16384 AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'`);
+  return Object.fromEntries(r.rows.filter((x) => x.n >= 0).map((x) => [displayName(x.s, x.t), Math.round(Number(x.n))]));
 }
 
 function head(sql: string): string {
@@ -282,7 +331,7 @@ export function findingsOf(report: ReplayReport, opts: Pick<ReplayOptions, 'maxB
         const strongest = s.locks.filter((l) => l.relation === (b.writesOn ?? b.readsOn)).sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode))[0];
         let msg = `${head(s.sql)} blocked ${parts.join(' and ')}${rowsText(report, b.writesOn ?? b.readsOn)} (limit ${ms(opts.maxBlockingMs)})`;
         if (strongest) msg += `; it took ${strongest.mode} on "${strongest.relation}"`;
-        const waited = s.waits.reduce((m, w) => Math.max(m, w.ms), 0);
+        const waited = s.waits.filter((w) => w.locktype === 'relation' || w.locktype === 'virtualxid' || w.locktype === 'transactionid').reduce((m, w) => Math.max(m, w.ms), 0);
         if (opts.simulateLongTransactionMs && waited > 0) {
           msg += s.lockTimeoutMs > 0
             ? `; lock_timeout = ${s.lockTimeoutMs} ms was in force`

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PgBinaries } from './binaries.js';
 
 /** Bump when seeding changes what it writes, so old cache entries are not reused. */
-export const SEEDER_VERSION = 1;
+export const SEEDER_VERSION = 2;
 
 export function defaultSeedCacheDir(): string {
   return process.env.PGSAFE_SEED_CACHE_DIR ?? path.join(os.tmpdir(), 'pgsafe-seed-cache');
@@ -61,8 +61,22 @@ export async function pruneSeedCache(dir: string, keep = 3): Promise<void> {
     await rm(`${entry}.json`, { force: true });
     await rm(entry, { recursive: true, force: true });
   }
+  // Copies an interrupted save left behind (`<entry>.tmp-<pid>-<random>`, its process gone): remove.
+  for (const n of names) {
+    const pid = /\.tmp-(\d+)-[0-9a-f]+$/.exec(n)?.[1];
+    if (pid && !alive(Number(pid))) await rm(path.join(dir, n), { recursive: true, force: true });
+  }
   // Entries whose metadata never got written (interrupted): remove.
   for (const n of names) {
     if (n.startsWith('seed-') && !n.endsWith('.json') && !n.includes('.tmp-') && !names.includes(`${n}.json`)) await rm(path.join(dir, n), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

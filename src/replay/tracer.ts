@@ -1,60 +1,11 @@
 import pg from 'pg';
 import type { SourceStatement } from '../source/index.js';
-import { BlockingProbe, type ProbeTarget } from './probe.js';
-import type { StaticVerdict } from './static.js';
-import { errorMessage, oneLine, sleep } from './util.js';
+import { BlockingProbe, keyUpdate, type ProbeTarget } from './probe.js';
+import type { LockInfo, RewriteInfo, StatementTrace, TraceMode } from './trace-types.js';
+import { displayName, errorMessage, lockStrength, oneLine, sleep } from './util.js';
+import { parseDuration } from '../analysis/duration.js';
+import { blocksWrites, LOCK_MODES, type LockMode } from '../analysis/locks.js';
 import { redactSql } from '../analysis/secrets.js';
-
-export interface LockInfo {
-  relation: string;
-  mode: string;
-  /** Seen only by the observer while the statement ran, released before it ended. */
-  transient?: boolean;
-}
-
-export interface WaitInfo {
-  /** A relation name, or `virtualxid`/`transactionid` for waits on another transaction. */
-  on: string;
-  mode: string;
-  ms: number;
-}
-
-export interface RewriteInfo {
-  relation: string;
-  kind: string;
-}
-
-export interface ScanInfo {
-  relation: string;
-  seqScans: number;
-  rowsRead?: number;
-}
-
-export type TraceMode = 'traced' | 'outside-transaction' | 'transaction-control' | 'skipped' | 'not-run';
-
-export interface StatementTrace {
-  line: number;
-  column: number;
-  endLine: number;
-  sql: string;
-  kind: string;
-  mode: TraceMode;
-  inTransaction: boolean;
-  durationMs: number;
-  locks: LockInfo[];
-  /** Locks taken by earlier statements of the same transaction, still held while this one runs. */
-  heldLocks: LockInfo[];
-  waits: WaitInfo[];
-  rewrites: RewriteInfo[];
-  scans: ScanInfo[];
-  blocked: { readsMs: number; writesMs: number; readsOn?: string; writesOn?: string };
-  /** `lock_timeout` in force for the statement, in ms (0 = none). */
-  lockTimeoutMs: number;
-  error?: { code?: string; message: string };
-  notes: string[];
-  /** Lint findings on this statement, confirmed or refuted by what replay saw. */
-  static?: StaticVerdict[];
-}
 
 interface Rel {
   oid: number;
@@ -121,20 +72,11 @@ function parseLocks(rows: unknown[][] | null): RawLock[] {
   }));
 }
 
-export function parseDurationSetting(v: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|min|h|d|us)?$/.exec(v.trim());
-  if (!m) return 0;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  return n * ({ us: 0.001, ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000 } as Record<string, number>)[unit];
+/** A `current_setting('lock_timeout')` value in ms (0 = none). */
+function settingMs(v: string): number {
+  return parseDuration(v) ?? 0;
 }
 
-/** Statements Postgres refuses inside a transaction block (and so inside a multi-statement message). */
-export function mustRunAlone(s: SourceStatement): boolean {
-  if (['VacuumStmt', 'CreatedbStmt', 'DropdbStmt', 'AlterSystemStmt', 'CreateTableSpaceStmt', 'DropTableSpaceStmt', 'CreateSubscriptionStmt', 'DropSubscriptionStmt'].includes(s.kind)) return true;
-  // CREATE/DROP INDEX, REINDEX and DETACH PARTITION … CONCURRENTLY (REFRESH MATERIALIZED VIEW CONCURRENTLY may run in a transaction).
-  return /\bCONCURRENTLY\b/i.test(s.text) && ['IndexStmt', 'ReindexStmt', 'DropStmt', 'AlterTableStmt'].includes(s.kind);
-}
 
 /** Relation names a statement mentions (RangeVar nodes), as `schema.name` or `name`. */
 export function mentionedRelations(node: unknown): string[] {
@@ -177,6 +119,8 @@ export class Tracer {
   private probe: BlockingProbe;
   private aPid = 0;
   private inTransaction = false;
+  /** The trace's clock: statement start times are ms since this. */
+  private t0: number | undefined;
   /** Names of relations seen at any point (a dropped relation keeps its name). */
   private names = new Map<number, Rel>();
 
@@ -253,33 +197,18 @@ export class Tracer {
     return out;
   }
 
-  async run(s: SourceStatement): Promise<StatementTrace> {
-    const trace: StatementTrace = {
-      line: s.line,
-      column: s.column,
-      endLine: s.endLine,
-      // A literal password in a migration is masked in every replay format, as in lint output.
-      sql: redactSql(s),
-      kind: s.kind,
-      mode: 'traced',
-      inTransaction: this.inTransaction,
-      durationMs: 0,
-      locks: [],
-      heldLocks: [],
-      waits: [],
-      rewrites: [],
-      scans: [],
-      blocked: { readsMs: 0, writesMs: 0 },
-      lockTimeoutMs: 0,
-      notes: [],
-    };
+  /** Runs one statement; `noTransaction` (analysis's fact): Postgres refuses it inside a transaction block, so it runs on its own. */
+  async run(s: SourceStatement, noTransaction = false): Promise<StatementTrace> {
+    const trace = blankTrace(s, this.inTransaction);
+    this.t0 ??= performance.now();
+    trace.startMs = Math.round(performance.now() - this.t0);
     if (s.kind === 'TransactionStmt') return this.runTransactionControl(s, trace);
     if (s.kind === 'CopyStmt' && (s.node as { is_from?: boolean; filename?: string })?.is_from && !(s.node as { filename?: string }).filename) {
       trace.mode = 'skipped';
       trace.notes.push('COPY … FROM STDIN needs client data; skipped');
       return trace;
     }
-    const alone = !this.inTransaction && mustRunAlone(s);
+    const alone = !this.inTransaction && noTransaction;
     return alone ? this.runAlone(s, trace) : this.runWrapped(s, trace);
   }
 
@@ -303,6 +232,7 @@ export class Tracer {
   private async runWrapped(s: SourceStatement, trace: StatementTrace): Promise<StatementTrace> {
     const held = this.inTransaction ? await this.ownLocks() : [];
     trace.heldLocks = this.lockList(held);
+    await this.probeRange(s);
     const watch = this.watch(s, held);
     // Newlines around the statement: a trailing `-- comment` in its text must not swallow what follows.
     const text = `${SNAPSHOT_SQL};\nSELECT clock_timestamp() AS pgsafe_t;\n${s.text}\n;\nSELECT clock_timestamp() AS pgsafe_t;\n${SNAPSHOT_SQL}`;
@@ -321,7 +251,7 @@ export class Tracer {
       trace.error = { code, message: oneLine(errorMessage(err)) };
       // The snapshot died with the statement; the setting survives outside an aborted transaction block.
       const lt = await this.a.query(`SELECT current_setting('lock_timeout') AS v`).catch(() => undefined);
-      if (lt) trace.lockTimeoutMs = parseDurationSetting(lt.rows[0].v);
+      if (lt) trace.lockTimeoutMs = settingMs(lt.rows[0].v);
       this.fillObserved(trace, watch, t0, performance.now());
       return trace;
     }
@@ -339,7 +269,7 @@ export class Tracer {
     this.remember(pre.rels);
     this.remember(post.rels);
     trace.durationMs = Math.max(0, tEnd - tStart);
-    trace.lockTimeoutMs = parseDurationSetting(pre.lockTimeout);
+    trace.lockTimeoutMs = settingMs(pre.lockTimeout);
     // The statement's own locks: held at its end and not before it (names from the snapshot before it: a DROP keeps its names).
     const before = new Set(pre.locks.filter((l) => l.granted).map(lockKey));
     const own = post.locks.filter((l) => !before.has(lockKey(l)));
@@ -365,7 +295,7 @@ export class Tracer {
     const preRels = parseRels((await this.b.query(REL_SQL)).rows[0].rels);
     this.remember(preRels);
     const preScans = await this.sharedScans();
-    trace.lockTimeoutMs = parseDurationSetting((await this.a.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
+    trace.lockTimeoutMs = settingMs((await this.a.query(`SELECT current_setting('lock_timeout') AS v`)).rows[0].v);
     const watch = this.watch(s, []);
     const t0 = performance.now();
     try {
@@ -402,8 +332,16 @@ export class Tracer {
   }
 
   private fillObserved(trace: StatementTrace, watch: Watch, t0: number, t1: number): void {
-    trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, mode: w.mode, ms: Math.round(w.last - w.first + (this.opts.pollMs ?? 2)) }));
-    trace.blocked = this.probe.window(t0, t1);
+    trace.waits = watch.waits.map((w) => ({ on: w.relation !== null ? this.relName(w.relation) : w.locktype, locktype: w.locktype, mode: w.mode, ms: Math.round(w.total) }));
+    const { readsFrom, writesFrom, ...window } = this.probe.window(t0, t1);
+    trace.blocked = window;
+    if (readsFrom !== undefined) trace.blocked.readsAtMs = Math.round(readsFrom - (this.t0 ?? 0));
+    if (writesFrom !== undefined) trace.blocked.writesAtMs = Math.round(writesFrom - (this.t0 ?? 0));
+    // Writes blocked while the statement held no table lock that conflicts with them: they waited on its row locks.
+    if (trace.blocked.writesMs > 0 && trace.blocked.writesOn) {
+      const on = [...trace.locks, ...trace.heldLocks].filter((l) => l.relation === trace.blocked.writesOn);
+      if (!on.some((l) => LOCK_MODES.includes(l.mode as LockMode) && blocksWrites(l.mode as LockMode))) trace.blocked.writesByRowLocks = true;
+    }
   }
 
   /** Seq-scan counters of all user tables after A flushed its pending stats; undefined before PG 15. */
@@ -427,6 +365,30 @@ export class Tracer {
     return parseLocks(r.rows[0].l);
   }
 
+  /**
+   * An UPDATE or DELETE with a WHERE: also probe rows it selects (read by the observer before it runs), so a backfill
+   * of part of the table is seen blocking writes to the rows it touches.
+   */
+  private async probeRange(s: SourceStatement): Promise<void> {
+    const n = s.node as { whereClause?: unknown; fromClause?: unknown[]; usingClause?: unknown[]; relation?: { alias?: { aliasname?: string } } } | null;
+    if (!n?.whereClause || n.fromClause?.length || n.usingClause?.length || !['UpdateStmt', 'DeleteStmt'].includes(s.kind)) return;
+    const where = /\bWHERE\b([\s\S]*?)(?:\bRETURNING\b[\s\S]*)?$/i.exec(s.text);
+    if (!where || (s.text.match(/\bWHERE\b/gi) ?? []).length !== 1) return;
+    const alias = n.relation?.alias?.aliasname;
+    for (const t of this.predictTargets(s)) {
+      if (!t.pk) continue;
+      try {
+        await this.b.query(`BEGIN; SET LOCAL statement_timeout = '2s'`);
+        const r = await this.b.query(`SELECT ${t.pk.column}::text AS v FROM ${t.qualified}${alias ? ` AS ${alias}` : ''} WHERE ${where[1]} LIMIT 3`);
+        if (r.rows.length) this.probe.addWriter(t, keyUpdate(t, r.rows.map((x) => String(x.v))));
+      } catch {
+        // A WHERE that does not stand alone (a parameter, a CTE): the spread rows still probe.
+      } finally {
+        await this.b.query('COMMIT').catch(() => {});
+      }
+    }
+  }
+
   /** Observer polling plus probes, for the duration of one statement. */
   private watch(s: SourceStatement, held: RawLock[]): Watch {
     const w: Watch = { locks: [], waits: [], phases: [], finish: async () => w };
@@ -440,6 +402,7 @@ export class Tracer {
         try {
           const o = (await this.b.query({ name: 'pgsafe_observe', text: OBSERVER_SQL, values: [this.aPid] })).rows[0].o;
           const now = performance.now();
+          const seenNow = new Set<string>();
           for (const l of parseLocks(o.locks)) {
             if (l.granted) {
               const k = lockKey(l);
@@ -449,11 +412,20 @@ export class Tracer {
               }
               if (l.relation !== null && this.opts.probeTargets.has(l.relation) && !this.probe.has(l.relation)) this.probe.add(this.opts.probeTargets.get(l.relation)!);
             } else {
+              // A wait seen on consecutive polls is one stretch; a poll that did not see it ends the stretch (extension
+              // locks come and go: their total is the sum of short stretches, not first to last sighting).
               const existing = w.waits.find((x) => lockKey(x) === lockKey(l));
-              if (existing) existing.last = now;
-              else w.waits.push({ ...l, first: now, last: now });
+              if (existing?.open) existing.total += now - existing.last;
+              else if (existing) existing.total += this.opts.pollMs ?? 2;
+              else w.waits.push({ ...l, last: now, total: this.opts.pollMs ?? 2, open: true });
+              if (existing) {
+                existing.last = now;
+                existing.open = true;
+              }
+              seenNow.add(lockKey(l));
             }
           }
+          for (const x of w.waits) if (!seenNow.has(lockKey(x))) x.open = false;
           if (o.phase && w.phases[w.phases.length - 1] !== o.phase) w.phases.push(o.phase);
         } catch {
           // observer hiccup: keep polling
@@ -487,15 +459,32 @@ export class Tracer {
 
 interface Watch {
   locks: RawLock[];
-  waits: (RawLock & { first: number; last: number })[];
+  waits: (RawLock & { last: number; total: number; open: boolean })[];
   phases: string[];
   finish(): Promise<Watch>;
 }
 
-export const LOCK_MODES = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
-
-export function lockStrength(mode: string): number {
-  return LOCK_MODES.indexOf(mode) + 1;
+/** A statement's trace before it runs (and the whole trace of one that is not run). */
+export function blankTrace(s: SourceStatement, inTransaction: boolean, mode: TraceMode = 'traced'): StatementTrace {
+  return {
+    line: s.line,
+    column: s.column,
+    endLine: s.endLine,
+    // A literal password in a migration is masked in every replay format, as in lint output.
+    sql: redactSql(s),
+    kind: s.kind,
+    mode,
+    inTransaction,
+    durationMs: 0,
+    locks: [],
+    heldLocks: [],
+    waits: [],
+    rewrites: [],
+    scans: [],
+    blocked: { readsMs: 0, writesMs: 0 },
+    lockTimeoutMs: 0,
+    notes: [],
+  };
 }
 
 function lockKey(l: RawLock): string {
@@ -503,8 +492,7 @@ function lockKey(l: RawLock): string {
 }
 
 function display(r: Rel): string {
-  const part = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`);
-  return r.schema === 'public' || r.schema === 'pg_toast' ? part(r.name) : `${part(r.schema)}.${part(r.name)}`;
+  return displayName(r.schema === 'pg_toast' ? 'public' : r.schema, r.name);
 }
 
 /** A rewrite is a relation whose relfilenode changed. */
@@ -516,14 +504,22 @@ function rewrites(pre: Map<number, Rel>, post: Map<number, Rel>, name: (oid: num
     if (!['r', 'p', 'i', 'I', 't', 'm'].includes(after.kind)) continue;
     out.push({ relation: name(oid, new Map([...post, ...pre])), kind: REL_KINDS[after.kind] ?? after.kind });
   }
+  // ALTER COLUMN TYPE drops and re-creates the indexes on the column: a new oid under the old name is a rebuild.
+  for (const [oid, after] of post) {
+    if (pre.has(oid) || !['i', 'I'].includes(after.kind)) continue;
+    const old = [...pre.values()].find((r) => r.name === after.name && r.schema === after.schema && !post.has(r.oid));
+    if (old) out.push({ relation: name(oid, post), kind: 'index (rebuilt)' });
+  }
   return out;
 }
 
+/** An application transaction: ACCESS SHARE on the tables and a snapshot, held for `ms`. */
 export async function holdLongTransaction(config: pg.ClientConfig, tables: string[], ms: number): Promise<{ done: Promise<void> }> {
   const c = new pg.Client({ ...config, application_name: 'pgsafe-long-transaction' });
   c.on('error', () => {});
   await c.connect();
-  await c.query('BEGIN');
+  // REPEATABLE READ keeps its snapshot until COMMIT, as a long report query does: CREATE INDEX CONCURRENTLY waits for it.
+  await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   for (const t of tables) await c.query(`SELECT 1 FROM ${t} WHERE ctid = '(0,1)'::tid`);
   const done = (async () => {
     await sleep(ms);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { LOCK_MODES, type LockMode } from '../analysis/locks.js';
+import { quoteIdent } from '../analysis/names.js';
 
 /** An error whose message is meant for the user as is (exit code 2, no stack). */
 export class ReplayUsageError extends Error {
@@ -7,7 +9,8 @@ export class ReplayUsageError extends Error {
 
 /** Replaces the password of every `scheme://user:password@host` URL (and `password=` keyword) in a text. */
 export function maskSecrets(text: string, extra: string[] = []): string {
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)([^@\s/]*)@/gi, (_m, pre: string) => `${pre}****@`);
+  // Up to the last `@` of the URL: a password may hold an unencoded `@` (`p@ss@host`), and none of it may show.
+  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(\S*)@/gi, (_m, pre: string) => `${pre}****@`);
   out = out.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1****');
   for (const secret of extra) {
     if (secret && secret.length >= 3) out = out.split(secret).join('****');
@@ -30,8 +33,20 @@ export function randomSuffix(bytes = 4): string {
   return randomBytes(bytes).toString('hex');
 }
 
-export function quoteIdent(name: string): string {
-  return '"' + name.replace(/"/g, '""') + '"';
+/** Rank of a table lock mode as pg_locks spells it (0 for anything else), in analysis's strength order. */
+export function lockStrength(mode: string): number {
+  return LOCK_MODES.indexOf(mode as LockMode) + 1;
+}
+
+export function ms(n: number): string {
+  if (n >= 1000) return `${(n / 1000).toFixed(n >= 10_000 ? 1 : 2)} s`;
+  if (n >= 10 || Number.isInteger(n)) return `${Math.round(n)} ms`;
+  return `${n.toFixed(1)} ms`;
+}
+
+/** A relation as users write it: `public` left out, quoted only where needed. */
+export function displayName(schema: string, name: string): string {
+  return schema === 'public' ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
 }
 
 export function quoteLiteral(value: string): string {

@@ -15,11 +15,7 @@ const ALLOWED_FOLDER_EDGES = new Set<string>([
 ]);
 
 /** File cycles owned by other work in progress (sorted members joined by ' ↔ '). */
-const ALLOWED_FILE_CYCLES = new Set<string>([
-  // replay (issue 9): the helper owning src/replay removes these.
-  'src/replay/static.ts ↔ src/replay/tracer.ts',
-  'src/replay/format.ts ↔ src/replay/replay.ts',
-]);
+const ALLOWED_FILE_CYCLES = new Set<string>([]);
 
 const graph = importGraph();
 

@@ -35,7 +35,7 @@ describe('pgsafe replay (CLI process)', () => {
 
   it('prints the JSON shape of issue 4; lint findings replay confirms decide the exit code', () => {
     const r = run(['migrations', '--pending', '002_*.sql', '--rows', '30000', '--format', 'json'], dir);
-    expect(r.stderr).toBe('');
+    expect(r.stderr.replace(/^progress: .*\n/gm, '')).toBe('');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.server).toEqual(expect.objectContaining({ version: expect.stringMatching(/^\d+\.\d+/), provider: PROVIDER }));
@@ -84,14 +84,15 @@ describe('pgsafe replay (CLI process)', () => {
   it('markdown output is a table per file; exit 0 when nothing blocks and lint has no confirmed error', () => {
     const r = run(['migrations', '--rows', '1000', '--format', 'markdown'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('| line | statement | time | locks | rewrite | scan | blocked |');
+    expect(r.stdout).toContain('| line | statement | time | locks | held from earlier | rewrite | scan | blocked |');
     expect(r.stdout).toMatch(/\| 1 \| `ALTER TABLE accounts ADD COLUMN note text` \| .* \| AccessExclusive\(accounts\) \|/);
+    expect(r.stdout.split('\n')[2]).toMatch(/^\*\*✅ No statement blocked reads or writes for more than 1.00 s/);
   });
 
   it.each([
     [['migrations', '--rows', 'lots'], /^pgsafe replay: --rows: expected a number such as 100000 or 1M, got "lots"\n$/],
-    [['migrations', '--format', 'xml'], /^pgsafe replay: --format: expected pretty, json or markdown, got "xml"\n$/],
-    [['nowhere'], /^pgsafe replay: no such file or directory: nowhere\n$/],
+    [['migrations', '--format', 'xml'], /^pgsafe replay: --format: expected pretty, json, markdown or html, got "xml"\n$/],
+    [['nowhere'], /^pgsafe replay: cannot read nowhere: no such file or directory\n$/],
     [['migrations', '--pending', 'nomatch*.sql'], /^pgsafe replay: no pending migration: nothing matched --pending nomatch\*\.sql\n$/],
     [['bad'], /^pgsafe replay: bad\/002\.sql:1:\d+: .*syntax error.*\n$/],
     [['migrations', '--rows-for', 'accounts'], /^pgsafe replay: --rows-for: expected table=N, got "accounts"\n$/],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runReplay, type ReplayReport } from '../../src/replay/replay.js';
-import type { StatementTrace } from '../../src/replay/tracer.js';
-import { clusterDirsOf, migrations, removeDir, serversOf, PROVIDER } from './helpers.js';
+import type { ReplayReport } from '../../src/replay/replay.js';
+import type { StatementTrace } from '../../src/replay/trace-types.js';
+import { clusterDirsOf, migrations, removeDir, serversOf, PROVIDER, replay } from './helpers.js';
 
 // Real Postgres through the local-binaries provider: the facts of notes/postgres-facts.md, at small row counts.
 const BASE = `
@@ -36,13 +36,13 @@ ALTER TABLE big ADD CONSTRAINT big_parent_fk FOREIGN KEY (parent_id) REFERENCES 
 DROP TABLE parent CASCADE;
 `,
     });
-    report = await runReplay({ paths: [dir], rows: 200_000, rowsFor: { parent: 1000 }, maxBlockingMs: 1000, provider: PROVIDER });
+    report = await replay({ paths: [dir], rows: 200_000, rowsFor: { parent: 1000 }, maxBlockingMs: 1000, provider: PROVIDER });
   }, 120_000);
   afterAll(() => removeDir(dir));
 
   it('reports the server and the seeded rows', () => {
-    expect(report.server.provider).toBe(PROVIDER);
-    expect(report.server.version).toMatch(/^\d+\.\d+/);
+    expect(report.server?.provider).toBe(PROVIDER);
+    expect(report.server?.version).toMatch(/^\d+\.\d+/);
     expect(report.seed?.warnings).toEqual([]);
     expect(report.seed?.tables).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'big', rows: 200_000 }), expect.objectContaining({ table: 'parent', rows: 1000 })]));
     expect(report.files.map((f) => f.path)).toEqual([expect.stringMatching(/002_pending\.sql$/)]);
@@ -134,7 +134,7 @@ describe('transactions, lock queues and lock_timeout', () => {
       '002_tx.sql': `BEGIN;\nALTER TABLE big ADD COLUMN e int;\nUPDATE big SET e = 1 WHERE id < 10;\nCOMMIT;\n`,
     });
     dirs.push(dir);
-    const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 1000, provider: PROVIDER });
+    const report = await replay({ paths: [dir], rows: 20_000, maxBlockingMs: 1000, provider: PROVIDER });
     const update = find(report, /UPDATE big/);
     expect(update.inTransaction).toBe(true);
     expect(update.heldLocks).toEqual(expect.arrayContaining([{ relation: 'big', mode: 'AccessExclusiveLock' }]));
@@ -145,7 +145,7 @@ describe('transactions, lock queues and lock_timeout', () => {
   it('an "instant" ADD COLUMN queued behind a long transaction blocks reads and writes for that long', async () => {
     const dir = migrations({ '001_base.sql': BASE, '002.sql': `ALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
     dirs.push(dir);
-    const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
+    const report = await replay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
     const s = find(report, /ADD COLUMN/);
     expect(s.waits.find((w) => w.on === 'big' && w.mode === 'AccessExclusiveLock')?.ms).toBeGreaterThan(500);
     expect(s.blocked.readsMs).toBeGreaterThan(500);
@@ -159,7 +159,7 @@ describe('transactions, lock queues and lock_timeout', () => {
   it('with SET lock_timeout the DDL gives up and the application is blocked only that long', async () => {
     const dir = migrations({ '001_base.sql': BASE, '002.sql': `SET lock_timeout = '100ms';\nALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
     dirs.push(dir);
-    const report = await runReplay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
+    const report = await replay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
     const s = find(report, /ADD COLUMN/);
     expect(s.lockTimeoutMs).toBe(100);
     expect(s.error?.code).toBe('55P03');

@@ -4,9 +4,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
-import { runReplay } from '../../src/replay/replay.js';
 import { ReplayUsageError } from '../../src/replay/util.js';
-import { migrations, removeDir, PROVIDER, BINARIES } from './helpers.js';
+import { scratchDatabaseName, sweepScratchDatabases } from '../../src/replay/providers.js';
+import { migrations, removeDir, PROVIDER, BINARIES, replay } from './helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeDir));
@@ -23,7 +23,7 @@ describe('replay options (real Postgres)', () => {
       'm/001.sql': `CREATE INDEX users_email_idx ON users (email);\n`,
       'm/002.sql': `ALTER TABLE users ADD COLUMN name text;\n`,
     });
-    const report = await runReplay({ paths: [path.join(dir, 'm')], schema: path.join(dir, 'schema.sql'), rows: 5000, maxBlockingMs: 1000, provider: PROVIDER });
+    const report = await replay({ paths: [path.join(dir, 'm')], schema: path.join(dir, 'schema.sql'), rows: 5000, maxBlockingMs: 1000, provider: PROVIDER });
     expect(report.base.files.map((f) => path.basename(f))).toEqual(['001.sql']);
     expect(report.seed?.tables).toEqual([expect.objectContaining({ table: 'users', rows: 5000 })]);
     expect(report.files[0].statements[0].locks).toEqual([{ relation: 'users', mode: 'AccessExclusiveLock' }]);
@@ -40,10 +40,10 @@ describe('replay options (real Postgres)', () => {
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      const report = await runReplay({ paths: ['m'], changedSince: 'HEAD', rows: 1000, maxBlockingMs: 1000, provider: PROVIDER });
+      const report = await replay({ paths: ['m'], changedSince: 'HEAD', rows: 1000, maxBlockingMs: 1000, provider: PROVIDER });
       expect(report.files.map((f) => f.path)).toEqual(['m/003.sql', 'm/004.sql']);
       expect(report.base.files).toEqual(['m/001.sql', 'm/002.sql']);
-      await expect(runReplay({ paths: ['m'], changedSince: 'no-such-ref', rows: 1000, maxBlockingMs: 1000 })).rejects.toThrow(ReplayUsageError);
+      await expect(replay({ paths: ['m'], changedSince: 'no-such-ref', rows: 1000, maxBlockingMs: 1000 })).rejects.toThrow(ReplayUsageError);
     } finally {
       process.chdir(cwd);
     }
@@ -51,14 +51,14 @@ describe('replay options (real Postgres)', () => {
 
   it('--assume-in-transaction wraps each file: CONCURRENTLY fails as it would under the framework', async () => {
     const dir = mk({ '001.sql': `CREATE TABLE t (id int PRIMARY KEY, a int);\n`, '002.sql': `CREATE INDEX CONCURRENTLY t_a_idx ON t (a);\n` });
-    const report = await runReplay({ paths: [dir], rows: 1000, maxBlockingMs: 1000, assumeInTransaction: true, provider: PROVIDER });
+    const report = await replay({ paths: [dir], rows: 1000, maxBlockingMs: 1000, assumeInTransaction: true, provider: PROVIDER });
     const [begin, cic] = report.files[0].statements;
     expect(begin.mode).toBe('transaction-control');
     expect(cic.error?.code).toBe('25001');
     expect(cic.inTransaction).toBe(true);
     expect(report.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'replay-statement-failed', severity: 'error' })]));
     // Without the wrapper it runs on its own, outside a transaction.
-    const plain = await runReplay({ paths: [dir], rows: 1000, maxBlockingMs: 1000, provider: PROVIDER });
+    const plain = await replay({ paths: [dir], rows: 1000, maxBlockingMs: 1000, provider: PROVIDER });
     expect(plain.files[0].statements[0].mode).toBe('outside-transaction');
     expect(plain.files[0].statements[0].error).toBeUndefined();
   }, 60_000);
@@ -74,12 +74,31 @@ describe('replay options (real Postgres)', () => {
     }, 60_000);
     afterAll(() => real?.stop());
 
+    it('sweeps scratch databases of killed runs: over an hour old and no session (issue 15, bug 7)', async () => {
+      const c = new pg.Client(real.clientConfig());
+      await c.connect();
+      try {
+        const old = scratchDatabaseName(Date.now() - 2 * 3_600_000);
+        const fresh = scratchDatabaseName();
+        await c.query(`CREATE DATABASE ${old}`);
+        await c.query(`CREATE DATABASE ${fresh}`);
+        await c.query(`CREATE DATABASE pgsafe_replay_user_named`);
+        expect(await sweepScratchDatabases(c)).toEqual([old]);
+        const left = (await c.query(`SELECT datname FROM pg_database WHERE datname LIKE 'pgsafe_replay%' ORDER BY 1`)).rows.map((r) => r.datname);
+        expect(left).toEqual([fresh, 'pgsafe_replay_user_named'].sort());
+      } finally {
+        await c.end();
+      }
+    });
+
     it('takes row counts from pg_class.reltuples; --rows-for still wins', async () => {
-      const dir = mk({ '001.sql': `CREATE TABLE orders (id int PRIMARY KEY);\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE other (id int PRIMARY KEY);\n`, '002.sql': `ALTER TABLE orders ADD COLUMN a int;\n` });
+      const dir = mk({ '001.sql': `CREATE TABLE orders (id int PRIMARY KEY);\nCREATE TABLE users (id int PRIMARY KEY);\nCREATE TABLE other (id int PRIMARY KEY);\n`, '002.sql': `ALTER TABLE orders ADD COLUMN a int;\nALTER TABLE users ADD COLUMN b int;\n` });
       const url = `postgres://postgres:pw@localhost/postgres?host=${encodeURIComponent(real.dir)}`;
-      const report = await runReplay({ paths: [dir], statsFrom: url, rowsFor: { users: 7 }, rows: 100, maxBlockingMs: 1000, provider: PROVIDER });
+      const report = await replay({ paths: [dir], statsFrom: url, rowsFor: { users: 7 }, rows: 100, maxBlockingMs: 1000, provider: PROVIDER });
       const rows = Object.fromEntries(report.seed!.tables.map((t) => [t.table, t.rows]));
-      expect(rows).toEqual({ orders: 4321, users: 7, other: 100 });
+      // other is not touched by 002: schema only.
+      expect(rows).toEqual({ orders: 4321, users: 7, other: 0 });
+      expect(report.seed!.tables.filter((t) => t.schemaOnly).map((t) => t.table)).toEqual(['other']);
     }, 60_000);
   });
 });

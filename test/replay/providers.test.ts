@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEmbeddedBinaries, hydrateSymlinks } from '../../src/replay/binaries.js';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { planProviders, startServer } from '../../src/replay/providers.js';
-import { runReplay } from '../../src/replay/replay.js';
 import { detectContainerRuntime, parseDockerHost, pingRuntime } from '../../src/replay/runtime-probe.js';
-import { clusterDirsOf, serversOf, ROOT, BINARIES, PROVIDER } from './helpers.js';
+import { clusterDirsOf, serversOf, ROOT, BINARIES, PROVIDER, replay } from './helpers.js';
 
 /** A stand-in for a container runtime: answers `GET /_ping` with OK and everything else with 404. */
 function fakeRuntime(socketPath: string): Promise<http.Server> {
@@ -175,7 +174,7 @@ describe('--database-url provider', () => {
   it('works in a scratch database, drops it, and never prints the password', async () => {
     const { server } = await startServer({ databaseUrl: url });
     expect(server.provider).toBe('url');
-    expect(server.database).toMatch(/^pgsafe_replay_[0-9a-f]{8}$/);
+    expect(server.database).toMatch(/^pgsafe_replay_\d+_[0-9a-f]{8}$/);
     expect(server.detail).not.toContain('s3cret-pw');
     expect(await databases()).toContain(server.database);
     const c = new pg.Client(server.clientConfig());
@@ -191,9 +190,9 @@ describe('--database-url provider', () => {
     try {
       writeFileSync(path.join(dir, '001.sql'), `CREATE TABLE accounts (id bigint PRIMARY KEY, email text);\n`);
       writeFileSync(path.join(dir, '002.sql'), `CREATE INDEX accounts_email_idx ON accounts (email);\n`);
-      const report = await runReplay({ paths: [dir], databaseUrl: url, rows: 20_000, maxBlockingMs: 1000 });
+      const report = await replay({ paths: [dir], databaseUrl: url, rows: 20_000, maxBlockingMs: 1000 });
       expect(report.server).toEqual(expect.objectContaining({ provider: 'url' }));
-      expect(report.server.detail).not.toContain('s3cret-pw');
+      expect(report.server?.detail).not.toContain('s3cret-pw');
       expect(report.seed?.tables).toEqual([expect.objectContaining({ table: 'accounts', rows: 20_000 })]);
       expect(report.files[0].statements[0].locks).toEqual(expect.arrayContaining([{ relation: 'accounts', mode: 'ShareLock' }]));
       expect(await databases()).toEqual(['postgres']);

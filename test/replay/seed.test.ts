@@ -151,3 +151,59 @@ describe('COPY pipe between two sessions', () => {
     expect((await b.query('SELECT 2 AS two')).rows[0].two).toBe(2);
   });
 });
+
+describe('seeding keys that real schemas mix (issue 15, bug 5)', () => {
+  let cluster: LocalCluster;
+  let client: pg.Client;
+  let result: SeedResult;
+  beforeAll(async () => {
+    cluster = await startCluster({ binaries: BINARIES });
+    client = new pg.Client(cluster.clientConfig());
+    await client.connect();
+    await client.query(`
+      CREATE TABLE big_parent (id bigint PRIMARY KEY);
+      CREATE TABLE int_child (id int PRIMARY KEY, parent_id int NOT NULL REFERENCES big_parent (id));
+      CREATE TABLE users (uuid varchar(40) PRIMARY KEY);
+      CREATE TABLE devices (uuid char(36) PRIMARY KEY, user_uuid char(36) NOT NULL REFERENCES users (uuid));
+      CREATE TABLE plans (id int PRIMARY KEY);
+      CREATE TABLE settings (plan_id int PRIMARY KEY REFERENCES plans (id), v text);
+      CREATE TABLE customers (id int PRIMARY KEY);
+      CREATE TABLE orders (id int PRIMARY KEY, buyer int NOT NULL);
+      CREATE TABLE invoices (id int PRIMARY KEY, customer_id int);
+      CREATE TABLE shapes (id int PRIMARY KEY, r int4range NOT NULL);`);
+    result = await seedDatabase(client, {
+      rows: 500,
+      rowsFor: { plans: 5, customers: 10 },
+      superuser: true,
+      plannedFks: [{ table: 'orders', columns: ['buyer'], refTable: 'customers' }],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await client?.end();
+    await cluster?.stop();
+  });
+  const one = async (sql: string) => (await client.query(sql)).rows[0];
+
+  it('an int foreign key into a bigint key, and char(36) into varchar(40), load and validate', async () => {
+    const rows = Object.fromEntries(result.tables.map((t) => [t.table, t.rows]));
+    expect(rows).toEqual(expect.objectContaining({ int_child: 500, devices: 500, users: 500 }));
+    expect((await one(`SELECT count(*)::int AS n FROM pg_constraint WHERE contype IN ('p', 'f') AND NOT convalidated`)).n).toBe(0);
+    expect((await one(`SELECT count(*)::int AS n FROM devices d JOIN users u ON u.uuid = d.user_uuid`)).n).toBe(500);
+  });
+
+  it('a key that is also a foreign key into a small table caps the table, and its primary key is back', async () => {
+    expect(result.tables.find((t) => t.table === 'settings')).toEqual(expect.objectContaining({ rows: 5, warning: expect.stringContaining('capped at 5 rows: its key (plan_id) references plans') }));
+    expect((await one(`SELECT count(*)::int AS n FROM pg_constraint WHERE conrelid = 'settings'::regclass AND contype = 'p'`)).n).toBe(1);
+  });
+
+  it('columns a pending ADD FOREIGN KEY names, and `<table>_id` columns, point at rows the parent has', async () => {
+    await client.query(`ALTER TABLE orders ADD FOREIGN KEY (buyer) REFERENCES customers (id)`);
+    await client.query(`ALTER TABLE invoices ADD FOREIGN KEY (customer_id) REFERENCES customers (id)`);
+    expect((await one(`SELECT count(DISTINCT buyer)::int AS n FROM orders`)).n).toBe(10);
+  });
+
+  it('a NOT NULL column of a type without a generator gets a fallback value; no touched table is left empty', async () => {
+    expect(result.tables.find((t) => t.table === 'shapes')).toEqual(expect.objectContaining({ rows: 500, warning: expect.stringContaining('no generator for the type of r') }));
+    expect(result.tables.filter((t) => t.rows === 0)).toEqual([]);
+  });
+});

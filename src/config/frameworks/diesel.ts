@@ -28,4 +28,11 @@ export const diesel: FrameworkPreset = {
     };
   },
   downFor: (upPath) => ({ kind: 'file', path: join(dirname(upPath), 'down.sql') }),
+  // diesel orders by version: the directory name up to its first `_`, with `-` removed, compared as a string
+  // (so `2017-08-31-…` sorts after `20170820…`).
+  order: (paths) => paths.map((p) => ({ p, v: version(p) })).sort((a, b) => (a.v < b.v ? -1 : a.v > b.v ? 1 : 0)).map((x) => x.p),
 };
+
+function version(path: string): string {
+  return basename(dirname(path)).split('_')[0].replace(/-/g, '');
+}

@@ -1,12 +1,81 @@
+// `pgsafe replay`: a client of the replay engine. It discovers the migrations as lint does (config, framework
+// preset, order, sections, placeholders, --changed-since) and hands them to runReplay.
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatReport, type ReplayFormat } from './format.js';
-import { PROVIDERS, type ProviderName } from './providers.js';
-import { runReplay, type ReplayOptions } from './replay.js';
-import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { rules } from '../../rules/index.js';
+import { commonDir, findConfigFile, loadConfig } from '../config/load.js';
+import { ConfigResolver } from '../config/resolve.js';
+import { frameworks } from '../config/frameworks/index.js';
+import { prepareText } from '../config/prepare.js';
+import { FRAMEWORKS, type FrameworkName } from '../config/types.js';
+import { initParser, readSourceFile } from '../source/index.js';
+import { isDownFile } from '../rollback/down.js';
 import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../rollback/roundtrip.js';
+import { formatReport, type ReplayFormat } from '../replay/format.js';
+import { splitPending } from '../replay/files.js';
+import type { ReplayMigration } from '../replay/migrations.js';
+import { PROVIDERS, type ProviderName } from '../replay/providers.js';
+import { interrupted } from '../replay/cleanup.js';
+import { runReplay, type ReplayOptions } from '../replay/replay.js';
+import { errorMessage, maskSecrets, oneLine, ReplayUsageError, urlPassword } from '../replay/util.js';
+import { changedSince, resolvePaths, UsageError } from '../project/index.js';
+
+export interface DiscoverOptions {
+  pending?: string;
+  changedSince?: string;
+  framework?: string;
+  assumeInTransaction?: boolean;
+  /** A config file; false: none (no discovery). */
+  config?: string | false;
+  cwd?: string;
+}
+
+/**
+ * The migrations to replay, as `pgsafe lint` reads them: files in the framework's order, down files and
+ * non-migrations left out, each prepared by its preset (goose Down blanked, transaction mode) with placeholders.
+ */
+export async function discoverMigrations(paths: string[], o: DiscoverOptions = {}): Promise<ReplayMigration[]> {
+  const cwd = o.cwd ?? process.cwd();
+  if (o.framework !== undefined && !(FRAMEWORKS as readonly string[]).includes(o.framework)) {
+    throw new ReplayUsageError(`--framework: expected one of ${FRAMEWORKS.join(', ')}, got "${o.framework}"`);
+  }
+  try {
+    let config;
+    if (typeof o.config === 'string') config = loadConfig(resolve(cwd, o.config), rules);
+    else if (o.config !== false) {
+      const found = findConfigFile(commonDir(paths, cwd));
+      if (found) config = loadConfig(found, rules);
+    }
+    const resolver = new ConfigResolver(config, { rules: {}, framework: o.framework as FrameworkName | undefined }, cwd);
+    const files = (await resolvePaths(paths, cwd)).filter((f) => {
+      const s = resolver.forFile(resolve(cwd, f));
+      const preset = s.framework ? frameworks[s.framework] : undefined;
+      return resolver.selected(f) && !isDownFile(f, s.framework) && (!preset || preset.isMigration(f));
+    });
+    const fw = resolver.forFile(resolve(cwd, 'x.sql')).framework;
+    const ordered = fw && frameworks[fw].order ? frameworks[fw].order!(files) : files;
+    const split = splitPending(ordered, { pending: o.pending, changed: o.changedSince ? changedSince(o.changedSince, cwd) : undefined, changedSince: o.changedSince }, cwd);
+    const pending = new Set(split.pending);
+    await initParser();
+    const out: ReplayMigration[] = [];
+    for (const path of ordered) {
+      const read = await readSourceFile(path);
+      if (!read.ok) throw new ReplayUsageError(read.message);
+      const s = resolver.forFile(resolve(cwd, path));
+      const prep = prepareText(path, read.text, s, o.assumeInTransaction ? true : undefined);
+      out.push({ path, text: prep.text, inTransaction: !!prep.fileOptions.inTransaction, pending: pending.has(path), framework: s.framework });
+    }
+    return out;
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof Error && err.name === 'ConfigError')) throw new ReplayUsageError(err.message);
+    throw err;
+  }
+}
 
 interface RawOptions {
   schema?: string;
+  framework?: string;
+  config?: string | false;
   pending?: string;
   changedSince?: string;
   rows: string;
@@ -21,6 +90,7 @@ interface RawOptions {
   provider: string;
   pgVersion?: string;
   progress: boolean;
+  skipFailingBase?: boolean;
   seedCache: boolean;
   debug?: boolean;
   color?: boolean;
@@ -37,8 +107,8 @@ function count(value: string, flag: string, min = 0): number {
 }
 
 /** Validates the raw command-line options into `ReplayOptions` (a bad value is a ReplayUsageError). */
-export function parseReplayOptions(paths: string[], o: RawOptions): ReplayOptions & { format: ReplayFormat } {
-  if (!['pretty', 'json', 'markdown'].includes(o.format)) throw new ReplayUsageError(`--format: expected pretty, json or markdown, got "${o.format}"`);
+export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayOptions, 'migrations'> & { paths: string[]; discover: DiscoverOptions; format: ReplayFormat } {
+  if (!['pretty', 'json', 'markdown', 'html'].includes(o.format)) throw new ReplayUsageError(`--format: expected pretty, json, markdown or html, got "${o.format}"`);
   if (o.provider !== 'auto' && !PROVIDERS.includes(o.provider as ProviderName)) throw new ReplayUsageError(`--provider: expected auto, ${PROVIDERS.join(', ')}, got "${o.provider}"`);
   const rowsFor: Record<string, number> = {};
   for (const item of o.rowsFor ?? []) {
@@ -55,15 +125,15 @@ export function parseReplayOptions(paths: string[], o: RawOptions): ReplayOption
   if (paths.length === 0) throw new ReplayUsageError('no migration files given (pass files or directories, in migration order)');
   return {
     paths,
+    discover: { pending: o.pending, changedSince: o.changedSince, framework: o.framework, assumeInTransaction: o.assumeInTransaction, config: o.config },
     schema: o.schema,
-    pending: o.pending,
-    changedSince: o.changedSince,
     rows: count(o.rows, '--rows'),
     rowsFor,
     statsFrom: o.statsFrom,
     maxBlockingMs: count(o.maxBlocking, '--max-blocking'),
     simulateLongTransactionMs: o.simulateLongTransaction !== undefined ? count(o.simulateLongTransaction, '--simulate-long-transaction', 1) : undefined,
     assumeInTransaction: !!o.assumeInTransaction,
+    skipFailingBase: !!o.skipFailingBase,
     databaseUrl: o.databaseUrl,
     clone: !!o.clone,
     provider: o.provider as ReplayOptions['provider'],
@@ -79,22 +149,32 @@ function useColor(): boolean {
   return !!process.stdout.isTTY;
 }
 
-/** A one-line status on a TTY (stderr), erased when done. */
-function progressLine(enabled: boolean) {
+/**
+ * Progress on stderr: on a TTY one status line, rewritten and erased when done; without one (CI logs) a plain
+ * `progress:` line once the run has been quiet for `every` ms, and then every `every` ms, so a quick run prints nothing.
+ */
+export function progressLine(mode: 'tty' | 'lines' | 'off', write: (s: string) => void = (s) => process.stderr.write(s), every = 10_000) {
   let last = '';
   let started = performance.now();
+  const t0 = performance.now();
+  let printed = performance.now();
   return {
     update(text: string) {
-      if (!enabled) return;
+      if (mode === 'off') return;
       if (text !== last) started = performance.now();
       last = text;
-      process.stderr.write(`\r\x1b[2K${text}`);
+      if (mode === 'tty') write(`\r\x1b[2K${text}`);
     },
     tick() {
-      if (enabled && last) process.stderr.write(`\r\x1b[2K${last} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (!last) return;
+      if (mode === 'tty') write(`\r\x1b[2K${last} ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      else if (mode === 'lines' && performance.now() - printed >= every) {
+        printed = performance.now();
+        write(`progress: ${last} (${Math.round((printed - t0) / 1000)} s in)\n`);
+      }
     },
     clear() {
-      if (enabled) process.stderr.write('\r\x1b[2K');
+      if (mode === 'tty') write('\r\x1b[2K');
     },
   };
 }
@@ -107,31 +187,37 @@ export function registerReplayCommand(program: Command): void {
     .argument('[paths...]', 'migration files or directories (a directory: every *.sql below it), in migration order')
     .option('--schema <file>', 'base schema to load first (e.g. pg_dump -s output)')
     .option('--pending <glob>', 'the pending migrations (default: the last file); every file after the first match is pending too')
-    .option('--changed-since <git-ref>', 'pending = migrations changed since this git ref')
+    .option('--changed-since <git-ref>', 'pending = migrations changed since this git ref (as pgsafe lint computes it)')
+    .option('--framework <name>', `migration framework (${FRAMEWORKS.join(', ')}): order, sections and transaction mode as it runs them`)
+    .option('--config <file>', 'config file (default: pgsafe.config.json found upwards)')
+    .option('--no-config', 'ignore config files')
     .option('--rows <N>', 'rows per table', '100000')
     .option('--rows-for <table=N>', 'rows for one table (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--stats-from <url>', 'take row counts from pg_class.reltuples of this database')
-    .addOption(new Option('-f, --format <format>', 'output format: pretty, json or markdown').default('pretty'))
+    .addOption(new Option('-f, --format <format>', 'output format: pretty, json, markdown (with a Mermaid timeline) or html (a self-contained page with the timeline as SVG)').default('pretty'))
     .option('--max-blocking <ms>', 'a statement that blocks reads or writes longer than this is a finding', '1000')
-    .option('--simulate-long-transaction <ms>', 'hold an ACCESS SHARE transaction on the touched tables for this long while the migration starts')
+    .option('--simulate-long-transaction <ms>', 'hold a REPEATABLE READ transaction (ACCESS SHARE on the touched tables, and a snapshot) for this long while the migration starts')
+    .option('--skip-failing-base', 'a base migration that fails is noted and skipped instead of stopping (histories with Go or other non-SQL steps)')
     .option('--assume-in-transaction', 'each file runs inside one transaction (as most migration frameworks do)')
     .option('--database-url <url>', 'use this server (a scratch database is created on it and dropped; the given database is never touched)')
     .option('--clone', 'with --database-url: clone the given database (CREATE DATABASE … TEMPLATE) instead of schema + seeding')
     .addOption(new Option('--provider <name>', 'where Postgres comes from: auto, url, testcontainers, local, embedded').default('auto'))
     .option('--pg-version <major>', 'Postgres major version (container image tag, local binaries)')
     .option('--no-seed-cache', 'always seed from scratch (by default a seeded cluster is cached per schema and row settings)')
-    .option('--no-progress', 'no progress line on a terminal')
+    .option('--no-progress', 'no progress on stderr (a status line on a terminal, a line every 10 s otherwise)')
     .option('--debug', 'print stack traces of internal errors'))
     .action(async (paths: string[], raw: RawOptions) => {
       const debug = !!raw.debug || process.argv.includes('--debug');
       const secrets = [raw.databaseUrl, raw.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
-      const progress = progressLine(!!raw.progress && !!process.stderr.isTTY);
+      const progress = progressLine(!raw.progress ? 'off' : process.stderr.isTTY ? 'tty' : 'lines');
       const timer = setInterval(() => progress.tick(), 200);
       timer.unref();
       try {
         const opts = parseReplayOptions(paths, raw);
+        const migrations = await discoverMigrations(opts.paths, opts.discover);
         const report = await runReplay({
           ...opts,
+          migrations,
           log: (m) => {
             progress.clear();
             process.stderr.write(maskSecrets(m, secrets) + '\n');
@@ -144,16 +230,23 @@ export function registerReplayCommand(program: Command): void {
           },
         });
         progress.clear();
+        // Ctrl-C: the statement that "failed" was cut off by the shutdown; no report, the signal handler exits.
+        if (interrupted()) return;
         let out = formatReport(report, opts.format, opts.format === 'pretty' && useColor());
         let failed = report.findings.some((f) => f.severity === 'error');
         if (raw.checkRollback) {
           progress.update('rollback check: up, down, up again');
+          // The same files replay ran, in its order; pending from the first pending one on.
           const rb = await checkRollback({
-            paths: opts.paths, schema: opts.schema, pending: opts.pending, changedSince: opts.changedSince,
+            paths: migrations.map((m) => m.path), schema: opts.schema, pending: migrations.find((m) => m.pending)?.path, framework: opts.discover.framework as FrameworkName | undefined,
             assumeInTransaction: opts.assumeInTransaction, provider: opts.provider, databaseUrl: opts.databaseUrl, pgVersion: opts.pgVersion,
             log: (m) => { progress.clear(); process.stderr.write(maskSecrets(m, secrets) + '\n'); },
           });
           progress.clear();
+          // A pending migration whose rollback could not be checked is not a pass.
+          for (const f of rb.files) {
+            if (f.skipped && !f.skipped.startsWith('not checked')) rb.findings.push({ path: f.path, line: 1, column: 1, rule: 'rollback-round-trip', severity: 'error', message: `rollback not checked: ${f.skipped}` });
+          }
           // JSON stays one document, with the rollback report under `rollback`.
           out = opts.format === 'json' ? mergeRollbackJson(out, rb) : `${out}\n${formatRollback(rb, opts.format)}`;
           failed ||= rollbackExitCode(rb) === 1;
@@ -162,6 +255,7 @@ export function registerReplayCommand(program: Command): void {
         process.exitCode = failed ? 1 : 0;
       } catch (err) {
         progress.clear();
+        if (interrupted()) return;
         const message = maskSecrets(oneLine(errorMessage(err)), secrets);
         if (err instanceof ReplayUsageError) process.stderr.write(`pgsafe replay: ${message}\n`);
         else process.stderr.write(`pgsafe replay: error: ${message}\n`);
