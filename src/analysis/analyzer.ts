@@ -5,7 +5,7 @@ import { mergeLocks, rewritesAndScans, statementRuntime } from './facts.js';
 import { relFromNames, type Rel } from './names.js';
 import { SchemaModel, type TableInfo } from './schema.js';
 import { parseDuration } from './duration.js';
-import type { AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, Timeouts, TxState } from './types.js';
+import type { ActionOf, AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, Timeouts, TxControl, TxState } from './types.js';
 
 export interface FileOptions {
   /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
@@ -91,51 +91,49 @@ export class Analyzer implements AnalysisView {
 
   /** Records the statement's effects: transaction state, timeouts, locks held, schema. */
   apply(a: AnalysedStatement): void {
-    const n = a.source.node;
-    if (a.kind === 'TransactionStmt') return this.transaction(n);
-    if (a.kind === 'VariableSetStmt') return this.setVar(n);
+    for (const act of a.actions) {
+      if (act.type === 'transaction') return this.transaction(act.tx);
+      if (act.type === 'set' && a.kind === 'VariableSetStmt') return this.setVar(act);
+    }
     if (this.tx.inTransaction) {
       for (const l of a.locks) if (!l.isNew) this.tx.held.push(l);
     }
     this.applySchema(a);
   }
 
-  private transaction(n: any): void {
-    switch (n.kind) {
-      case 'TRANS_STMT_BEGIN':
-      case 'TRANS_STMT_START':
+  private transaction(tx: TxControl): void {
+    switch (tx) {
+      case 'begin':
         if (!this.tx.inTransaction) this.tx = { inTransaction: true, explicit: true, id: ++this.txCounter, held: [] };
         else this.tx.explicit = true;
         return;
-      case 'TRANS_STMT_COMMIT':
-      case 'TRANS_STMT_ROLLBACK':
-      case 'TRANS_STMT_COMMIT_PREPARED':
-      case 'TRANS_STMT_ROLLBACK_PREPARED':
-      case 'TRANS_STMT_PREPARE':
+      case 'commit':
+      case 'rollback':
+      case 'commit-prepared':
+      case 'rollback-prepared':
+      case 'prepare':
         this.tx = { inTransaction: false, explicit: false, id: 0, held: [] };
         this.local = {};
         return;
     }
   }
 
-  private setVar(n: any): void {
-    const name = String(n.name ?? '').toLowerCase();
+  private setVar(set: ActionOf<'set'>): void {
+    const name = set.name;
     const key = name === 'lock_timeout' ? 'lockTimeoutMs' : name === 'statement_timeout' ? 'statementTimeoutMs' : undefined;
-    if (n.kind === 'VAR_RESET_ALL') {
+    if (set.reset === 'all') {
       this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
       this.local = {};
       return;
     }
     if (!key) return;
     let value: number | null = null;
-    if (n.kind === 'VAR_SET_VALUE') {
-      const arg = n.args?.[0]?.A_Const;
-      const raw = arg?.sval?.sval ?? arg?.ival?.ival ?? (arg?.ival ? 0 : undefined) ?? arg?.fval?.fval;
-      const ms = parseDuration(raw);
+    if (set.value !== undefined) {
+      const ms = parseDuration(set.value);
       value = ms === null || ms === 0 ? null : ms;
     }
     // SET LOCAL lasts until the transaction ends; outside one it has no effect.
-    if (n.is_local) {
+    if (set.local) {
       if (this.tx.inTransaction) this.local[key] = value;
     } else {
       this.session[key] = value;
@@ -164,8 +162,8 @@ export class Analyzer implements AnalysisView {
       if (!t && rel && EXTERNAL_FACTS.has(act.type)) t = external(rel);
       switch (act.type) {
         case 'create-table': {
-          if (!rel || (n.if_not_exists && t)) break;
-          const table = created(rel, n.partspec ? 'partitioned' : 'table');
+          if (!rel || (act.ifNotExists && t)) break;
+          const table = created(rel, act.partitioned ? 'partitioned' : 'table');
           if (n.partspec) {
             const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec.strategy as string] ?? 'range';
             table.partitionKey = { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') };
@@ -186,33 +184,28 @@ export class Analyzer implements AnalysisView {
           }
           break;
         case 'create-index': {
-          const name = n.idxname ?? `${rel?.name}_${act.column ?? 'expr'}_idx`;
-          const cols = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expr)');
           if (rel) {
-            const key = `${rel.schema ?? t?.rel.schema ?? 'public'}.${name}`;
-            schema.indexes.set(key, { name, table: t?.rel ?? rel, columns: cols, unique: !!n.unique, valid: true });
+            const key = `${rel.schema ?? t?.rel.schema ?? 'public'}.${act.name}`;
+            schema.indexes.set(key, { name: act.name, table: t?.rel ?? rel, columns: act.columns, unique: act.unique, valid: true });
           }
           break;
         }
         case 'drop-index': {
-          for (const o of n.objects ?? []) {
-            const ir = relFromNames(o);
-            const idx = schema.index(ir);
-            if (idx) for (const [k, v] of schema.indexes) if (v === idx) schema.indexes.delete(k);
-          }
+          const idx = schema.index(act.index);
+          if (idx) for (const [k, v] of schema.indexes) if (v === idx) schema.indexes.delete(k);
           break;
         }
         case 'rename-table':
-          if (t && n.newname) {
+          if (t && act.newName) {
             schema.tables.delete(t.rel.key);
-            t.rel = { ...t.rel, name: n.newname, key: `${t.rel.schema ?? 'public'}.${n.newname}`, sql: n.newname };
+            t.rel = { ...t.rel, name: act.newName, key: `${t.rel.schema ?? 'public'}.${act.newName}`, sql: act.newName };
             schema.tables.set(t.rel.key, t);
           }
           break;
         case 'rename-column':
-          if (t && act.column && n.newname) {
+          if (t && act.column && act.newName) {
             const col = t.columns.get(act.column);
-            if (col) { t.columns.delete(act.column); col.name = n.newname; t.columns.set(n.newname, col); }
+            if (col) { t.columns.delete(act.column); col.name = act.newName; t.columns.set(act.newName, col); }
           }
           break;
         case 'add-column':
@@ -252,15 +245,11 @@ export class Analyzer implements AnalysisView {
           if (t && act.constraint?.name) t.constraints.delete(act.constraint.name);
           break;
         case 'create-type':
-          if (a.kind === 'CreateEnumStmt') {
-            const er = relFromNames(n.typeName);
-            if (er) schema.enums.set(er.key, { rel: er, values: (n.vals ?? []).map((v: any) => v.String?.sval) });
-          }
+          if (act.enumValues && rel) schema.enums.set(rel.key, { rel, values: act.enumValues });
           break;
         case 'alter-enum-add-value': {
-          const er = relFromNames(n.typeName);
-          const e = er && schema.enums.get(er.key);
-          if (e && n.newVal && !e.values.includes(n.newVal)) e.values.push(n.newVal);
+          const e = rel && schema.enums.get(rel.key);
+          if (e && act.value && !e.values.includes(act.value)) e.values.push(act.value);
           break;
         }
       }
