@@ -21,8 +21,14 @@ export function classify(s: SourceStatement, view: AnalysisView): Classified {
   const c = new Classifier(s, view);
   c.run();
   let noTransaction = c.noTransaction;
-  for (const a of c.actions) noTransaction = applyLockFact(a, view.settings.pgVersion).noTransaction || noTransaction;
-  return { actions: c.actions, noTransaction, unanalyzed: c.unanalyzed };
+  let unanalyzed = c.unanalyzed;
+  for (const a of c.actions) {
+    const row = applyLockFact(a, view.settings.pgVersion);
+    if (row?.noTransaction) noTransaction = true;
+    // No row: pgsafe does not know the locks, so it says so rather than pass the statement as safe.
+    if (!row) unanalyzed ??= `pgsafe has no lock fact for ${a.type}${a.constraint ? ` (${a.constraint.kind})` : ''}`;
+  }
+  return { actions: c.actions, noTransaction, unanalyzed };
 }
 
 const TX: Record<string, TxControl> = {

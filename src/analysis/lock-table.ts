@@ -138,7 +138,6 @@ export const LOCK_TABLE: readonly LockFact[] = [
   row({ id: 'add-unique', action: 'add-constraint', when: 'PRIMARY KEY or UNIQUE', test: (a) => a.constraint?.kind === 'primary' || a.constraint?.kind === 'unique', locks: target(AEL), cost: 'index-build', reason: 'a unique index is built while ACCESS EXCLUSIVE is held', manual: ALTER_TABLE, example: { setup: SETUP, sql: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)' } }),
   row({ id: 'add-exclusion', action: 'add-constraint', when: 'EXCLUDE', test: (a) => a.constraint?.kind === 'exclusion', locks: target(AEL), cost: 'index-build', reason: 'the exclusion index is built while ACCESS EXCLUSIVE is held', manual: ALTER_TABLE, example: { setup: SETUP, sql: 'ALTER TABLE users ADD CONSTRAINT users_email_excl EXCLUDE USING btree (email WITH =)' } }),
   row({ id: 'add-not-null-constraint', action: 'add-constraint', when: 'NOT NULL (PG 18 form)', test: (a) => a.constraint?.kind === 'notnull', locks: target(AEL), cost: 'scan', manual: ALTER_TABLE, example: { setup: SETUP, sql: 'ALTER TABLE users ADD CONSTRAINT users_age_not_null NOT NULL age', minPg: 18 } }),
-  row({ id: 'add-constraint', action: 'add-constraint', locks: target(AEL), cost: 'catalog', manual: ALTER_TABLE, example: { setup: SETUP, sql: 'ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0) NOT VALID' } }),
   row({ id: 'validate-constraint', action: 'validate-constraint', locks: [{ role: 'target', mode: SUEL }, { role: 'referenced', mode: 'RowShareLock' }], cost: 'scan', manual: ALTER_TABLE, example: { setup: `${SETUP}\nALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age > 0) NOT VALID;`, sql: 'ALTER TABLE users VALIDATE CONSTRAINT users_age_check' } }),
   row({ id: 'drop-constraint', action: 'drop-constraint', when: 'a foreign key also locks the referenced table', locks: [{ role: 'target', mode: AEL }, { role: 'referenced', mode: AEL }], cost: 'catalog', manual: ALTER_TABLE, example: { setup: SETUP, sql: 'ALTER TABLE orders DROP CONSTRAINT orders_user_id_fkey' } }),
 
@@ -216,11 +215,11 @@ export function factHolds(id: string, pgVersion: number): boolean {
 
 /**
  * Gives the action its locks, cost and reason from its row: the mode for the role the action's own
- * relation plays, and for every related relation by its role. Returns whether the row forbids a transaction.
+ * relation plays, and for every related relation by its role. Returns the row, if one holds.
  */
-export function applyLockFact(a: ActionOf<ActionKind>, pgVersion: number): { noTransaction: boolean } {
+export function applyLockFact(a: ActionOf<ActionKind>, pgVersion: number): LockFact | undefined {
   const r = lockFact(a, pgVersion);
-  if (!r) return { noTransaction: false };
+  if (!r) return undefined;
   const own = a.role ?? 'target';
   const also: RelatedLock[] = [];
   for (const l of r.locks) {
@@ -232,5 +231,5 @@ export function applyLockFact(a: ActionOf<ActionKind>, pgVersion: number): { noT
   const reason = typeof r.reason === 'function' ? r.reason(a) : r.reason;
   if (reason !== undefined && a.reason === undefined) a.reason = reason;
   a.fact = r.id;
-  return { noTransaction: !!r.noTransaction };
+  return r;
 }

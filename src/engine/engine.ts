@@ -229,7 +229,8 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
     for (const [key, fn] of Object.entries(visitor)) {
       if (typeof fn !== 'function') continue;
       if (key === 'onFileEnd') { ends.push({ id, fn: fn as () => void }); continue; }
-      if (key === '*' || /^[A-Z]/.test(key)) on(key, id, (a) => (fn as (a: AnalysedStatement) => void)(a));
+      if (key === '*' || key === 'statement') on('*', id, (a) => (fn as (a: AnalysedStatement) => void)(a));
+      else if (/^[A-Z]/.test(key)) on(key, id, (a) => (fn as (a: AnalysedStatement) => void)(a));
       else on(`action:${key}`, id, (a) => {
         for (const act of a.actions) if (act.type === key) (fn as (x: typeof act, a: AnalysedStatement) => void)(act, a);
       });
