@@ -109,15 +109,15 @@ interface ActionBase<K extends ActionKind> {
 type Variant<K extends ActionKind, Extra = object> = ActionBase<K> & Extra;
 
 export type Action =
-  | Variant<'create-table', { partitioned: boolean; partitionOf?: Rel }>
+  | Variant<'create-table', { partitioned: boolean; partitionOf?: Rel; partitionKey?: { strategy: 'range' | 'list' | 'hash'; columns: string[] }; columns: ColumnSpec[]; constraints: ConstraintSpec[] }>
   | Variant<'create-table-as', { withData: boolean }>
   | Variant<'create-matview', { withData: boolean }>
   | Variant<'create-view', { replace: boolean }>
-  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean }>
+  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[] }>
   | Variant<'drop-index', { index?: Rel; count: number }>
   | Variant<'drop-table', { count: number }>
   | Variant<'drop-view', { count: number }>
-  | Variant<'drop-object', { objectType: string; count: number }>
+  | Variant<'drop-object', { objectType: string; count: number; object?: Rel }>
   | Variant<'drop-trigger', { name?: string }>
   | Variant<'truncate'>
   | Variant<'add-column'>
@@ -155,7 +155,7 @@ export type Action =
   | Variant<'create-rule'>
   | Variant<'comment'>
   | Variant<'grant'>
-  | Variant<'alter-enum-add-value', { value?: string }>
+  | Variant<'alter-enum-add-value', { value?: string; neighbor?: string; after?: boolean }>
   | Variant<'create-type', { enumValues?: string[] }>
   | Variant<'create-domain'>
   | Variant<'alter-domain', { validates: boolean }>

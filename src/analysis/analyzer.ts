@@ -1,11 +1,12 @@
 import type { SourceStatement } from '../source/index.js';
-import { classify, columnSpec, constraintSpec } from './classify.js';
+import { classify } from './classify.js';
 import { blocksReads, blocksWrites, maxCost, type Cost } from './locks.js';
 import { mergeLocks, rewritesAndScans, statementRuntime } from './facts.js';
-import { relFromNames, type Rel } from './names.js';
-import { SchemaModel, type TableInfo } from './schema.js';
+import type { Rel } from './names.js';
+import { SchemaModel } from './schema.js';
+import { applyAction } from './reducer.js';
 import { parseDuration } from './duration.js';
-import type { ActionOf, AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, Timeouts, TxControl, TxState } from './types.js';
+import type { ActionOf, AnalysedStatement, AnalysisSettings, AnalysisView, Timeouts, TxControl, TxState } from './types.js';
 
 export interface FileOptions {
   /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
@@ -142,156 +143,39 @@ export class Analyzer implements AnalysisView {
   }
 
   private applySchema(a: AnalysedStatement): void {
-    const n = a.source.node;
-    const schema = this.schema;
-    const external = (rel: Rel): TableInfo => {
-      const t: TableInfo = { rel, kind: 'table', columns: new Map(), constraints: new Map() };
-      schema.tables.set(rel.key, t);
-      return t;
-    };
-    const created = (rel: Rel, kind: TableInfo['kind']): TableInfo => {
-      const t: TableInfo = { rel, kind, columns: new Map(), constraints: new Map(), createdIn: this.file, createdPending: !!this.fileOpts.pending, createdTxId: this.tx.id };
-      schema.tables.set(rel.key, t);
-      return t;
-    };
-    // Tables created before the linted files still get what we learn about them (constraints, indexes, columns).
-    const EXTERNAL_FACTS = new Set(['add-column', 'add-constraint', 'validate-constraint', 'alter-column-type', 'set-not-null', 'drop-not-null', 'create-index']);
-    for (const act of a.actions) {
-      const rel = act.relation;
-      let t = schema.table(rel);
-      if (!t && rel && EXTERNAL_FACTS.has(act.type)) t = external(rel);
-      switch (act.type) {
-        case 'create-table': {
-          if (!rel || (act.ifNotExists && t)) break;
-          const table = created(rel, act.partitioned ? 'partitioned' : 'table');
-          if (n.partspec) {
-            const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec.strategy as string] ?? 'range';
-            table.partitionKey = { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') };
-          }
-          this.tableElements(table, n.tableElts ?? [], a);
-          break;
-        }
-        case 'create-table-as':
-        case 'create-matview':
-        case 'create-view':
-          if (rel && !t) created(rel, act.type === 'create-view' ? 'view' : act.type === 'create-matview' ? 'matview' : 'table');
-          break;
-        case 'drop-table':
-        case 'drop-view':
-          if (t) {
-            schema.tables.delete(t.rel.key);
-            for (const [k, i] of schema.indexes) if (i.table.key === t.rel.key) schema.indexes.delete(k);
-          }
-          break;
-        case 'create-index': {
-          if (rel) {
-            const key = `${rel.schema ?? t?.rel.schema ?? 'public'}.${act.name}`;
-            schema.indexes.set(key, { name: act.name, table: t?.rel ?? rel, columns: act.columns, unique: act.unique, valid: true });
-          }
-          break;
-        }
-        case 'drop-index': {
-          const idx = schema.index(act.index);
-          if (idx) for (const [k, v] of schema.indexes) if (v === idx) schema.indexes.delete(k);
-          break;
-        }
-        case 'rename-table':
-          if (t && act.newName) {
-            schema.tables.delete(t.rel.key);
-            t.rel = { ...t.rel, name: act.newName, key: `${t.rel.schema ?? 'public'}.${act.newName}`, sql: act.newName };
-            schema.tables.set(t.rel.key, t);
-          }
-          break;
-        case 'rename-column':
-          if (t && act.column && act.newName) {
-            const col = t.columns.get(act.column);
-            if (col) { t.columns.delete(act.column); col.name = act.newName; t.columns.set(act.newName, col); }
-          }
-          break;
-        case 'add-column':
-          if (t && act.columnDef) {
-            addColumn(t, act.columnDef);
-          }
-          break;
-        case 'drop-column':
-          if (t && act.column) t.columns.delete(act.column);
-          break;
-        case 'alter-column-type':
-          if (t && act.column) { const col = t.columns.get(act.column); if (col) col.type = act.newType; }
-          break;
-        case 'set-not-null':
-        case 'drop-not-null':
-          if (t && act.column) { const col = t.columns.get(act.column); if (col) col.notNull = act.type === 'set-not-null'; }
-          break;
-        case 'add-constraint': {
-          const spec = act.constraint;
-          if (t && spec) {
-            const name = spec.name ?? defaultConstraintName(t.rel.name, spec.kind, spec.columns);
-            t.constraints.set(name, {
-              name, kind: spec.kind, validated: !spec.notValid, columns: spec.columns, notNullColumn: spec.notNullColumn,
-              references: spec.references, expr: spec.expr, addedAt: { file: this.file, statement: a.source.index, txId: this.tx.id },
-            });
-            if (spec.usingIndex) {
-              const idx = schema.index({ ...t.rel, name: spec.usingIndex, key: `${t.rel.schema ?? 'public'}.${spec.usingIndex}` });
-              if (idx) t.constraints.get(name)!.columns = idx.columns;
-            }
-          }
-          break;
-        }
-        case 'validate-constraint':
-          if (t && act.constraint?.name) { const c = t.constraints.get(act.constraint.name); if (c) c.validated = true; }
-          break;
-        case 'drop-constraint':
-          if (t && act.constraint?.name) t.constraints.delete(act.constraint.name);
-          break;
-        case 'create-type':
-          if (act.enumValues && rel) schema.enums.set(rel.key, { rel, values: act.enumValues });
-          break;
-        case 'alter-enum-add-value': {
-          const e = rel && schema.enums.get(rel.key);
-          if (e && act.value && !e.values.includes(act.value)) e.values.push(act.value);
-          break;
-        }
-      }
-    }
-  }
-
-  private tableElements(table: TableInfo, elts: any[], a: AnalysedStatement): void {
-    const s = a.source;
-    for (const e of elts) {
-      if (e.ColumnDef) {
-        const c = columnSpec(e.ColumnDef, s, { start: s.start, end: s.end });
-        addColumn(table, c);
-        for (const cw of e.ColumnDef.constraints ?? []) {
-          const con = cw.Constraint;
-          if (con?.contype === 'CONSTR_CHECK') {
-            const spec = constraintSpec(con, s, { start: s.start, end: s.start });
-            const name = spec.name ?? `${table.rel.name}_${c.name}_check`;
-            table.constraints.set(name, { name, kind: 'check', validated: true, columns: [c.name], notNullColumn: spec.notNullColumn, expr: spec.expr });
-          }
-        }
-      } else if (e.Constraint) {
-        const spec = constraintSpec(e.Constraint, s, { start: s.start, end: s.start });
-        const name = spec.name ?? defaultConstraintName(table.rel.name, spec.kind, spec.columns);
-        table.constraints.set(name, { name, kind: spec.kind, validated: true, columns: spec.columns, notNullColumn: spec.notNullColumn, references: spec.references, expr: spec.expr });
-      }
-    }
+    const ctx = { file: this.file, pending: !!this.fileOpts.pending, txId: this.tx.id, statement: a.source.index };
+    for (const act of a.actions) applyAction(this.schema, act, ctx);
   }
 }
 
-/** A column and the constraints declared inline with it (PRIMARY KEY, UNIQUE, REFERENCES), under Postgres's default names. */
-function addColumn(table: TableInfo, c: ColumnSpec): void {
-  table.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
-  const put = (kind: 'primary' | 'unique' | 'foreign', references?: Rel) => {
-    const name = defaultConstraintName(table.rel.name, kind, [c.name]);
-    table.constraints.set(name, { name, kind, validated: true, columns: [c.name], ...(references ? { references } : {}) });
-  };
-  if (c.primaryKey) put('primary');
-  if (c.unique) put('unique');
-  if (c.references) put('foreign', c.references);
+export interface RunHooks {
+  /** Runs between `analyse` and `apply`, so it sees the schema as it was before the statement (rules do). */
+  onStatement?(a: AnalysedStatement): void;
+  /** A statement that did not parse: not analysed. */
+  onSyntaxError?(s: SourceStatement): void;
+  /** The lock model failed on this statement: it was not analysed (callers must say so, never pass it as safe). */
+  onError?(s: SourceStatement, err: Error): void;
 }
 
-function defaultConstraintName(table: string, kind: string, columns: string[]): string {
-  const suffix = { primary: 'pkey', unique: 'key', foreign: 'fkey', check: 'check', exclusion: 'excl', notnull: 'not_null', other: 'con' }[kind] ?? 'con';
-  return kind === 'primary' ? `${table}_pkey` : `${table}_${columns.join('_') || 'col'}_${suffix}`;
+/** The analyzer loop over one file's statements: analyse, hook, apply. Returns the analysed statements. */
+export function runStatements(analyzer: Analyzer, statements: readonly SourceStatement[], hooks: RunHooks = {}): AnalysedStatement[] {
+  const out: AnalysedStatement[] = [];
+  for (const s of statements) {
+    if (s.kind === 'SyntaxError') { hooks.onSyntaxError?.(s); continue; }
+    let a: AnalysedStatement;
+    try {
+      a = analyzer.analyse(s);
+    } catch (err) {
+      hooks.onError?.(s, err instanceof Error ? err : new Error(String(err)));
+      continue;
+    }
+    out.push(a);
+    hooks.onStatement?.(a);
+    try {
+      analyzer.apply(a);
+    } catch {
+      // The schema model misses this statement's effect; later facts are only less precise.
+    }
+  }
+  return out;
 }

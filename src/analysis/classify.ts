@@ -141,7 +141,7 @@ class Classifier {
         return;
       case 'AlterEnumStmt':
         if (n.oldVal) this.add({ type: 'rename-object', relation: relFromNames(n.typeName), objectType: 'enum-value', newName: n.newVal });
-        else this.add({ type: 'alter-enum-add-value', relation: relFromNames(n.typeName), value: n.newVal, ifNotExists: !!n.skipIfNewValExists });
+        else this.add({ type: 'alter-enum-add-value', relation: relFromNames(n.typeName), value: n.newVal, ifNotExists: !!n.skipIfNewValExists, neighbor: n.newValNeighbor, after: !!n.newValIsAfter });
         return;
       case 'CreateEnumStmt':
         this.add({ type: 'create-type', relation: relFromNames(n.typeName), enumValues: strings(n.vals) });
@@ -318,9 +318,26 @@ class Classifier {
     }
     const parents = (n.inhRelations ?? []).map((p: any) => relFromRangeVar(p.RangeVar)).filter((r: Rel | undefined): r is Rel => !!r);
     for (const p of parents) related.push({ role: 'parent', rel: p });
+    const s = this.s;
+    const columns: ColumnSpec[] = [];
+    const constraints: ConstraintSpec[] = [];
+    for (const e of n.tableElts ?? []) {
+      if (e.ColumnDef) {
+        const c = columnSpec(e.ColumnDef, s, this.whole());
+        columns.push(c);
+        // An inline CHECK is the column's (Postgres names it `<table>_<column>_check`).
+        for (const cw of e.ColumnDef.constraints ?? []) {
+          if (cw.Constraint?.contype === 'CONSTR_CHECK') constraints.push({ ...constraintSpec(cw.Constraint, s, { start: s.start, end: s.start }), columns: [c.name] });
+        }
+      } else if (e.Constraint) constraints.push(constraintSpec(e.Constraint, s, { start: s.start, end: s.start }));
+    }
+    for (const c of constraints) c.effectiveName = c.name ?? defaultConstraintName(rel?.name ?? 'table', c.kind, c.columns);
+    const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec?.strategy as string] ?? 'range';
     this.add({
       type: 'create-table', relation: rel, ifNotExists: !!n.if_not_exists, partitioned: !!n.partspec,
       partitionOf: n.partbound ? parents[0] : undefined, reason: n.partspec ? 'partitioned' : undefined,
+      columns, constraints,
+      ...(n.partspec ? { partitionKey: { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') } } : {}),
       ...(related.length ? { related } : {}),
     });
   }
@@ -335,6 +352,7 @@ class Classifier {
       type: 'create-index', relation: rel, concurrently: !!n.concurrent, ifNotExists: !!n.if_not_exists,
       name: n.idxname ?? defaultIndexName(rel?.name ?? 'table', params),
       explicitName: !!n.idxname, columns: params, unique: !!n.unique, only: n.relation?.inh === false, column: named[0],
+      refs: columnRefs([n.whereClause, (n.indexParams ?? []).map((p: any) => p.IndexElem?.expr)]),
     });
   }
 
@@ -378,7 +396,7 @@ class Classifier {
           this.add({ type: 'drop-object', relation: rel, objectType: 'sequence', ...common });
           break;
         default:
-          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, ...common });
+          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, object: relFromNames(o?.TypeName?.names ?? o), ...common });
       }
     }
   }
@@ -407,7 +425,7 @@ class Classifier {
         this.add({ type: 'rename-object', relation: rel, objectType: RENAMED_OBJECT[n.renameType], newName: n.newname, column: n.subname });
         return;
       default:
-        this.add({ type: 'rename-object', relation: rel ?? relFromNames(n.object), objectType: String(n.renameType).replace(/^OBJECT_/, '').toLowerCase(), newName: n.newname });
+        this.add({ type: 'rename-object', relation: rel ?? relFromNames(n.object), objectType: String(n.renameType).replace(/^OBJECT_/, '').toLowerCase(), newName: n.newname, object: rel ?? relFromNames(n.object) });
     }
   }
 
@@ -584,6 +602,23 @@ class Classifier {
         this.add({ ...base, type: 'alter-table', subcommand: sub, onIndex: false });
     }
   }
+}
+
+/** Columns an expression names (the last part of each column reference). */
+function columnRefs(x: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (v: any, depth: number) => {
+    if (!v || typeof v !== 'object' || depth > 60) return;
+    if (Array.isArray(v)) { for (const y of v) visit(y, depth + 1); return; }
+    if (v.ColumnRef) {
+      const f = strings(v.ColumnRef.fields);
+      if (f.length) out.add(f[f.length - 1]);
+      return;
+    }
+    for (const y of Object.values(v)) visit(y, depth + 1);
+  };
+  visit(x, 0);
+  return [...out];
 }
 
 /** `AT_AddColumn` → `AddColumn`. */
