@@ -6,7 +6,7 @@ import type { Rel } from '../analysis/names.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import { parseSource, type SourceStatement } from '../source/index.js';
-import { cloneSchema } from './fork.js';
+import { cloneSchema } from '../analysis/fork.js';
 import { diffRoundTrip, snapshotFromModel, type RoundTripIssue, type Snapshot } from './snapshot.js';
 
 export interface MigrationText {
