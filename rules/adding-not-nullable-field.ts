@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
+import { factHolds } from '../src/analysis/lock-table.js';
 
 export default defineRule({
   meta: {
@@ -33,7 +34,7 @@ export default defineRule({
         const t = action.relation?.sql ?? 'the_table';
         const col = quoteIdent(action.column);
         const check = quoteIdent(`${action.relation?.name ?? 't'}_${action.column}_not_null`);
-        const help = ctx.settings.pgVersion >= 12
+        const help = factHolds('set-not-null-proven', ctx.settings.pgVersion)
           ? `Prove it with a CHECK first, validated under a lock that lets reads and writes continue; SET NOT NULL then skips the scan (PG 12+):\nALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`
           : `Before PG 12 there is no scan-free way; enforce it with a validated CHECK instead:\nALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`;
         ctx.report(stmt, { messageId: 'scan', data: { table: label(action.relation), column: `"${action.column}"` }, span: action.span, help });

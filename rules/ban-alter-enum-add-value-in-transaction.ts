@@ -45,7 +45,8 @@ export default defineRule({
     return {
       'alter-enum-add-value'(action, stmt) {
         if (!stmt.tx.inTransaction) return;
-        if (ctx.settings.pgVersion < 12) {
+        // Postgres < 12 refuses ADD VALUE in a transaction block (the lock table's row says so).
+        if (stmt.noTransaction) {
           ctx.report(stmt, {
             messageId: 'fails',
             help: stmt.tx.explicit
@@ -54,7 +55,7 @@ export default defineRule({
           });
           return;
         }
-        const v = stmt.source.node?.newVal;
+        const v = action.value;
         if (typeof v === 'string') added.push({ value: v, type: label(action.relation, 'the enum'), txId: stmt.tx.id });
       },
       '*'(stmt: AnalysedStatement) {

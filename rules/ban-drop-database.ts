@@ -26,8 +26,8 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      'drop-database'(_action, stmt) {
-        const name = stmt.source.node?.dbname;
+      'drop-database'(action, stmt) {
+        const name = action.name;
         ctx.report(stmt, {
           messageId: 'drop',
           data: { name: name ? `"${name}"` : '' },

@@ -28,8 +28,7 @@ export default defineRule({
   create(ctx) {
     return {
       TruncateStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        if (n?.behavior !== 'DROP_CASCADE') return;
+        if (!stmt.actions.some((a) => a.type === 'truncate' && a.cascade)) return;
         const rels = stmt.actions.filter((a) => a.type === 'truncate' && a.relation).map((a) => a.relation!);
         if (rels.length > 0 && rels.every((r) => ctx.isNew(r))) return;
         ctx.report(stmt, {

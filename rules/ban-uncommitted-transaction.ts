@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
+import { txControl } from '../src/analysis/facts.js';
 
 export default defineRule({
   meta: {
@@ -37,9 +38,9 @@ export default defineRule({
         lastEnd = stmt.source.end;
       },
       TransactionStmt(stmt: AnalysedStatement) {
-        const kind = stmt.source.node?.kind as string;
-        if ((kind === 'TRANS_STMT_BEGIN' || kind === 'TRANS_STMT_START') && !stmt.tx.inTransaction) open = stmt;
-        else if (kind === 'TRANS_STMT_COMMIT' || kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_PREPARE') open = undefined;
+        const tx = txControl(stmt);
+        if (tx === 'begin' && !stmt.tx.inTransaction) open = stmt;
+        else if (tx === 'commit' || tx === 'rollback' || tx === 'prepare') open = undefined;
       },
       onFileEnd() {
         if (open && !wrapped) {

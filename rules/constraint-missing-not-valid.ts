@@ -35,7 +35,7 @@ export default defineRule({
         if (!c || (c.kind !== 'check' && c.kind !== 'foreign') || c.notValid || ctx.isNew(action.relation)) return;
         const table = action.relation?.sql ?? 'the_table';
         const name = c.name ?? `${action.relation?.name ?? 't'}_${c.columns.join('_') || 'check'}_${c.kind === 'foreign' ? 'fkey' : 'check'}`;
-        const single = (stmt.source.node?.cmds?.length ?? 1) === 1;
+        const single = stmt.actions.length === 1;
         // In a transaction the added VALIDATE would run under the add's lock (and this rule would report it): no fix.
         const fix = single && c.name && !stmt.tx.inTransaction
           ? { title: 'Add `NOT VALID` and a separate `VALIDATE CONSTRAINT`', safety: 'unsafe' as const, edits: [

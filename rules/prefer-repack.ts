@@ -36,7 +36,7 @@ export default defineRule({
     const check = (command: string) => (action: Action, stmt: AnalysedStatement) => {
       if (ctx.isNew(action.relation)) return;
       const t = action.relation?.sql ?? '<table>';
-      const using = command === 'CLUSTER' && stmt.source.node?.indexname ? ` USING INDEX ${stmt.source.node.indexname}` : '';
+      const using = action.type === 'cluster' && action.index ? ` USING INDEX ${action.index}` : '';
       ctx.report(stmt, {
         messageId: 'repack',
         data: { command, table: label(action.relation, 'every table') },

@@ -84,25 +84,25 @@ export default defineRule({
         case 'AlterTableStmt': {
           if (n.objtype !== 'OBJECT_TABLE') return;
           for (const a of stmt.actions) {
-            const cmd = a.node;
-            if (!cmd || cmd.missing_ok) continue;
-            switch (cmd.subtype) {
-              case 'AT_AddColumn':
+            if (a.ifExists || a.ifNotExists) continue;
+            switch (a.type) {
+              case 'add-column':
               {
-                // The column definition starts at the ColumnDef's own location (the span may include `ALTER TABLE …`).
-                const loc = cmd.def?.ColumnDef?.location;
-                const from = typeof loc === 'number' && loc >= 0 ? stmt.source.toOffset(loc) : a.span.start;
+                // The column definition starts where the column does (the span may include `ALTER TABLE …`).
+                const from = a.columnDef?.start ?? a.span.start;
                 const def = stmt.source.text.slice(from - stmt.source.start, a.span.end - stmt.source.start).trim();
                 add(`\`ADD COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} ADD COLUMN IF NOT EXISTS ${def};`, a.span);
               }
                 break;
-              case 'AT_DropColumn':
+              case 'drop-column':
                 add(`\`DROP COLUMN\` "${a.column}"`, `Make it idempotent:\nALTER TABLE ${t} DROP COLUMN IF EXISTS ${quoteIdent(a.column ?? 'col')};`, a.span);
                 break;
-              case 'AT_DropConstraint':
-                add(`\`DROP CONSTRAINT\` "${cmd.name}"`, `Make it idempotent:\nALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(cmd.name)};`, a.span);
+              case 'drop-constraint': {
+                const name = a.constraint?.name ?? 'constraint';
+                add(`\`DROP CONSTRAINT\` "${name}"`, `Make it idempotent:\nALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent(name)};`, a.span);
                 break;
-              case 'AT_AddConstraint': {
+              }
+              case 'add-constraint': {
                 const name = a.constraint?.name;
                 if (!name) break;
                 const body = stmt.source.text.slice(a.span.start - stmt.source.start, a.span.end - stmt.source.start).replace(/^(ALTER\s+TABLE\s+.*?\s+)?(ADD\s+)?/is, '');

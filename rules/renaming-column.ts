@@ -27,7 +27,7 @@ export default defineRule({
     return {
       'rename-column'(action, stmt) {
         if (ctx.isNew(action.relation)) return;
-        const to = stmt.source.node?.newname ?? 'new_name';
+        const to = action.newName ?? 'new_name';
         const t = action.relation?.sql ?? 'the_table';
         const type = ctx.schema.table(action.relation)?.columns.get(action.column ?? '')?.type?.sql ?? '<type>';
         ctx.report(stmt, {

@@ -27,7 +27,7 @@ export default defineRule({
     return {
       'rename-table'(action, stmt) {
         if (ctx.isNew(action.relation)) return;
-        const to = stmt.source.node?.newname ?? 'new_name';
+        const to = action.newName ?? 'new_name';
         ctx.report(stmt, {
           messageId: 'rename',
           data: { table: label(action.relation), to: `"${to}"` },

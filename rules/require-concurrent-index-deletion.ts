@@ -29,7 +29,7 @@ export default defineRule({
         if (action.concurrently || ctx.isNew(action.relation)) return;
         const tableKnown = !!action.relation && action.relation.name !== action.column;
         const edit = insertAfterKeyword(stmt, 'INDEX', 'CONCURRENTLY');
-        const single = (stmt.source.node?.objects?.length ?? 1) === 1 && stmt.source.node?.behavior !== 'DROP_CASCADE';
+        const single = action.count === 1 && !action.cascade;
         ctx.report(stmt, {
           messageId: 'blocking',
           data: { table: tableKnown ? label(action.relation) : 'its table' },

@@ -33,7 +33,7 @@ export default defineRule({
     return {
       'detach-partition'(action, stmt) {
         if (action.concurrently || ctx.isNew(action.relation)) return;
-        const single = (stmt.source.node?.cmds?.length ?? 1) === 1;
+        const single = stmt.actions.length === 1;
         const inTx = stmt.tx.inTransaction;
         const t = action.relation?.sql ?? 'the_table';
         const part = action.column ?? 'the_partition';

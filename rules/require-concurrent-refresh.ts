@@ -30,7 +30,7 @@ export default defineRule({
   create(ctx) {
     return {
       'refresh-matview'(action, stmt) {
-        if (action.concurrently || stmt.source.node?.skipData || ctx.isNew(action.relation)) return;
+        if (action.concurrently || !action.withData || ctx.isNew(action.relation)) return;
         const edit = insertAfterKeyword(stmt, 'VIEW', 'CONCURRENTLY');
         const hasUnique = !!action.relation && ctx.schema.indexesOn(action.relation).some((i) => i.unique);
         const v = action.relation?.sql ?? 'the_view';

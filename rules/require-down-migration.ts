@@ -2,7 +2,7 @@ import type { SchemaModel } from '../src/analysis/schema.js';
 import type { AnalysedStatement, Span } from '../src/analysis/types.js';
 import { defineRule } from '../src/engine/rule.js';
 import { blankOutside, classifyDown, FRAMEWORK_LABEL, sectionMarkers, type DownMigration } from '../src/rollback/down.js';
-import { cloneSchema } from '../src/rollback/fork.js';
+import { cloneSchema } from '../src/analysis/fork.js';
 import { fixSql, inverseSql } from '../src/rollback/inverse.js';
 import { staticRoundTrip } from '../src/rollback/static.js';
 

@@ -69,8 +69,7 @@ export default defineRule({
       'add-column'(action, stmt) {
         const col = action.columnDef;
         if (!action.relation || !col?.references) return;
-        const c = (action.node?.def?.ColumnDef?.constraints ?? []).map((x: any) => x?.Constraint).find((x: any) => x?.contype === 'CONSTR_FOREIGN');
-        add({ stmt, rel: action.relation, columns: [col.name], references: col.references, name: c?.conname, at: c?.location, known: !!ctx.schema.table(action.relation) });
+        add({ stmt, rel: action.relation, columns: [col.name], references: col.references, name: col.referencesConstraint?.name, at: col.referencesConstraint?.location, known: !!ctx.schema.table(action.relation) });
       },
       onFileEnd() {
         const pending = keys;

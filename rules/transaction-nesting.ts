@@ -1,8 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
+import { txControl } from '../src/analysis/facts.js';
 
-const BEGINS = new Set(['TRANS_STMT_BEGIN', 'TRANS_STMT_START']);
-const ENDS = new Set(['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK']);
+const ENDS = new Set(['commit', 'rollback']);
 
 export default defineRule({
   meta: {
@@ -32,12 +32,12 @@ export default defineRule({
   create(ctx) {
     return {
       TransactionStmt(stmt: AnalysedStatement) {
-        const kind = stmt.source.node?.kind as string;
+        const kind = txControl(stmt) ?? '';
         // In Postgres's implicit block for a multi-statement query string, BEGIN turns the block into a regular
         // transaction (earlier statements join it) and COMMIT ends it: nothing nests and nothing is lost.
         // https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-MULTI-STATEMENT
         if (stmt.tx.implicit && !stmt.tx.explicit) return;
-        if (BEGINS.has(kind) && stmt.tx.inTransaction) {
+        if (kind === 'begin' && stmt.tx.inTransaction) {
           ctx.report(stmt, {
             messageId: 'nested',
             help: stmt.tx.explicit
@@ -47,7 +47,7 @@ export default defineRule({
         } else if (ENDS.has(kind) && stmt.tx.inTransaction && !stmt.tx.explicit) {
           ctx.report(stmt, {
             messageId: 'endsWrapper',
-            data: { command: kind === 'TRANS_STMT_COMMIT' ? 'COMMIT' : 'ROLLBACK' },
+            data: { command: kind === 'commit' ? 'COMMIT' : 'ROLLBACK' },
             help: 'Remove it and let the migration tool commit; if statements must run outside a transaction, move them to a migration the tool runs without one.',
           });
         }

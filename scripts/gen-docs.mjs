@@ -38,3 +38,5 @@ if (problems.length) {
   console.error(problems.join('\n') + (check ? '\nrun: npm run gen:docs' : ''));
   process.exit(1);
 }
+// The lock table page (docs/locks.md).
+await import('./gen-locks.mjs');

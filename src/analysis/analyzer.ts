@@ -1,11 +1,12 @@
 import type { SourceStatement } from '../source/index.js';
-import { classify, columnSpec, constraintSpec } from './classify.js';
+import { classify } from './classify.js';
 import { blocksReads, blocksWrites, maxCost, type Cost } from './locks.js';
 import { mergeLocks, rewritesAndScans, statementRuntime } from './facts.js';
-import { relFromNames, type Rel } from './names.js';
-import { SchemaModel, type TableInfo } from './schema.js';
+import type { Rel } from './names.js';
+import { SchemaModel } from './schema.js';
+import { applyAction } from './reducer.js';
 import { parseDuration } from './duration.js';
-import type { AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, Timeouts, TxState } from './types.js';
+import type { ActionOf, AnalysedStatement, AnalysisSettings, AnalysisView, Timeouts, TxControl, TxState } from './types.js';
 
 export interface FileOptions {
   /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
@@ -91,51 +92,49 @@ export class Analyzer implements AnalysisView {
 
   /** Records the statement's effects: transaction state, timeouts, locks held, schema. */
   apply(a: AnalysedStatement): void {
-    const n = a.source.node;
-    if (a.kind === 'TransactionStmt') return this.transaction(n);
-    if (a.kind === 'VariableSetStmt') return this.setVar(n);
+    for (const act of a.actions) {
+      if (act.type === 'transaction') return this.transaction(act.tx);
+      if (act.type === 'set' && a.kind === 'VariableSetStmt') return this.setVar(act);
+    }
     if (this.tx.inTransaction) {
       for (const l of a.locks) if (!l.isNew) this.tx.held.push(l);
     }
     this.applySchema(a);
   }
 
-  private transaction(n: any): void {
-    switch (n.kind) {
-      case 'TRANS_STMT_BEGIN':
-      case 'TRANS_STMT_START':
+  private transaction(tx: TxControl): void {
+    switch (tx) {
+      case 'begin':
         if (!this.tx.inTransaction) this.tx = { inTransaction: true, explicit: true, id: ++this.txCounter, held: [] };
         else this.tx.explicit = true;
         return;
-      case 'TRANS_STMT_COMMIT':
-      case 'TRANS_STMT_ROLLBACK':
-      case 'TRANS_STMT_COMMIT_PREPARED':
-      case 'TRANS_STMT_ROLLBACK_PREPARED':
-      case 'TRANS_STMT_PREPARE':
+      case 'commit':
+      case 'rollback':
+      case 'commit-prepared':
+      case 'rollback-prepared':
+      case 'prepare':
         this.tx = { inTransaction: false, explicit: false, id: 0, held: [] };
         this.local = {};
         return;
     }
   }
 
-  private setVar(n: any): void {
-    const name = String(n.name ?? '').toLowerCase();
+  private setVar(set: ActionOf<'set'>): void {
+    const name = set.name;
     const key = name === 'lock_timeout' ? 'lockTimeoutMs' : name === 'statement_timeout' ? 'statementTimeoutMs' : undefined;
-    if (n.kind === 'VAR_RESET_ALL') {
+    if (set.reset === 'all') {
       this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
       this.local = {};
       return;
     }
     if (!key) return;
     let value: number | null = null;
-    if (n.kind === 'VAR_SET_VALUE') {
-      const arg = n.args?.[0]?.A_Const;
-      const raw = arg?.sval?.sval ?? arg?.ival?.ival ?? (arg?.ival ? 0 : undefined) ?? arg?.fval?.fval;
-      const ms = parseDuration(raw);
+    if (set.value !== undefined) {
+      const ms = parseDuration(set.value);
       value = ms === null || ms === 0 ? null : ms;
     }
     // SET LOCAL lasts until the transaction ends; outside one it has no effect.
-    if (n.is_local) {
+    if (set.local) {
       if (this.tx.inTransaction) this.local[key] = value;
     } else {
       this.session[key] = value;
@@ -144,165 +143,39 @@ export class Analyzer implements AnalysisView {
   }
 
   private applySchema(a: AnalysedStatement): void {
-    const n = a.source.node;
-    const schema = this.schema;
-    const external = (rel: Rel): TableInfo => {
-      const t: TableInfo = { rel, kind: 'table', columns: new Map(), constraints: new Map() };
-      schema.tables.set(rel.key, t);
-      return t;
-    };
-    const created = (rel: Rel, kind: TableInfo['kind']): TableInfo => {
-      const t: TableInfo = { rel, kind, columns: new Map(), constraints: new Map(), createdIn: this.file, createdPending: !!this.fileOpts.pending, createdTxId: this.tx.id };
-      schema.tables.set(rel.key, t);
-      return t;
-    };
-    // Tables created before the linted files still get what we learn about them (constraints, indexes, columns).
-    const EXTERNAL_FACTS = new Set(['add-column', 'add-constraint', 'validate-constraint', 'alter-column-type', 'set-not-null', 'drop-not-null', 'create-index']);
-    for (const act of a.actions) {
-      const rel = act.relation;
-      let t = schema.table(rel);
-      if (!t && rel && EXTERNAL_FACTS.has(act.type)) t = external(rel);
-      switch (act.type) {
-        case 'create-table': {
-          if (!rel || (n.if_not_exists && t)) break;
-          const table = created(rel, n.partspec ? 'partitioned' : 'table');
-          if (n.partspec) {
-            const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec.strategy as string] ?? 'range';
-            table.partitionKey = { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') };
-          }
-          this.tableElements(table, n.tableElts ?? [], a);
-          break;
-        }
-        case 'create-table-as':
-        case 'create-matview':
-        case 'create-view':
-          if (rel && !t) created(rel, act.type === 'create-view' ? 'view' : act.type === 'create-matview' ? 'matview' : 'table');
-          break;
-        case 'drop-table':
-        case 'drop-view':
-          if (t) {
-            schema.tables.delete(t.rel.key);
-            for (const [k, i] of schema.indexes) if (i.table.key === t.rel.key) schema.indexes.delete(k);
-          }
-          break;
-        case 'create-index': {
-          const name = n.idxname ?? `${rel?.name}_${act.column ?? 'expr'}_idx`;
-          const cols = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expr)');
-          if (rel) {
-            const key = `${rel.schema ?? t?.rel.schema ?? 'public'}.${name}`;
-            schema.indexes.set(key, { name, table: t?.rel ?? rel, columns: cols, unique: !!n.unique, valid: true });
-          }
-          break;
-        }
-        case 'drop-index': {
-          for (const o of n.objects ?? []) {
-            const ir = relFromNames(o);
-            const idx = schema.index(ir);
-            if (idx) for (const [k, v] of schema.indexes) if (v === idx) schema.indexes.delete(k);
-          }
-          break;
-        }
-        case 'rename-table':
-          if (t && n.newname) {
-            schema.tables.delete(t.rel.key);
-            t.rel = { ...t.rel, name: n.newname, key: `${t.rel.schema ?? 'public'}.${n.newname}`, sql: n.newname };
-            schema.tables.set(t.rel.key, t);
-          }
-          break;
-        case 'rename-column':
-          if (t && act.column && n.newname) {
-            const col = t.columns.get(act.column);
-            if (col) { t.columns.delete(act.column); col.name = n.newname; t.columns.set(n.newname, col); }
-          }
-          break;
-        case 'add-column':
-          if (t && act.columnDef) {
-            addColumn(t, act.columnDef);
-          }
-          break;
-        case 'drop-column':
-          if (t && act.column) t.columns.delete(act.column);
-          break;
-        case 'alter-column-type':
-          if (t && act.column) { const col = t.columns.get(act.column); if (col) col.type = act.newType; }
-          break;
-        case 'set-not-null':
-        case 'drop-not-null':
-          if (t && act.column) { const col = t.columns.get(act.column); if (col) col.notNull = act.type === 'set-not-null'; }
-          break;
-        case 'add-constraint': {
-          const spec = act.constraint;
-          if (t && spec) {
-            const name = spec.name ?? defaultConstraintName(t.rel.name, spec.kind, spec.columns);
-            t.constraints.set(name, {
-              name, kind: spec.kind, validated: !spec.notValid, columns: spec.columns, notNullColumn: spec.notNullColumn,
-              references: spec.references, expr: spec.expr, addedAt: { file: this.file, statement: a.source.index, txId: this.tx.id },
-            });
-            if (spec.usingIndex) {
-              const idx = schema.index({ ...t.rel, name: spec.usingIndex, key: `${t.rel.schema ?? 'public'}.${spec.usingIndex}` });
-              if (idx) t.constraints.get(name)!.columns = idx.columns;
-            }
-          }
-          break;
-        }
-        case 'validate-constraint':
-          if (t && act.constraint?.name) { const c = t.constraints.get(act.constraint.name); if (c) c.validated = true; }
-          break;
-        case 'drop-constraint':
-          if (t && act.constraint?.name) t.constraints.delete(act.constraint.name);
-          break;
-        case 'create-type':
-          if (a.kind === 'CreateEnumStmt') {
-            const er = relFromNames(n.typeName);
-            if (er) schema.enums.set(er.key, { rel: er, values: (n.vals ?? []).map((v: any) => v.String?.sval) });
-          }
-          break;
-        case 'alter-enum-add-value': {
-          const er = relFromNames(n.typeName);
-          const e = er && schema.enums.get(er.key);
-          if (e && n.newVal && !e.values.includes(n.newVal)) e.values.push(n.newVal);
-          break;
-        }
-      }
-    }
-  }
-
-  private tableElements(table: TableInfo, elts: any[], a: AnalysedStatement): void {
-    const s = a.source;
-    for (const e of elts) {
-      if (e.ColumnDef) {
-        const c = columnSpec(e.ColumnDef, s, { start: s.start, end: s.end });
-        addColumn(table, c);
-        for (const cw of e.ColumnDef.constraints ?? []) {
-          const con = cw.Constraint;
-          if (con?.contype === 'CONSTR_CHECK') {
-            const spec = constraintSpec(con, s, { start: s.start, end: s.start });
-            const name = spec.name ?? `${table.rel.name}_${c.name}_check`;
-            table.constraints.set(name, { name, kind: 'check', validated: true, columns: [c.name], notNullColumn: spec.notNullColumn, expr: spec.expr });
-          }
-        }
-      } else if (e.Constraint) {
-        const spec = constraintSpec(e.Constraint, s, { start: s.start, end: s.start });
-        const name = spec.name ?? defaultConstraintName(table.rel.name, spec.kind, spec.columns);
-        table.constraints.set(name, { name, kind: spec.kind, validated: true, columns: spec.columns, notNullColumn: spec.notNullColumn, references: spec.references, expr: spec.expr });
-      }
-    }
+    const ctx = { file: this.file, pending: !!this.fileOpts.pending, txId: this.tx.id, statement: a.source.index };
+    for (const act of a.actions) applyAction(this.schema, act, ctx);
   }
 }
 
-/** A column and the constraints declared inline with it (PRIMARY KEY, UNIQUE, REFERENCES), under Postgres's default names. */
-function addColumn(table: TableInfo, c: ColumnSpec): void {
-  table.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
-  const put = (kind: 'primary' | 'unique' | 'foreign', references?: Rel) => {
-    const name = defaultConstraintName(table.rel.name, kind, [c.name]);
-    table.constraints.set(name, { name, kind, validated: true, columns: [c.name], ...(references ? { references } : {}) });
-  };
-  if (c.primaryKey) put('primary');
-  if (c.unique) put('unique');
-  if (c.references) put('foreign', c.references);
+export interface RunHooks {
+  /** Runs between `analyse` and `apply`, so it sees the schema as it was before the statement (rules do). */
+  onStatement?(a: AnalysedStatement): void;
+  /** A statement that did not parse: not analysed. */
+  onSyntaxError?(s: SourceStatement): void;
+  /** The lock model failed on this statement: it was not analysed (callers must say so, never pass it as safe). */
+  onError?(s: SourceStatement, err: Error): void;
 }
 
-function defaultConstraintName(table: string, kind: string, columns: string[]): string {
-  const suffix = { primary: 'pkey', unique: 'key', foreign: 'fkey', check: 'check', exclusion: 'excl', notnull: 'not_null', other: 'con' }[kind] ?? 'con';
-  return kind === 'primary' ? `${table}_pkey` : `${table}_${columns.join('_') || 'col'}_${suffix}`;
+/** The analyzer loop over one file's statements: analyse, hook, apply. Returns the analysed statements. */
+export function runStatements(analyzer: Analyzer, statements: readonly SourceStatement[], hooks: RunHooks = {}): AnalysedStatement[] {
+  const out: AnalysedStatement[] = [];
+  for (const s of statements) {
+    if (s.kind === 'SyntaxError') { hooks.onSyntaxError?.(s); continue; }
+    let a: AnalysedStatement;
+    try {
+      a = analyzer.analyse(s);
+    } catch (err) {
+      hooks.onError?.(s, err instanceof Error ? err : new Error(String(err)));
+      continue;
+    }
+    out.push(a);
+    hooks.onStatement?.(a);
+    try {
+      analyzer.apply(a);
+    } catch {
+      // The schema model misses this statement's effect; later facts are only less precise.
+    }
+  }
+  return out;
 }

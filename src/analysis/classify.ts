@@ -1,16 +1,15 @@
-// The lock table: for each statement kind, which lock on which relation and
-// what the statement costs (catalog-only, scan, index build or rewrite).
-// Sources: https://www.postgresql.org/docs/current/explicit-locking.html and
-// each command's reference page; rows checked against a real PG 15 in
-// ../shared/notes/postgres-facts.md and in test/analysis/lock-table.test.ts.
+// The extraction: what a statement does, as typed facts (actions.ts), from the libpg-query tree.
+// Locks and costs come from the lock table (lock-table.ts), never from here.
 import type { SourceStatement } from '../source/index.js';
 import { topLevelCommas, skipTrivia } from '../source/lexer.js';
-import { lockFromNumber, type Cost, type LockMode } from './locks.js';
+import { lockFromNumber } from './locks.js';
 import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
-import type { Action, AnalysisView, ColumnSpec, ConstraintSpec, RelatedLock, Span } from './types.js';
+import type { Action, ActionFacts, AnalysisView, ColumnSpec, ConstraintSpec, RelationRole, Span, TxControl } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
 import { whereSelectivity } from './predicates.js';
+import { applyLockFact } from './lock-table.js';
+import { defaultConstraintName, defaultIndexName } from './default-names.js';
 
 export interface Classified {
   actions: Action[];
@@ -18,14 +17,29 @@ export interface Classified {
   unanalyzed?: string;
 }
 
-const AEL: LockMode = 'AccessExclusiveLock';
-const SUEL: LockMode = 'ShareUpdateExclusiveLock';
-
 export function classify(s: SourceStatement, view: AnalysisView): Classified {
   const c = new Classifier(s, view);
   c.run();
-  return { actions: c.actions, noTransaction: c.noTransaction, unanalyzed: c.unanalyzed };
+  let noTransaction = c.noTransaction;
+  let unanalyzed = c.unanalyzed;
+  for (const a of c.actions) {
+    const row = applyLockFact(a, view.settings.pgVersion);
+    if (row?.noTransaction) noTransaction = true;
+    // No row: pgsafe does not know the locks, so it says so rather than pass the statement as safe.
+    if (!row) unanalyzed ??= `pgsafe has no lock fact for ${a.type}${a.constraint ? ` (${a.constraint.kind})` : ''}`;
+  }
+  return { actions: c.actions, noTransaction, unanalyzed };
 }
+
+const TX: Record<string, TxControl> = {
+  TRANS_STMT_BEGIN: 'begin', TRANS_STMT_START: 'begin', TRANS_STMT_COMMIT: 'commit', TRANS_STMT_ROLLBACK: 'rollback',
+  TRANS_STMT_SAVEPOINT: 'savepoint', TRANS_STMT_RELEASE: 'release', TRANS_STMT_ROLLBACK_TO: 'rollback-to',
+  TRANS_STMT_PREPARE: 'prepare', TRANS_STMT_COMMIT_PREPARED: 'commit-prepared', TRANS_STMT_ROLLBACK_PREPARED: 'rollback-prepared',
+};
+
+const RENAMED_OBJECT: Record<string, string> = {
+  OBJECT_INDEX: 'index', OBJECT_TABCONSTRAINT: 'constraint', OBJECT_TRIGGER: 'trigger', OBJECT_POLICY: 'policy', OBJECT_RULE: 'rule',
+};
 
 class Classifier {
   actions: Action[] = [];
@@ -35,10 +49,6 @@ class Classifier {
 
   constructor(private readonly s: SourceStatement, private readonly view: AnalysisView) {
     this.n = s.node;
-  }
-
-  private get pg() {
-    return this.view.settings.pgVersion;
   }
 
   private whole(): Span {
@@ -51,8 +61,9 @@ class Classifier {
     return { start: Math.max(this.s.start, Math.min(start, this.s.end)), end: end ?? this.s.end };
   }
 
-  private add(a: Omit<Action, 'span'> & { span?: Span }): Action {
-    const action = { span: this.whole(), ...a } as Action;
+  /** Records an action's facts; `classify` then gives it its locks and cost from the lock table. */
+  private add(a: ActionFacts): Action {
+    const action = { span: this.whole(), cost: 'none', ...a } as Action;
     this.actions.push(action);
     return action;
   }
@@ -69,132 +80,123 @@ class Classifier {
       case 'DropStmt': return this.drop();
       case 'RenameStmt': return this.rename();
       case 'TruncateStmt':
-        for (const r of n.relations ?? []) this.add({ type: 'truncate', relation: relFromRangeVar(r.RangeVar), lock: AEL, cost: 'catalog', reason: 'TRUNCATE replaces the table with an empty one' });
+        for (const r of n.relations ?? []) this.add({ type: 'truncate', relation: relFromRangeVar(r.RangeVar), cascade: n.behavior === 'DROP_CASCADE' });
         return;
       case 'ReindexStmt': return this.reindex();
       case 'VacuumStmt': return this.vacuum();
       case 'ClusterStmt':
         this.noTransaction = !n.relation;
-        this.add({ type: 'cluster', relation: relFromRangeVar(n.relation), lock: AEL, cost: 'rewrite', reason: 'CLUSTER rewrites the table in index order' });
+        this.add({ type: 'cluster', relation: relFromRangeVar(n.relation), index: n.indexname });
         return;
       case 'RefreshMatViewStmt':
-        this.add({
-          type: 'refresh-matview', relation: relFromRangeVar(n.relation), concurrently: !!n.concurrent,
-          // CONCURRENTLY takes EXCLUSIVE: reads continue, writes to the view are impossible anyway.
-          lock: n.concurrent ? 'ExclusiveLock' : AEL, cost: 'rewrite', reason: 'REFRESH recomputes the whole view',
-        });
+        this.add({ type: 'refresh-matview', relation: relFromRangeVar(n.relation), concurrently: !!n.concurrent, withData: !n.skipData });
         return;
       case 'LockStmt':
-        for (const r of n.relations ?? []) this.add({ type: 'lock-table', relation: relFromRangeVar(r.RangeVar), lock: lockFromNumber(n.mode), cost: 'none' });
+        for (const r of n.relations ?? []) this.add({ type: 'lock-table', relation: relFromRangeVar(r.RangeVar), mode: lockFromNumber(n.mode) });
         return;
       case 'InsertStmt':
-        this.add({ type: 'insert', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: 'none' });
+        this.add({ type: 'insert', relation: relFromRangeVar(n.relation) });
         this.readsFrom(n.selectStmt);
         return;
       case 'UpdateStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: n.whereClause ? 'none' : 'scan', node: n, filter: whereSelectivity(n.whereClause) });
+        this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause) });
         return;
       case 'DeleteStmt':
-        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: n.whereClause ? 'none' : 'scan', node: n, filter: whereSelectivity(n.whereClause) });
+        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause) });
         return;
       case 'MergeStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), lock: 'RowExclusiveLock', cost: 'scan', node: n, filter: 'broad' });
+        this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: false, filter: 'broad' });
         return;
       case 'SelectStmt':
-        this.add({ type: 'select', cost: 'none' });
+        this.add({ type: 'select', forUpdate: false });
         this.readsFrom(n);
         return;
       case 'CopyStmt':
-        this.add({ type: n.is_from ? 'insert' : 'select', relation: relFromRangeVar(n.relation), lock: n.is_from ? 'RowExclusiveLock' : 'AccessShareLock', cost: 'none' });
+        if (n.is_from) this.add({ type: 'insert', relation: relFromRangeVar(n.relation) });
+        else this.add({ type: 'select', relation: relFromRangeVar(n.relation), role: 'read', forUpdate: false });
         return;
       case 'CreateTableAsStmt': {
-        const into = n.into?.rel;
         const matview = n.objtype === 'OBJECT_MATVIEW';
-        this.add({ type: matview ? 'create-matview' : 'create-table-as', relation: relFromRangeVar(into), cost: 'catalog' });
+        this.add({ type: matview ? 'create-matview' : 'create-table-as', relation: relFromRangeVar(n.into?.rel), ifNotExists: !!n.if_not_exists, withData: !n.into?.skipData });
         this.readsFrom(n.query);
         return;
       }
       case 'ViewStmt':
-        this.add({ type: 'create-view', relation: relFromRangeVar(n.view), cost: 'catalog', lock: n.replace ? AEL : undefined });
+        this.add({ type: 'create-view', relation: relFromRangeVar(n.view), replace: !!n.replace });
         this.readsFrom(n.query);
         return;
       case 'CreateTrigStmt':
-        // CREATE TRIGGER: SHARE ROW EXCLUSIVE (docs: CREATE TRIGGER).
-        this.add({ type: 'create-trigger', relation: relFromRangeVar(n.relation), lock: 'ShareRowExclusiveLock', cost: 'catalog' });
+        this.add({ type: 'create-trigger', relation: relFromRangeVar(n.relation) });
         return;
       case 'CreatePolicyStmt':
       case 'AlterPolicyStmt':
-        this.add({ type: 'create-policy', relation: relFromRangeVar(n.table), lock: AEL, cost: 'catalog' });
+        this.add({ type: 'create-policy', relation: relFromRangeVar(n.table) });
         return;
       case 'RuleStmt':
-        this.add({ type: 'create-rule', relation: relFromRangeVar(n.relation), lock: AEL, cost: 'catalog' });
+        this.add({ type: 'create-rule', relation: relFromRangeVar(n.relation) });
         return;
       case 'CommentStmt': return this.comment();
       case 'CreateStatsStmt':
-        for (const r of n.relations ?? []) this.add({ type: 'catalog', relation: relFromRangeVar(r.RangeVar), lock: SUEL, cost: 'catalog' });
+        for (const r of n.relations ?? []) this.add({ type: 'catalog', relation: relFromRangeVar(r.RangeVar), object: 'statistics' });
         return;
       case 'AlterEnumStmt':
-        // PG < 12: ALTER TYPE … ADD VALUE cannot run inside a transaction block.
-        if (n.oldVal) this.add({ type: 'rename-object', cost: 'catalog', relation: relFromNames(n.typeName) });
-        else {
-          this.noTransaction = this.pg < 12;
-          this.add({ type: 'alter-enum-add-value', relation: relFromNames(n.typeName), cost: 'catalog', node: n });
-        }
+        if (n.oldVal) this.add({ type: 'rename-object', relation: relFromNames(n.typeName), objectType: 'enum-value', newName: n.newVal });
+        else this.add({ type: 'alter-enum-add-value', relation: relFromNames(n.typeName), value: n.newVal, ifNotExists: !!n.skipIfNewValExists, neighbor: n.newValNeighbor, after: !!n.newValIsAfter });
         return;
       case 'CreateEnumStmt':
+        this.add({ type: 'create-type', relation: relFromNames(n.typeName), enumValues: strings(n.vals) });
+        return;
       case 'CompositeTypeStmt':
       case 'CreateRangeStmt':
-        this.add({ type: 'create-type', relation: relFromNames(n.typeName) ?? relFromRangeVar(n.typevar), cost: 'catalog', node: n });
+        this.add({ type: 'create-type', relation: relFromNames(n.typeName) ?? relFromRangeVar(n.typevar) });
         return;
       case 'CreateDomainStmt':
-        this.add({ type: 'create-domain', relation: relFromNames(n.domainname), cost: 'catalog', node: n });
+        this.add({ type: 'create-domain', relation: relFromNames(n.domainname) });
         return;
       case 'AlterDomainStmt':
         // ADD CONSTRAINT checks every column using the domain unless NOT VALID.
-        this.add({ type: 'alter-domain', relation: relFromNames(n.typeName), cost: n.subtype === 'C' && !n.def?.Constraint?.skip_validation ? 'scan' : 'catalog', node: n });
+        this.add({ type: 'alter-domain', relation: relFromNames(n.typeName), validates: n.subtype === 'C' && !n.def?.Constraint?.skip_validation });
         return;
       case 'CreateFunctionStmt':
-        this.add({ type: 'create-function', cost: 'catalog', node: n });
+        this.add({ type: 'create-function' });
         return;
       case 'DoStmt':
-        this.add({ type: 'do-block', cost: 'catalog', node: n });
+        this.add({ type: 'do-block' });
         return;
       case 'CreateExtensionStmt':
-        this.add({ type: 'create-extension', cost: 'catalog', node: n });
+        this.add({ type: 'create-extension', ifNotExists: !!n.if_not_exists });
         return;
       case 'CreateSchemaStmt':
-        this.add({ type: 'create-schema', cost: 'catalog' });
+        this.add({ type: 'create-schema', name: n.schemaname, ifNotExists: !!n.if_not_exists });
         return;
       case 'CreateSeqStmt':
-        this.add({ type: 'create-sequence', relation: relFromRangeVar(n.sequence), cost: 'catalog' });
+        this.add({ type: 'create-sequence', relation: relFromRangeVar(n.sequence), ifNotExists: !!n.if_not_exists });
         return;
       case 'AlterSeqStmt':
-        this.add({ type: 'alter-sequence', relation: relFromRangeVar(n.sequence), cost: 'catalog' });
+        this.add({ type: 'alter-sequence', relation: relFromRangeVar(n.sequence) });
         return;
       case 'VariableSetStmt':
       case 'VariableShowStmt':
-        this.add({ type: 'set', cost: 'none', node: n });
+        this.add(this.setFacts());
         return;
       case 'TransactionStmt':
-        this.add({ type: 'transaction', cost: 'none', node: n });
+        this.add({ type: 'transaction', tx: TX[n.kind] ?? 'begin' });
         return;
       case 'CreatedbStmt':
-        this.noTransaction = true;
-        this.add({ type: 'create-database', cost: 'catalog' });
+        this.add({ type: 'create-database' });
         return;
       case 'DropdbStmt':
-        this.noTransaction = true;
-        this.add({ type: 'drop-database', cost: 'catalog', node: n });
+        this.add({ type: 'drop-database', name: n.dbname, ifExists: !!n.missing_ok });
         return;
       case 'AlterSystemStmt':
         this.noTransaction = true;
-        this.add({ type: 'session', cost: 'none', node: n });
+        this.add({ type: 'session' });
         return;
       case 'GrantStmt':
       case 'GrantRoleStmt':
       case 'AlterDefaultPrivilegesStmt':
         // GRANT/REVOKE update catalog rows; they take no lock that blocks the table's readers or writers.
-        this.add({ type: 'grant', cost: 'catalog' });
+        this.add({ type: 'grant' });
         return;
       case 'CreateRoleStmt':
       case 'AlterRoleStmt':
@@ -243,12 +245,12 @@ class Classifier {
       case 'ImportForeignSchemaStmt':
       case 'CreateForeignTableStmt':
         this.noTransaction = k === 'CreateTableSpaceStmt' || k === 'DropTableSpaceStmt';
-        this.add({ type: 'catalog', cost: 'catalog', node: n });
+        this.add({ type: 'catalog' });
         return;
       case 'AlterObjectDependsStmt':
       case 'AlterOperatorStmt':
       case 'AlterStatsStmt':
-        this.add({ type: 'catalog', cost: 'catalog', node: n });
+        this.add({ type: 'catalog' });
         return;
       case 'CallStmt':
       case 'ExplainStmt':
@@ -266,11 +268,19 @@ class Classifier {
       case 'FetchStmt':
       case 'ClosePortalStmt':
         if (k === 'CallStmt') this.unanalyzed = 'CALL runs a procedure whose body pgsafe does not see';
-        this.add({ type: 'session', cost: 'none', node: n });
+        this.add({ type: 'session' });
         return;
       default:
         this.unanalyzed = `pgsafe has no lock model for ${k.replace(/Stmt$/, '')} statements`;
     }
+  }
+
+  private setFacts(): ActionFacts {
+    const n = this.n;
+    const arg = n.args?.[0]?.A_Const;
+    const value = arg?.sval?.sval ?? arg?.ival?.ival ?? (arg?.ival ? 0 : undefined) ?? arg?.fval?.fval;
+    const reset = n.kind === 'VAR_RESET_ALL' ? 'all' : n.kind === 'VAR_RESET' || n.kind === 'VAR_SET_DEFAULT' ? 'one' : 'none';
+    return { type: 'set', name: String(n.name ?? '').toLowerCase(), local: !!n.is_local, reset, value: n.kind === 'VAR_SET_VALUE' ? value : undefined };
   }
 
   /** Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). */
@@ -284,7 +294,7 @@ class Classifier {
         const rel = relFromRangeVar(x.RangeVar);
         if (rel && !seen.has(rel.key)) {
           seen.add(rel.key);
-          this.add({ type: 'select', relation: rel, role: 'read', lock: forUpdate ? 'RowShareLock' : 'AccessShareLock', cost: 'none' });
+          this.add({ type: 'select', relation: rel, role: 'read', forUpdate });
         }
         return;
       }
@@ -296,38 +306,53 @@ class Classifier {
   private createTable(): void {
     const n = this.n;
     const rel = relFromRangeVar(n.relation);
-    const partitioned = !!n.partspec;
-    const a = this.add({ type: 'create-table', relation: rel, cost: 'catalog', node: n });
-    if (partitioned) a.reason = 'partitioned';
-    // A new table referencing another takes SHARE ROW EXCLUSIVE on the referenced table.
-    const also: RelatedLock[] = [];
+    const related: { role: RelationRole; rel: Rel }[] = [];
     for (const e of n.tableElts ?? []) {
       const cons = e.Constraint ? [e.Constraint] : (e.ColumnDef?.constraints ?? []).map((c: any) => c.Constraint);
       for (const c of cons) {
         if (c?.contype === 'CONSTR_FOREIGN') {
           const ref = relFromRangeVar(c.pktable);
-          if (ref && ref.key !== rel?.key) also.push({ rel: ref, lock: 'ShareRowExclusiveLock', role: 'referenced' });
+          if (ref && ref.key !== rel?.key) related.push({ role: 'referenced', rel: ref });
         }
       }
     }
-    // CREATE TABLE … PARTITION OF takes ACCESS EXCLUSIVE on the parent.
-    for (const p of n.inhRelations ?? []) {
-      const parent = relFromRangeVar(p.RangeVar);
-      if (parent) also.push({ rel: parent, lock: n.partbound ? AEL : 'ShareUpdateExclusiveLock', role: 'parent' });
+    const parents = (n.inhRelations ?? []).map((p: any) => relFromRangeVar(p.RangeVar)).filter((r: Rel | undefined): r is Rel => !!r);
+    for (const p of parents) related.push({ role: 'parent', rel: p });
+    const s = this.s;
+    const columns: ColumnSpec[] = [];
+    const constraints: ConstraintSpec[] = [];
+    for (const e of n.tableElts ?? []) {
+      if (e.ColumnDef) {
+        const c = columnSpec(e.ColumnDef, s, this.whole());
+        columns.push(c);
+        // An inline CHECK is the column's (Postgres names it `<table>_<column>_check`).
+        for (const cw of e.ColumnDef.constraints ?? []) {
+          if (cw.Constraint?.contype === 'CONSTR_CHECK') constraints.push({ ...constraintSpec(cw.Constraint, s, { start: s.start, end: s.start }), columns: [c.name] });
+        }
+      } else if (e.Constraint) constraints.push(constraintSpec(e.Constraint, s, { start: s.start, end: s.start }));
     }
-    if (also.length) a.also = also;
+    for (const c of constraints) c.effectiveName = c.name ?? defaultConstraintName(rel?.name ?? 'table', c.kind, c.columns);
+    const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec?.strategy as string] ?? 'range';
+    this.add({
+      type: 'create-table', relation: rel, ifNotExists: !!n.if_not_exists, partitioned: !!n.partspec,
+      partitionOf: n.partbound ? parents[0] : undefined, reason: n.partspec ? 'partitioned' : undefined,
+      columns, constraints,
+      ...(n.partspec ? { partitionKey: { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') } } : {}),
+      ...(related.length ? { related } : {}),
+    });
   }
 
   private createIndex(): void {
     const n = this.n;
     const rel = relFromRangeVar(n.relation);
     this.noTransaction = !!n.concurrent;
-    const columns = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name).filter(Boolean);
+    const params: string[] = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expr)');
+    const named = params.filter((c) => c !== '(expr)');
     this.add({
-      type: 'create-index', relation: rel, concurrently: !!n.concurrent,
-      // CREATE INDEX: SHARE (blocks writes); CONCURRENTLY: SHARE UPDATE EXCLUSIVE.
-      lock: n.concurrent ? SUEL : 'ShareLock', cost: 'index-build', node: n,
-      column: columns[0],
+      type: 'create-index', relation: rel, concurrently: !!n.concurrent, ifNotExists: !!n.if_not_exists,
+      name: n.idxname ?? defaultIndexName(rel?.name ?? 'table', params),
+      explicitName: !!n.idxname, columns: params, unique: !!n.unique, only: n.relation?.inh === false, column: named[0],
+      refs: columnRefs([n.whereClause, (n.indexParams ?? []).map((p: any) => p.IndexElem?.expr)]),
     });
   }
 
@@ -335,43 +360,43 @@ class Classifier {
     const n = this.n;
     const type: string = n.removeType;
     const objects: any[] = n.objects ?? [];
+    const common = { ifExists: !!n.missing_ok, cascade: n.behavior === 'DROP_CASCADE', count: objects.length };
     for (const o of objects) {
       const rel = relFromNames(o);
       switch (type) {
         case 'OBJECT_TABLE':
-        case 'OBJECT_FOREIGN_TABLE': {
-          this.add({ type: 'drop-table', relation: rel, lock: AEL, cost: 'catalog', node: n });
+        case 'OBJECT_FOREIGN_TABLE':
+          this.add({ type: 'drop-table', relation: rel, ...common });
           break;
-        }
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW':
-          this.add({ type: 'drop-view', relation: rel, lock: AEL, cost: 'catalog', node: n });
+          this.add({ type: 'drop-view', relation: rel, ...common });
           break;
         case 'OBJECT_INDEX': {
           this.noTransaction ||= !!n.concurrent;
+          // The lock is on the index's table.
           const idx = this.view.schema.index(rel);
-          // DROP INDEX takes ACCESS EXCLUSIVE on the index's table; CONCURRENTLY, SHARE UPDATE EXCLUSIVE.
-          this.add({ type: 'drop-index', relation: idx?.table ?? rel, lock: n.concurrent ? SUEL : AEL, cost: 'catalog', concurrently: !!n.concurrent, node: n, column: rel?.name });
+          this.add({ type: 'drop-index', relation: idx?.table ?? rel, index: rel, concurrently: !!n.concurrent, column: rel?.name, ...common });
           break;
         }
         case 'OBJECT_TRIGGER': {
           // DROP TRIGGER name ON table: objects are [table…, trigger].
           const names = strings(o?.List?.items);
           const tableRel = names.length > 1 ? relFromNames({ items: o.List.items.slice(0, -1) }) : undefined;
-          this.add({ type: 'drop-trigger', relation: tableRel, lock: AEL, cost: 'catalog', node: n });
+          this.add({ type: 'drop-trigger', relation: tableRel, name: names.at(-1), ifExists: common.ifExists, cascade: common.cascade });
           break;
         }
         case 'OBJECT_POLICY':
         case 'OBJECT_RULE': {
           const tableRel = relFromNames({ items: (o?.List?.items ?? []).slice(0, -1) });
-          this.add({ type: 'drop-object', relation: tableRel, lock: AEL, cost: 'catalog', node: n });
+          this.add({ type: 'drop-object', relation: tableRel, objectType: type.replace(/^OBJECT_/, '').toLowerCase(), ...common });
           break;
         }
         case 'OBJECT_SEQUENCE':
-          this.add({ type: 'drop-object', relation: rel, lock: AEL, cost: 'catalog', node: n });
+          this.add({ type: 'drop-object', relation: rel, objectType: 'sequence', ...common });
           break;
         default:
-          this.add({ type: 'drop-object', cost: 'catalog', node: n, reason: type });
+          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, object: relFromNames(o?.TypeName?.names ?? o), ...common });
       }
     }
   }
@@ -381,28 +406,26 @@ class Classifier {
     const rel = relFromRangeVar(n.relation);
     switch (n.renameType) {
       case 'OBJECT_COLUMN':
-        this.add({ type: 'rename-column', relation: rel, lock: AEL, cost: 'catalog', column: n.subname, node: n });
+        this.add({ type: 'rename-column', relation: rel, column: n.subname, newName: n.newname });
         return;
       case 'OBJECT_TABLE':
       case 'OBJECT_VIEW':
       case 'OBJECT_MATVIEW':
       case 'OBJECT_FOREIGN_TABLE':
-        this.add({ type: 'rename-table', relation: rel, lock: AEL, cost: 'catalog', node: n });
+        this.add({ type: 'rename-table', relation: rel, newName: n.newname });
         return;
-      case 'OBJECT_INDEX': {
-        // PG 12+: ALTER INDEX … RENAME takes SHARE UPDATE EXCLUSIVE.
-        const idx = this.view.schema.index(rel);
-        this.add({ type: 'rename-object', relation: idx?.table ?? rel, lock: this.pg >= 12 ? SUEL : AEL, cost: 'catalog', node: n });
+      case 'OBJECT_INDEX':
+        // The lock is on the index's table.
+        this.add({ type: 'rename-object', relation: this.view.schema.index(rel)?.table ?? rel, objectType: 'index', object: rel, newName: n.newname });
         return;
-      }
       case 'OBJECT_TABCONSTRAINT':
       case 'OBJECT_TRIGGER':
       case 'OBJECT_POLICY':
       case 'OBJECT_RULE':
-        this.add({ type: 'rename-object', relation: rel, lock: AEL, cost: 'catalog', node: n });
+        this.add({ type: 'rename-object', relation: rel, objectType: RENAMED_OBJECT[n.renameType], newName: n.newname, column: n.subname });
         return;
       default:
-        this.add({ type: 'rename-object', relation: rel ?? relFromNames(n.object), cost: 'catalog', node: n });
+        this.add({ type: 'rename-object', relation: rel ?? relFromNames(n.object), objectType: String(n.renameType).replace(/^OBJECT_/, '').toLowerCase(), newName: n.newname, object: rel ?? relFromNames(n.object) });
     }
   }
 
@@ -412,8 +435,8 @@ class Classifier {
     this.noTransaction = concurrently || n.kind === 'REINDEX_OBJECT_SCHEMA' || n.kind === 'REINDEX_OBJECT_DATABASE' || n.kind === 'REINDEX_OBJECT_SYSTEM';
     let rel = relFromRangeVar(n.relation);
     if (n.kind === 'REINDEX_OBJECT_INDEX') rel = this.view.schema.index(rel)?.table ?? rel;
-    // REINDEX: SHARE on the table (writes blocked) and ACCESS EXCLUSIVE on the index (reads using it blocked).
-    this.add({ type: 'reindex', relation: rel, concurrently, lock: concurrently ? SUEL : n.kind === 'REINDEX_OBJECT_INDEX' ? AEL : 'ShareLock', cost: 'index-build', node: n });
+    const target = ({ REINDEX_OBJECT_INDEX: 'index', REINDEX_OBJECT_SCHEMA: 'schema', REINDEX_OBJECT_DATABASE: 'database', REINDEX_OBJECT_SYSTEM: 'system' } as const)[n.kind as string] ?? 'table';
+    this.add({ type: 'reindex', relation: rel, concurrently, target });
   }
 
   private vacuum(): void {
@@ -423,9 +446,8 @@ class Classifier {
     if (n.is_vacuumcmd) this.noTransaction = true;
     const rels = (n.rels ?? []).map((r: any) => relFromRangeVar(r.VacuumRelation?.relation));
     const type = !n.is_vacuumcmd ? 'analyze' : full ? 'vacuum-full' : 'vacuum';
-    const base = { type, lock: full ? AEL : SUEL, cost: (full ? 'rewrite' : 'scan') as Cost, node: n };
-    if (rels.length === 0) this.add({ ...base, reason: 'every table in the database' });
-    for (const rel of rels) this.add({ ...base, relation: rel });
+    if (rels.length === 0) this.add({ type, reason: 'every table in the database' });
+    for (const rel of rels) this.add({ type, relation: rel });
   }
 
   private comment(): void {
@@ -434,11 +456,10 @@ class Classifier {
     if (objtype === 'OBJECT_TABLE' || objtype === 'OBJECT_COLUMN' || objtype === 'OBJECT_VIEW' || objtype === 'OBJECT_MATVIEW') {
       const items = n.object?.List?.items ?? [];
       const tableItems = objtype === 'OBJECT_COLUMN' ? items.slice(0, -1) : items;
-      // COMMENT ON a relation takes SHARE UPDATE EXCLUSIVE on it.
-      this.add({ type: 'comment', relation: relFromNames({ items: tableItems }), lock: SUEL, cost: 'catalog' });
+      this.add({ type: 'comment', relation: relFromNames({ items: tableItems }) });
       return;
     }
-    this.add({ type: 'comment', cost: 'catalog' });
+    this.add({ type: 'comment' });
   }
 
   private alterTable(): void {
@@ -447,12 +468,13 @@ class Classifier {
     const cmds: any[] = (n.cmds ?? []).map((c: any) => c.AlterTableCmd);
     const spans = this.cmdSpans(cmds.length);
     if (n.objtype === 'OBJECT_INDEX') {
+      // The lock is on the index's table.
       const idx = this.view.schema.index(rel);
-      cmds.forEach((cmd, i) => this.add({ type: 'alter-table', relation: idx?.table ?? rel, lock: cmd.subtype === 'AT_SetTableSpace' ? AEL : SUEL, cost: cmd.subtype === 'AT_SetTableSpace' ? 'rewrite' : 'catalog', span: spans[i], node: cmd }));
+      cmds.forEach((cmd, i) => this.add({ type: 'alter-table', relation: idx?.table ?? rel, onIndex: true, subcommand: subcommand(cmd), span: spans[i] }));
       return;
     }
     if (n.objtype === 'OBJECT_SEQUENCE' || n.objtype === 'OBJECT_TYPE') {
-      this.add({ type: 'catalog', relation: rel, cost: 'catalog', node: n });
+      this.add({ type: 'catalog', relation: rel });
       return;
     }
     cmds.forEach((cmd, i) => this.alterCmd(rel, cmd, spans[i]));
@@ -473,196 +495,135 @@ class Classifier {
 
   private alterCmd(rel: Rel | undefined, cmd: any, span: Span): void {
     const t = this.view.schema.table(rel);
-    const base = { relation: rel, span, node: cmd };
-    switch (cmd.subtype as string) {
-      case 'AT_AddColumn':
-      case 'AT_AddColumnToView': {
-        const def = cmd.def?.ColumnDef;
-        const col = columnSpec(def, this.s, span);
-        const { cost, reason } = this.addColumnCost(col);
-        const a = this.add({ ...base, type: 'add-column', lock: AEL, cost, reason, column: col.name, columnDef: col });
-        if (col.references) a.also = [{ rel: col.references, lock: 'ShareRowExclusiveLock', role: 'referenced' }];
-        if (col.references && !a.reason) { a.cost = 'scan'; }
+    const base = { relation: rel, span, ifExists: !!cmd.missing_ok, cascade: cmd.behavior === 'DROP_CASCADE' };
+    const sub = subcommand(cmd);
+    switch (sub) {
+      case 'AddColumn':
+      case 'AddColumnToView': {
+        const col = columnSpec(cmd.def?.ColumnDef, this.s, span);
+        this.add({ ...base, type: 'add-column', column: col.name, columnDef: col, ifNotExists: !!cmd.missing_ok, ifExists: undefined, ...(col.references ? { related: [{ role: 'referenced', rel: col.references }] } : {}) });
         return;
       }
-      case 'AT_DropColumn':
-        this.add({ ...base, type: 'drop-column', lock: AEL, cost: 'catalog', column: cmd.name });
+      case 'DropColumn':
+        this.add({ ...base, type: 'drop-column', column: cmd.name });
         return;
-      case 'AT_AlterColumnType': {
+      case 'AlterColumnType': {
         const def = cmd.def?.ColumnDef;
         const newType = typeFromNode(def?.typeName);
         const oldType = t?.columns.get(cmd.name)?.type;
         const { cost, reason } = typeChangeCost(oldType, newType, !!def?.raw_default, this.view.isNew(rel));
-        this.add({ ...base, type: 'alter-column-type', lock: AEL, cost, reason, column: cmd.name, oldType, newType });
+        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason } });
         return;
       }
-      case 'AT_SetNotNull': {
-        // PG 12+: a validated CHECK (col IS NOT NULL) proves it without a scan.
-        const proven = this.pg >= 12 && !!rel && this.view.schema.hasValidatedNotNullCheck(rel, cmd.name);
-        this.add({ ...base, type: 'set-not-null', lock: AEL, cost: proven ? 'catalog' : 'scan', column: cmd.name, reason: proven ? 'a validated CHECK (… IS NOT NULL) proves it' : 'SET NOT NULL checks every row' });
+      case 'SetNotNull':
+        this.add({ ...base, type: 'set-not-null', column: cmd.name, provenByCheck: !!rel && this.view.schema.hasValidatedNotNullCheck(rel, cmd.name) });
         return;
-      }
-      case 'AT_DropNotNull':
-        this.add({ ...base, type: 'drop-not-null', lock: AEL, cost: 'catalog', column: cmd.name });
+      case 'DropNotNull':
+        this.add({ ...base, type: 'drop-not-null', column: cmd.name });
         return;
-      case 'AT_ColumnDefault':
-        this.add({ ...base, type: cmd.def ? 'set-default' : 'drop-default', lock: AEL, cost: 'catalog', column: cmd.name });
+      case 'ColumnDefault':
+        this.add({ ...base, type: cmd.def ? 'set-default' : 'drop-default', column: cmd.name });
         return;
-      case 'AT_AddConstraint':
-      case 'AT_AddIndexConstraint': {
+      case 'AddConstraint':
+      case 'AddIndexConstraint': {
         const c = cmd.def?.Constraint;
         const cspan = c?.location !== undefined ? this.at(c.location, span.end) : span;
         const spec = constraintSpec(c, this.s, cspan);
-        this.addConstraint(rel, spec, cspan, cmd);
+        spec.effectiveName = spec.name ?? defaultConstraintName(rel?.name ?? 'table', spec.kind, spec.columns);
+        this.add({
+          ...base, type: 'add-constraint', span: cspan, constraint: spec,
+          ...(spec.kind === 'notnull' ? { column: spec.columns[0] } : {}),
+          ...(spec.kind === 'foreign' && spec.references ? { related: [{ role: 'referenced', rel: spec.references }] } : {}),
+        });
         return;
       }
-      case 'AT_ValidateConstraint': {
+      case 'ValidateConstraint': {
         const con = t?.constraints.get(cmd.name);
-        const also = con?.kind === 'foreign' && con.references ? [{ rel: con.references, lock: 'RowShareLock' as LockMode, role: 'referenced' as const }] : undefined;
-        // VALIDATE CONSTRAINT: SHARE UPDATE EXCLUSIVE; reads and writes continue during the scan.
-        this.add({ ...base, type: 'validate-constraint', lock: SUEL, cost: 'scan', also, constraint: con ? { name: con.name, kind: con.kind, notValid: false, columns: con.columns, sql: '' } : { name: cmd.name, kind: 'other', notValid: false, columns: [], sql: '' } });
+        this.add({
+          ...base, type: 'validate-constraint',
+          constraint: con ? { name: con.name, effectiveName: con.name, kind: con.kind, notValid: false, columns: con.columns, references: con.references, sql: '' } : { name: cmd.name, effectiveName: cmd.name, kind: 'other', notValid: false, columns: [], sql: '' },
+          ...(con?.kind === 'foreign' && con.references ? { related: [{ role: 'referenced', rel: con.references }] } : {}),
+        });
         return;
       }
-      case 'AT_DropConstraint': {
+      case 'DropConstraint': {
         const con = t?.constraints.get(cmd.name);
-        const also = con?.kind === 'foreign' && con.references ? [{ rel: con.references, lock: AEL, role: 'referenced' as const }] : undefined;
-        this.add({ ...base, type: 'drop-constraint', lock: AEL, cost: 'catalog', also, constraint: { name: cmd.name, kind: con?.kind ?? 'other', notValid: false, columns: con?.columns ?? [], sql: '' } });
+        this.add({
+          ...base, type: 'drop-constraint',
+          constraint: { name: cmd.name, effectiveName: cmd.name, kind: con?.kind ?? 'other', notValid: false, columns: con?.columns ?? [], references: con?.references, sql: '' },
+          ...(con?.kind === 'foreign' && con.references ? { related: [{ role: 'referenced', rel: con.references }] } : {}),
+        });
         return;
       }
-      case 'AT_AlterConstraint':
-        this.add({ ...base, type: 'alter-table', lock: AEL, cost: 'catalog' });
-        return;
-      case 'AT_AttachPartition': {
+      case 'AttachPartition': {
         const part = relFromRangeVar(cmd.def?.PartitionCmd?.name);
-        // PG 12+: SHARE UPDATE EXCLUSIVE on the parent; the partition gets ACCESS EXCLUSIVE and a scan
-        // unless a valid CHECK constraint implies the bound.
-        this.add({ ...base, type: 'attach-partition', lock: this.pg >= 12 ? SUEL : AEL, cost: 'catalog', also: part ? [{ rel: part, lock: AEL, role: 'partition' }] : undefined, column: part?.name });
-        // A validated CHECK on the partition that implies the bound lets Postgres skip the scan.
-        const proven = !!part && !!rel && this.view.schema.checkProvesPartitionBound(rel, part);
-        if (part) this.add({ type: 'attach-partition', relation: part, role: 'partition', lock: AEL, cost: proven ? 'catalog' : 'scan', span, node: cmd, reason: proven ? 'a validated CHECK constraint implies the bound' : 'the partition is scanned to check the bound' });
+        this.add({ ...base, type: 'attach-partition', partition: part, column: part?.name, ...(part ? { related: [{ role: 'partition', rel: part }] } : {}) });
+        // The partition's own action: a validated CHECK that implies the bound lets Postgres skip the scan.
+        if (part) this.add({ type: 'attach-partition', relation: part, role: 'partition', span, partition: part, proven: !!rel && this.view.schema.checkProvesPartitionBound(rel, part) });
         return;
       }
-      case 'AT_DetachPartition': {
+      case 'DetachPartition': {
         const part = relFromRangeVar(cmd.def?.PartitionCmd?.name);
         const concurrently = !!cmd.def?.PartitionCmd?.concurrent;
         this.noTransaction ||= concurrently;
-        this.add({ ...base, type: 'detach-partition', lock: concurrently ? SUEL : AEL, cost: 'catalog', concurrently, also: part ? [{ rel: part, lock: AEL, role: 'partition' }] : undefined, column: part?.name });
+        this.add({ ...base, type: 'detach-partition', concurrently, partition: part, finalize: false, column: part?.name, ...(part ? { related: [{ role: 'partition', rel: part }] } : {}) });
         return;
       }
-      case 'AT_DetachPartitionFinalize':
-        this.add({ ...base, type: 'detach-partition', lock: SUEL, cost: 'catalog', concurrently: true });
+      case 'DetachPartitionFinalize':
+        this.add({ ...base, type: 'detach-partition', concurrently: true, finalize: true });
         return;
-      case 'AT_SetLogged':
-      case 'AT_SetUnLogged':
-        this.add({ ...base, type: cmd.subtype === 'AT_SetLogged' ? 'set-logged' : 'set-unlogged', lock: AEL, cost: 'rewrite', reason: 'changing persistence rewrites the table' });
+      case 'SetLogged':
+      case 'SetUnLogged':
+        this.add({ ...base, type: sub === 'SetLogged' ? 'set-logged' : 'set-unlogged' });
         return;
-      case 'AT_SetTableSpace':
-        this.add({ ...base, type: 'set-tablespace', lock: AEL, cost: 'rewrite', reason: 'the table is copied to the new tablespace' });
+      case 'SetTableSpace':
+        this.add({ ...base, type: 'set-tablespace' });
         return;
-      case 'AT_SetStatistics':
-      case 'AT_ClusterOn':
-      case 'AT_DropCluster':
-      case 'AT_SetOptions':
-      case 'AT_ResetOptions':
-        this.add({ ...base, type: 'alter-table', lock: SUEL, cost: 'catalog' });
-        return;
-      case 'AT_SetRelOptions':
-      case 'AT_ResetRelOptions': {
-        // fillfactor, autovacuum_*, toast_* and parallel_workers take SHARE UPDATE EXCLUSIVE; others ACCESS EXCLUSIVE.
+      case 'SetRelOptions':
+      case 'ResetRelOptions': {
         const defs: any[] = Array.isArray(cmd.def) ? cmd.def : (cmd.def?.List?.items ?? []);
-        const names = defs.map((d: any) => String(d.DefElem?.defname ?? ''));
-        const light = names.every((x: string) => /^(fillfactor|autovacuum_|toast\.|toast_tuple_target|parallel_workers|vacuum_|log_autovacuum)/.test(x));
-        this.add({ ...base, type: 'alter-table', lock: light ? SUEL : AEL, cost: 'catalog' });
+        this.add({ ...base, type: 'alter-table', subcommand: sub, onIndex: false, options: defs.map((d: any) => String(d.DefElem?.defname ?? '')) });
         return;
       }
-      case 'AT_EnableTrig':
-      case 'AT_DisableTrig':
-      case 'AT_EnableAlwaysTrig':
-      case 'AT_EnableReplicaTrig':
-      case 'AT_EnableTrigAll':
-      case 'AT_DisableTrigAll':
-      case 'AT_EnableTrigUser':
-      case 'AT_DisableTrigUser':
-        // ENABLE/DISABLE TRIGGER: SHARE ROW EXCLUSIVE.
-        this.add({ ...base, type: 'alter-table', lock: 'ShareRowExclusiveLock', cost: 'catalog' });
+      case 'SetStatistics': case 'ClusterOn': case 'DropCluster': case 'SetOptions': case 'ResetOptions':
+      case 'EnableTrig': case 'DisableTrig': case 'EnableAlwaysTrig': case 'EnableReplicaTrig': case 'EnableTrigAll':
+      case 'DisableTrigAll': case 'EnableTrigUser': case 'DisableTrigUser': case 'AlterConstraint':
+        this.add({ ...base, type: 'alter-table', subcommand: sub, onIndex: false });
         return;
-      case 'AT_AddIdentity':
-      case 'AT_SetIdentity':
-      case 'AT_DropIdentity':
-      case 'AT_SetExpression':
-      case 'AT_DropExpression':
-        this.add({ ...base, type: 'alter-table', lock: AEL, cost: cmd.subtype === 'AT_SetExpression' ? 'rewrite' : 'catalog', column: cmd.name });
-        return;
-      case 'AT_SetStorage':
-      case 'AT_SetCompression':
-      case 'AT_ChangeOwner':
-      case 'AT_EnableRowSecurity':
-      case 'AT_DisableRowSecurity':
-      case 'AT_ForceRowSecurity':
-      case 'AT_NoForceRowSecurity':
-      case 'AT_ReplicaIdentity':
-      case 'AT_AddInherit':
-      case 'AT_DropInherit':
-      case 'AT_AddOf':
-      case 'AT_DropOf':
-      case 'AT_EnableRule':
-      case 'AT_DisableRule':
-      case 'AT_EnableAlwaysRule':
-      case 'AT_EnableReplicaRule':
-      case 'AT_GenericOptions':
-      case 'AT_AlterColumnGenericOptions':
-      case 'AT_DropOids':
-      case 'AT_SetAccessMethod':
-        this.add({ ...base, type: 'alter-table', lock: AEL, cost: cmd.subtype === 'AT_SetAccessMethod' ? 'rewrite' : 'catalog', column: cmd.name });
+      case 'AddIdentity': case 'SetIdentity': case 'DropIdentity': case 'SetExpression': case 'DropExpression':
+      case 'SetStorage': case 'SetCompression': case 'ChangeOwner': case 'EnableRowSecurity': case 'DisableRowSecurity':
+      case 'ForceRowSecurity': case 'NoForceRowSecurity': case 'ReplicaIdentity': case 'AddInherit': case 'DropInherit':
+      case 'AddOf': case 'DropOf': case 'EnableRule': case 'DisableRule': case 'EnableAlwaysRule': case 'EnableReplicaRule':
+      case 'GenericOptions': case 'AlterColumnGenericOptions': case 'DropOids': case 'SetAccessMethod':
+        this.add({ ...base, type: 'alter-table', subcommand: sub, onIndex: false, column: cmd.name });
         return;
       default:
-        this.unanalyzed = `pgsafe has no lock model for ALTER TABLE ${String(cmd.subtype).replace(/^AT_/, '')}`;
-        this.add({ ...base, type: 'alter-table', lock: AEL, cost: 'catalog' });
+        this.unanalyzed = `pgsafe has no lock model for ALTER TABLE ${sub}`;
+        this.add({ ...base, type: 'alter-table', subcommand: sub, onIndex: false });
     }
   }
+}
 
-  private addColumnCost(col: ColumnSpec): { cost: Cost; reason?: string } {
-    if (col.generated === 'stored') return { cost: 'rewrite', reason: 'a stored generated column is computed for every row' };
-    if (col.identity) return { cost: 'rewrite', reason: 'an identity column fills every row from its sequence' };
-    if (col.serial) return { cost: 'rewrite', reason: `a ${col.type?.name} column fills every row from a new sequence` };
-    if (col.default) {
-      if (this.pg < 11) return { cost: 'rewrite', reason: 'before PG 11, any DEFAULT rewrites the table' };
-      // PG 11+: a non-volatile default is stored in the catalog and filled in lazily.
-      if (col.default.volatile) return { cost: 'rewrite', reason: `volatile default \`${col.default.sql}\`${col.default.why ? ` (${col.default.why})` : ''}` };
-      if (col.notNull || col.check) return { cost: 'catalog' };
-      return { cost: 'catalog' };
+/** Columns an expression names (the last part of each column reference). */
+function columnRefs(x: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (v: any, depth: number) => {
+    if (!v || typeof v !== 'object' || depth > 60) return;
+    if (Array.isArray(v)) { for (const y of v) visit(y, depth + 1); return; }
+    if (v.ColumnRef) {
+      const f = strings(v.ColumnRef.fields);
+      if (f.length) out.add(f[f.length - 1]);
+      return;
     }
-    if (col.check) return { cost: 'scan', reason: 'the CHECK constraint is checked against every row' };
-    if (col.notNull) return { cost: 'scan', reason: 'NOT NULL without a DEFAULT fails on any existing row' };
-    if (col.primaryKey || col.unique) return { cost: 'index-build', reason: 'a unique index is built' };
-    return { cost: 'catalog' };
-  }
+    for (const y of Object.values(v)) visit(y, depth + 1);
+  };
+  visit(x, 0);
+  return [...out];
+}
 
-  private addConstraint(rel: Rel | undefined, spec: ConstraintSpec, span: Span, cmd: any): void {
-    const base = { type: 'add-constraint', relation: rel, span, node: cmd, constraint: spec };
-    switch (spec.kind) {
-      case 'foreign':
-        // ADD FOREIGN KEY: SHARE ROW EXCLUSIVE on both tables; validation scans the referencing table.
-        this.add({ ...base, lock: 'ShareRowExclusiveLock', cost: spec.notValid ? 'catalog' : 'scan', reason: spec.notValid ? undefined : 'every existing row is checked against the referenced table', also: spec.references ? [{ rel: spec.references, lock: 'ShareRowExclusiveLock', role: 'referenced' }] : undefined });
-        return;
-      case 'check':
-        this.add({ ...base, lock: AEL, cost: spec.notValid ? 'catalog' : 'scan', reason: spec.notValid ? undefined : 'every existing row is checked' });
-        return;
-      case 'primary':
-      case 'unique':
-        if (spec.usingIndex) this.add({ ...base, lock: AEL, cost: 'catalog' });
-        else this.add({ ...base, lock: AEL, cost: 'index-build', reason: `a unique index is built while ACCESS EXCLUSIVE is held` });
-        return;
-      case 'exclusion':
-        this.add({ ...base, lock: AEL, cost: 'index-build', reason: 'the exclusion index is built while ACCESS EXCLUSIVE is held' });
-        return;
-      case 'notnull':
-        this.add({ ...base, lock: AEL, cost: 'scan', column: spec.columns[0] });
-        return;
-      default:
-        this.add({ ...base, lock: AEL, cost: 'catalog' });
-    }
-  }
+/** `AT_AddColumn` → `AddColumn`. */
+function subcommand(cmd: any): string {
+  return String(cmd?.subtype).replace(/^AT_/, '');
 }
 
 function trimRight(text: string, end: number): number {
@@ -677,6 +638,7 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
     name: def?.colname ?? '?', type, notNull: false, identity: false,
     serial: !!type && ['serial', 'bigserial', 'smallserial', 'serial4', 'serial8'].includes(type.name),
     primaryKey: false, unique: false, check: false,
+    ...(typeof def?.location === 'number' && def.location >= 0 ? { start: s.toOffset(def.location) } : {}),
   };
   for (const cw of def?.constraints ?? []) {
     const c = cw.Constraint;
@@ -691,7 +653,7 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
       }
       case 'CONSTR_IDENTITY': col.identity = true; break;
       case 'CONSTR_GENERATED': col.generated = c.generated_kind === 'v' ? 'virtual' : 'stored'; break;
-      case 'CONSTR_FOREIGN': col.references = relFromRangeVar(c.pktable); break;
+      case 'CONSTR_FOREIGN': col.references = relFromRangeVar(c.pktable); col.referencesConstraint = { name: c.conname, location: c.location }; break;
       case 'CONSTR_PRIMARY': col.primaryKey = true; col.notNull = true; break;
       case 'CONSTR_UNIQUE': col.unique = true; break;
       case 'CONSTR_CHECK': col.check = !c.skip_validation; break;

@@ -2,7 +2,7 @@
 // its role, which relations are rewritten or scanned, and how long the statement can run.
 import { strongest } from './locks.js';
 import type { Rel } from './names.js';
-import type { Action, RelationLock, RelationRole, Runtime } from './types.js';
+import type { Action, RelationLock, RelationRole, Runtime, TxControl } from './types.js';
 
 /** Strongest lock per relation; the role is the one that came with the strongest mode (the first on a tie). */
 export function mergeLocks(actions: readonly Action[], index: number, isNew: (r: Rel) => boolean): RelationLock[] {
@@ -63,4 +63,10 @@ export function statementRuntime(kind: string, actions: readonly Action[], isNew
     if (RUNTIME_ORDER.indexOf(r) > RUNTIME_ORDER.indexOf(best)) best = r;
   }
   return best;
+}
+
+/** The transaction control a statement performs (BEGIN, COMMIT …), if it is one. */
+export function txControl(stmt: { actions: readonly Action[] }): TxControl | undefined {
+  for (const a of stmt.actions) if (a.type === 'transaction') return a.tx;
+  return undefined;
 }

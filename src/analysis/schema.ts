@@ -33,6 +33,8 @@ export interface IndexInfo {
   columns: string[];
   unique: boolean;
   valid: boolean;
+  /** Columns a partial or expression index depends on: dropping one of them drops the index. */
+  refs?: string[];
 }
 
 export interface TableInfo {
@@ -47,6 +49,8 @@ export interface TableInfo {
   createdTxId?: number;
   /** `PARTITION BY` key columns and strategy, for partitioned tables. */
   partitionKey?: { strategy: 'range' | 'list' | 'hash'; columns: string[] };
+  /** The partitioned table this one is a partition of (its key): dropped with it. */
+  partitionOf?: string;
 }
 
 export interface EnumInfo {

@@ -1,4 +1,4 @@
-import { Analyzer, type FileOptions } from '../analysis/analyzer.js';
+import { Analyzer, runStatements, type FileOptions } from '../analysis/analyzer.js';
 import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import { initParser, parseSource, type ParsedSource } from '../source/index.js';
 import { LineIndex } from '../source/locate.js';
@@ -6,7 +6,7 @@ import { parseIgnores, type IgnoreDirective } from './ignores.js';
 import { expandBodies } from './bodies.js';
 import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor, type Severity } from './rule.js';
 import type { DownMigration } from '../rollback/types.js';
-import { cloneSchema, forkAnalyzer } from '../rollback/fork.js';
+import { cloneSchema, forkAnalyzer } from '../analysis/fork.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import { redactResult } from './redact.js';
 
@@ -174,34 +174,24 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   };
 
   const handlers = linting ? subscribe(opts.rules, severities, analyzer, path, text, push, input) : undefined;
-  const analysed: AnalysedStatement[] = [];
-  for (const s of statements) {
-    if (s.kind === 'SyntaxError') {
+  const analysed = runStatements(analyzer, statements, {
+    onSyntaxError(s) {
       const sev = severities.get(META.syntax);
       if (linting && sev) push(META.syntax, sev, s.error?.message ?? 'syntax error', { start: s.error?.offset ?? s.start, end: s.end }, s.index, 'This statement was not analysed. Fix the syntax so pgsafe can check it.');
-      continue;
-    }
-    let a: AnalysedStatement;
-    try {
-      a = analyzer.analyse(s);
-    } catch (err) {
+    },
+    onError(s, err) {
       // A bug in the lock model must not hide the rest of the file, nor pass this statement as safe.
       const sev = severities.get(META.unanalyzed);
-      if (linting && sev) push(META.unanalyzed, 'error', `pgsafe failed to analyse this statement (${(err as Error).message}); it was not checked`, { start: s.start, end: s.end }, s.index, 'Please report this as a pgsafe bug. Review the statement by hand meanwhile.');
-      continue;
-    }
-    analysed.push(a);
-    if (handlers) {
+      if (linting && sev) push(META.unanalyzed, 'error', `pgsafe failed to analyse this statement (${err.message}); it was not checked`, { start: s.start, end: s.end }, s.index, 'Please report this as a pgsafe bug. Review the statement by hand meanwhile.');
+    },
+    onStatement(a) {
+      if (!handlers) return;
+      const s = a.source;
       handlers.dispatch(a, (id, err) => push(META.unanalyzed, 'error', `rule ${id} failed on this statement (${err.message}); it was not checked by that rule`, { start: s.start, end: s.end }, s.index, 'Please report this as a pgsafe bug. Review the statement by hand meanwhile.'));
       const sev = severities.get(META.unanalyzed);
       if (a.unanalyzed && sev) push(META.unanalyzed, sev, `${a.unanalyzed}; it was not checked`, { start: s.start, end: s.end }, s.index, 'Review this statement by hand, or run `pgsafe replay` to observe its locks.');
-    }
-    try {
-      analyzer.apply(a);
-    } catch {
-      // The schema model misses this statement's effect; later facts are only less precise.
-    }
-  }
+    },
+  });
   handlers?.end((id, err) => push(META.unanalyzed, 'error', `rule ${id} failed at the end of the file (${err.message})`, { start: 0, end: 0 }, -1, 'Please report this as a pgsafe bug.'));
   if (!linting) return { path, findings: [], statements: statements.length };
 
@@ -253,7 +243,8 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
     for (const [key, fn] of Object.entries(visitor)) {
       if (typeof fn !== 'function') continue;
       if (key === 'onFileEnd') { ends.push({ id, fn: fn as () => void }); continue; }
-      if (key === '*' || /^[A-Z]/.test(key)) on(key, id, (a) => (fn as (a: AnalysedStatement) => void)(a));
+      if (key === '*' || key === 'statement') on('*', id, (a) => (fn as (a: AnalysedStatement) => void)(a));
+      else if (/^[A-Z]/.test(key)) on(key, id, (a) => (fn as (a: AnalysedStatement) => void)(a));
       else on(`action:${key}`, id, (a) => {
         for (const act of a.actions) if (act.type === key) (fn as (x: typeof act, a: AnalysedStatement) => void)(act, a);
       });

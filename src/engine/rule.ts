@@ -1,4 +1,5 @@
-import type { Action, AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
+import type { Node } from '@pgsql/types';
+import type { ActionKind, ActionOf, AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import type { Rel } from '../analysis/names.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import type { DownMigration } from '../rollback/types.js';
@@ -76,16 +77,24 @@ export interface RuleContext<M extends string = string> {
 }
 
 export type StatementHandler = (stmt: AnalysedStatement) => void;
-export type ActionHandler = (action: Action, stmt: AnalysedStatement) => void;
+
+type KeysOfUnion<T> = T extends unknown ? keyof T : never;
+/** libpg-query's node names: `CreateStmt`, `IndexStmt`, `AlterTableStmt` … */
+export type StatementKind = KeysOfUnion<Node>;
+
+/** One handler per action kind, called for each such action with its typed facts. */
+export type ActionHandlers = { [K in ActionKind]?: (action: ActionOf<K>, stmt: AnalysedStatement) => void };
+/** One handler per statement kind, called for each such statement. */
+export type StatementHandlers = { [K in StatementKind]?: StatementHandler };
 
 /**
- * Keys: `'*'` for every analysed statement, a libpg-query statement kind
- * (`IndexStmt`, `AlterTableStmt`) for those statements, or an action type
- * (`add-column`, `create-index`) for each such action. `onFileEnd` runs after
- * a file's last statement.
+ * Keys: an action kind (`add-column`, `create-index`) for each such action, a libpg-query statement kind
+ * (`IndexStmt`) for those statements, `'*'` (or `statement`) for every analysed statement. `onFileEnd` runs
+ * after a file's last statement. A misspelled key is a compile error.
  */
-export type RuleVisitor = {
-  [key: string]: StatementHandler | ActionHandler | (() => void) | undefined;
+export type RuleVisitor = ActionHandlers & StatementHandlers & {
+  '*'?: StatementHandler;
+  statement?: StatementHandler;
   onFileEnd?: () => void;
 };
 

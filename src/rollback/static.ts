@@ -1,12 +1,12 @@
 // The static round trip: apply up, then down, to a copy of pgsafe's schema model and compare the result with the
 // model before up. No database: it sees what the schema model sees (tables, columns, constraints, indexes, enums
 // created or changed by the files of the run).
-import { Analyzer } from '../analysis/analyzer.js';
-import { relFromNames, relFromRangeVar, type Rel } from '../analysis/names.js';
-import type { IndexInfo, SchemaModel } from '../analysis/schema.js';
+import { Analyzer, runStatements } from '../analysis/analyzer.js';
+import type { Rel } from '../analysis/names.js';
+import type { SchemaModel } from '../analysis/schema.js';
 import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import { parseSource, type SourceStatement } from '../source/index.js';
-import { cloneSchema } from './fork.js';
+import { cloneSchema } from '../analysis/fork.js';
 import { diffRoundTrip, snapshotFromModel, type RoundTripIssue, type Snapshot } from './snapshot.js';
 
 export interface MigrationText {
@@ -35,115 +35,9 @@ export function migrationStatements(m: MigrationText): SourceStatement[] {
   return parsed.statements.filter((s) => s.kind !== 'SyntaxError' && (!m.span || (s.start >= m.span.start && s.start < m.span.end)));
 }
 
-/** Applies statements to the analyzer's schema, plus what Postgres does that the lint model leaves out. */
+/** Applies statements to the analyzer's schema (the one reducer lint uses too). */
 export function applyStatements(a: Analyzer, statements: SourceStatement[], onAction?: (stmt: AnalysedStatement) => void): void {
-  for (const s of statements) {
-    let an: AnalysedStatement;
-    try {
-      an = a.analyse(s);
-    } catch {
-      continue;
-    }
-    onAction?.(an);
-    try {
-      a.apply(an);
-    } catch {
-      // a statement the model cannot apply: later facts are only less precise
-    }
-    applyExtras(a.schema, an);
-  }
-}
-
-/**
- * Effects Postgres has and the lint model does not track, which a round trip must see: DROP TYPE removes an enum,
- * ALTER INDEX … RENAME renames an index, DROP COLUMN drops the indexes and constraints that use the column.
- */
-function applyExtras(schema: SchemaModel, a: AnalysedStatement): void {
-  const n = a.source.node;
-  if (a.kind === 'AlterEnumStmt' && n.newVal && n.newValNeighbor) {
-    // ADD VALUE … BEFORE/AFTER places the value next to its neighbour (the lint model appends it).
-    const rel = relFromNames(n.typeName);
-    const e = rel && schema.enums.get(rel.key);
-    if (e) {
-      const vals = e.values.filter((v) => v !== n.newVal);
-      const at = vals.indexOf(n.newValNeighbor);
-      if (at >= 0) vals.splice(n.newValIsAfter ? at + 1 : at, 0, n.newVal);
-      else vals.push(n.newVal);
-      e.values = vals;
-    }
-    return;
-  }
-  if (a.kind === 'IndexStmt' && n.idxname) {
-    // Columns a partial or expression index depends on: dropping one of them drops the index.
-    const idx = schema.index(relFromNames([...(n.relation?.schemaname ? [{ String: { sval: n.relation.schemaname } }] : []), { String: { sval: n.idxname } }]));
-    if (idx) (idx as IndexInfo & { refs?: string[] }).refs = columnRefs([n.whereClause, (n.indexParams ?? []).map((p: any) => p.IndexElem?.expr)]);
-    return;
-  }
-  if (a.kind === 'DropStmt' && (n.removeType === 'OBJECT_TYPE' || n.removeType === 'OBJECT_DOMAIN')) {
-    for (const o of n.objects ?? []) {
-      const rel = relFromNames(o?.TypeName?.names ?? o);
-      if (rel) schema.enums.delete(rel.key);
-    }
-    return;
-  }
-  if (a.kind === 'RenameStmt' && n.renameType === 'OBJECT_INDEX' && n.newname) {
-    const idx = schema.index(relFromRangeVar(n.relation));
-    if (idx) {
-      for (const [k, v] of schema.indexes) {
-        if (v !== idx) continue;
-        schema.indexes.delete(k);
-        idx.name = n.newname;
-        schema.indexes.set(`${k.slice(0, k.lastIndexOf('.'))}.${n.newname}`, idx);
-      }
-    }
-    return;
-  }
-  if (a.kind === 'RenameStmt' && n.renameType === 'OBJECT_TYPE' && n.newname) {
-    const rel = relFromNames(n.object);
-    const e = rel && schema.enums.get(rel.key);
-    if (rel && e) {
-      schema.enums.delete(rel.key);
-      const key = `${rel.schema ?? 'public'}.${n.newname}`;
-      schema.enums.set(key, { ...e, rel: { ...e.rel, name: n.newname, key } });
-    }
-    // Columns refer to a type by OID: they follow the rename.
-    if (rel) {
-      for (const t of schema.tables.values()) {
-        for (const c of t.columns.values()) {
-          if (c.type && c.type.name === rel.name && (c.type.schema ?? 'public') === (rel.schema ?? 'public')) {
-            c.type = { ...c.type, name: n.newname, sql: c.type.sql.replace(rel.name, n.newname) };
-          }
-        }
-      }
-    }
-    return;
-  }
-  for (const act of a.actions) {
-    if (act.type !== 'drop-column' || !act.column) continue;
-    const t = schema.table(act.relation);
-    if (!t) continue;
-    for (const [k, i] of schema.indexes) {
-      const refs = (i as IndexInfo & { refs?: string[] }).refs ?? [];
-      if (i.table.key === t.rel.key && (i.columns.includes(act.column) || refs.includes(act.column))) schema.indexes.delete(k);
-    }
-    for (const [k, c] of t.constraints) if (c.columns.includes(act.column)) t.constraints.delete(k);
-  }
-}
-
-function columnRefs(x: unknown): string[] {
-  const out = new Set<string>();
-  const visit = (v: any, depth: number) => {
-    if (!v || typeof v !== 'object' || depth > 60) return;
-    if (Array.isArray(v)) { for (const y of v) visit(y, depth + 1); return; }
-    if (v.ColumnRef) {
-      const f = (v.ColumnRef.fields ?? []).map((p: any) => p?.String?.sval).filter(Boolean);
-      if (f.length) out.add(f[f.length - 1]);
-      return;
-    }
-    for (const y of Object.values(v)) visit(y, depth + 1);
-  };
-  visit(x, 0);
-  return [...out];
+  runStatements(a, statements, { onStatement: onAction });
 }
 
 const DROPS = new Set(['drop-table', 'drop-column', 'drop-index', 'drop-constraint']);
@@ -152,7 +46,6 @@ const DROPS = new Set(['drop-table', 'drop-column', 'drop-index', 'drop-constrai
 function touchedKeys(schema: SchemaModel, a: AnalysedStatement, drops?: Set<string>): string[] {
   const keys: string[] = [];
   const tk = (rel: Rel | undefined) => (rel ? schema.table(rel)?.rel.key ?? rel.key : undefined);
-  const n = a.source.node;
   for (const act of a.actions) {
     const t = tk(act.relation);
     const from = keys.length;
@@ -174,13 +67,10 @@ function touchedKeys(schema: SchemaModel, a: AnalysedStatement, drops?: Set<stri
         if (t && act.type === 'add-column' && act.columnDef) keys.push(`${t}.${act.columnDef.name}`);
         break;
       case 'create-index':
-        if (act.relation) keys.push(`${act.relation.schema ?? schema.table(act.relation)?.rel.schema ?? 'public'}.${n.idxname ?? `${act.relation.name}_${act.column ?? 'expr'}_idx`}`);
+        if (act.relation) keys.push(`${act.relation.schema ?? schema.table(act.relation)?.rel.schema ?? 'public'}.${act.name}`);
         break;
       case 'drop-index':
-        for (const o of n.objects ?? []) {
-          const r = relFromNames(o);
-          if (r) keys.push(r.key);
-        }
+        if (act.index) keys.push(act.index.key);
         break;
       case 'add-constraint':
       case 'drop-constraint':
@@ -188,15 +78,15 @@ function touchedKeys(schema: SchemaModel, a: AnalysedStatement, drops?: Set<stri
         if (t && act.constraint?.name) keys.push(`${t}.${act.constraint.name}`);
         break;
       case 'create-type':
-      case 'alter-enum-add-value': {
-        const r = relFromNames(n.typeName);
-        if (r) keys.push(r.key);
+      case 'alter-enum-add-value':
+        if (act.relation) keys.push(act.relation.key);
         break;
-      }
+      case 'drop-object':
+        if (act.objectType === 'type' && act.object) keys.push(act.object.key);
+        break;
     }
     if (drops && DROPS.has(act.type)) for (const k of keys.slice(from)) drops.add(k);
   }
-  if (a.kind === 'DropStmt' && n.removeType === 'OBJECT_TYPE') for (const o of n.objects ?? []) { const r = relFromNames(o?.TypeName?.names ?? o); if (r) keys.push(r.key); }
   return keys;
 }
 
@@ -280,8 +170,8 @@ class ScopeCollector {
         const idx = schema.index(r);
         if (idx) this.set.add(schema.table(idx.table)?.rel.key ?? idx.table.key);
       }
-      if (act.type === 'rename-table' && act.relation && an.source.node?.newname) {
-        this.set.add(`${act.relation.schema ?? schema.table(act.relation)?.rel.schema ?? 'public'}.${an.source.node.newname}`);
+      if (act.type === 'rename-table' && act.relation && act.newName) {
+        this.set.add(`${act.relation.schema ?? schema.table(act.relation)?.rel.schema ?? 'public'}.${act.newName}`);
       }
     }
     for (const k of touchedKeys(schema, an)) this.set.add(k);

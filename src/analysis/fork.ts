@@ -1,5 +1,5 @@
-import { Analyzer } from '../analysis/analyzer.js';
-import { SchemaModel } from '../analysis/schema.js';
+import { Analyzer } from './analyzer.js';
+import { SchemaModel } from './schema.js';
 
 /**
  * A copy of a schema model deep enough that analysing statements on it never changes `src`: the analyzer replaces
