@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { lockLabel } from '../src/engine/sql.js';
 import { blockedText, blocksReads, blocksWrites, lockSqlName } from '../src/analysis/locks.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
@@ -39,7 +39,7 @@ export default defineRule({
         reported = true;
         ctx.report(stmt, {
           messageId: 'missing',
-          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), blocked: blockedText(lock.mode) },
+          data: { lock: lockSqlName(lock.mode), table: lockLabel(stmt, lock.rel), blocked: blockedText(lock.mode) },
           help: `Set a lock timeout at the top of the migration, and retry the migration if it times out:\nSET lock_timeout = '2s';`,
           fix: { title: 'Insert `SET lock_timeout`', safety: 'unsafe', edits: [{ start: stmt.source.start, end: stmt.source.start, text: "SET lock_timeout = '2s';\n" }] },
         });
