@@ -41,6 +41,7 @@ INSERT INTO bookings SELECT g, g % 50, tstzrange(now() + g * interval '1 hour', 
   },
   'adding-field-with-default': {
     setup: users(),
+    repeat: true,
     more: [
       { name: 'NOT NULL and a cast kept', bad: 'ALTER TABLE users ADD COLUMN score int NOT NULL DEFAULT (random() * 100)::int;' },
       { name: 'mixed-case names', setup: users('"Email" text'), bad: 'ALTER TABLE users ADD COLUMN "Token" uuid NOT NULL DEFAULT gen_random_uuid();' },
