@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'warning',
     recommended: true,
     fix: 'unsafe',
+    // squawk's require-timeout-settings covers both timeouts: it names this rule and require-statement-timeout.
+    aliases: ['require-timeout-settings'],
     messages: {
       missing: 'No `lock_timeout` is set: while this statement waits for {{lock}} on {{table}}, every later query on {{table}} queues behind it and {{blocked}} are blocked',
     },

@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'warning',
     recommended: true,
     fix: 'unsafe',
+    // squawk's require-timeout-settings covers both timeouts: it names this rule and require-lock-timeout.
+    aliases: ['require-timeout-settings'],
     messages: {
       missing: 'No `statement_timeout` is set: nothing bounds how long this statement holds {{lock}} on {{table}}{{cost}}',
     },

@@ -64,6 +64,15 @@ INSERT INTO bookings SELECT g, g % 50, tstzrange(now() + g * interval '1 hour', 
   'ban-create-domain-with-constraint': { setup: 'CREATE TABLE payments (id bigint PRIMARY KEY, amount numeric(15,5));\nINSERT INTO payments SELECT g, g FROM generate_series(1, 2000) g;' },
   'ban-drop-column': { setup: users('email text, legacy_flag boolean', "'u' || g, true") },
   'ban-drop-database': { setup: 'CREATE DATABASE analytics;' },
+  'ban-drop-default': { setup: "CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL DEFAULT 'new');\nINSERT INTO orders SELECT g FROM generate_series(1, 2000) g;" },
+  'ban-drop-function': { setup: "CREATE FUNCTION user_score(bigint) RETURNS int LANGUAGE sql AS 'SELECT 1';" },
+  'ban-drop-trigger': {
+    setup: `${users('updated_at timestamptz', 'now()')}
+CREATE FUNCTION set_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;
+CREATE TRIGGER users_set_updated_at BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION set_updated_at();`,
+  },
+  'ban-drop-type': { setup: "CREATE TYPE order_status AS ENUM ('new', 'paid');" },
+  'ban-drop-view': { setup: `${users('active boolean', 'true')}\nCREATE VIEW active_users AS SELECT * FROM users WHERE active;` },
   'ban-drop-not-null': { setup: users('email text NOT NULL') },
   'ban-drop-table': { setup: 'CREATE TABLE legacy_events (id bigint PRIMARY KEY);\nINSERT INTO legacy_events SELECT generate_series(1, 2000);' },
   'ban-duplicate-column-assignments': { setup: users() },
