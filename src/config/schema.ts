@@ -1,8 +1,5 @@
 // The JSON schema of pgsafe.config.json, published as schema/pgsafe.config.schema.json so editors complete it.
-// Regenerate after adding a rule: `npm run build && node dist/src/config/schema.js` (a test fails when it is stale).
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+// Regenerate after adding a rule: `npm run gen:schema` (a test fails when it is stale).
 import type { Rule } from '../engine/rule.js';
 import { ruleDocsUrl } from '../engine/rule.js';
 import { FRAMEWORKS } from './types.js';
@@ -37,6 +34,21 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
       include: globs('Globs (relative to this file) of the migrations to lint; also the default paths of `pgsafe lint` with no arguments. A bare name matches at any depth.'),
       exclude: globs('Globs (relative to this file) of files never to lint, even when named on the command line.'),
       ...pathSettings,
+      stats: {
+        description: 'A snapshot from `pgsafe stats` (relative to this file): findings gain table size, traffic and estimated blocking (`lint --stats` wins). See docs/stats.md.',
+        oneOf: [
+          { type: 'string', minLength: 1 },
+          {
+            type: 'object',
+            additionalProperties: false,
+            required: ['file'],
+            properties: {
+              file: { type: 'string', minLength: 1 },
+              threshold: { type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(ms|s|m|min)?$', description: 'Estimated blocking below this is info, at or above it error (default 1s).' },
+            },
+          },
+        ],
+      },
       overrides: {
         type: 'array',
         description: 'Settings for some paths only, applied in order over the settings above.',
@@ -57,11 +69,4 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
 
 export function configSchemaText(rules: readonly Rule[]): string {
   return JSON.stringify(configSchema(rules), null, 2) + '\n';
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { rules } = await import('../../rules/index.js');
-  const out = resolve(fileURLToPath(import.meta.url), '../../../../schema/pgsafe.config.schema.json');
-  writeFileSync(out, configSchemaText(rules));
-  process.stdout.write(`wrote ${out}\n`);
 }

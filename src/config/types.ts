@@ -26,6 +26,8 @@ export interface PgsafeConfig extends PathSettings {
   include?: string[];
   exclude?: string[];
   overrides?: Override[];
+  /** `lint --stats`: a snapshot from `pgsafe stats` (relative to this file), and the blocking threshold. */
+  stats?: { file: string; threshold?: string };
 }
 
 /** A config file as loaded: its contents, where it is, and rule ids resolved to canonical ids. */

@@ -4,7 +4,7 @@ import { ConfigError, FRAMEWORKS, type FrameworkName, type Override, type PathSe
 
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
 const PATH_KEYS = ['rules', 'assumeInTransaction', 'framework', 'placeholders'];
-const TOP_KEYS = ['$schema', 'pgVersion', 'include', 'exclude', 'overrides', ...PATH_KEYS];
+const TOP_KEYS = ['$schema', 'pgVersion', 'include', 'exclude', 'overrides', 'stats', ...PATH_KEYS];
 const OVERRIDE_KEYS = ['files', 'excludedFiles', ...PATH_KEYS];
 
 type Obj = Record<string, unknown>;
@@ -61,6 +61,7 @@ export function validateConfig(raw: unknown, file: string, rules: readonly Rule[
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 9 || v > 30) throw new ConfigError(file, 'pgVersion', `expected a Postgres major version such as 15, got ${JSON.stringify(v)}`);
     out.pgVersion = v;
   }
+  if (raw.stats !== undefined) out.stats = statsSetting(file, raw.stats);
   if (raw.include !== undefined) out.include = stringList(file, 'include', raw.include);
   if (raw.exclude !== undefined) out.exclude = stringList(file, 'exclude', raw.exclude);
   Object.assign(out, pathSettings(raw, file, '', rules));
@@ -116,4 +117,14 @@ function pathSettings(raw: Obj, file: string, prefix: string, rules: readonly Ru
     out.placeholders = raw.placeholders as Record<string, string>;
   }
   return out;
+}
+
+/** `"stats": "pgsafe-stats.json"` or `{ "file": …, "threshold": "1s" }`. */
+function statsSetting(file: string, v: unknown): { file: string; threshold?: string } {
+  if (typeof v === 'string' && v) return { file: v };
+  if (isObj(v) && typeof v.file === 'string' && v.file && Object.keys(v).every((k) => k === 'file' || k === 'threshold')) {
+    if (v.threshold !== undefined && (typeof v.threshold !== 'string' || !/^\d+(\.\d+)?\s*(ms|s|m|min)?$/.test(v.threshold))) throw new ConfigError(file, 'stats.threshold', 'expected a duration such as "1s" or "500ms"');
+    return v.threshold === undefined ? { file: v.file } : { file: v.file, threshold: v.threshold };
+  }
+  throw new ConfigError(file, 'stats', 'expected a snapshot file name, or { "file": "pgsafe-stats.json", "threshold": "1s" }');
 }

@@ -32,6 +32,30 @@ export interface Finding {
   redact?: Span[];
   /** Found in a down migration: the rollback path (the message says so too). */
   rollback?: boolean;
+  /** Set by `lint --stats` (src/stats/annotate.ts): the table's size and traffic and the lock's estimated duration. */
+  estimate?: FindingEstimate;
+}
+
+/** Plain data, so reporters print it without knowing the cost model. */
+export interface FindingEstimate {
+  /** `schema.table`. */
+  table: string;
+  /** False: the table is not in the snapshot ("size unknown"). */
+  known: boolean;
+  rows?: number | null;
+  bytes?: number;
+  readsPerSec?: number;
+  writesPerSec?: number;
+  /** Class of work (index-build, rewrite, validation, seq-scan, backfill) or `catalog` for an instant change. */
+  op?: string;
+  lowMs?: number;
+  highMs?: number;
+  /** What the lock blocks while it lasts: "reads and writes", "writes", … */
+  blocks?: string;
+  /** Which model produced it. */
+  model?: string;
+  /** One line for reporters: `est. 40–70 s of blocked writes on "orders" (48M rows, 6.1 GB; ~350 writes/s queue behind it)`. */
+  text: string;
 }
 
 export type RuleSetting = Severity | 'off';

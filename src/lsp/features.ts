@@ -57,6 +57,7 @@ function helpMarkdown(help: string): string {
 
 function findingMarkdown(f: Finding, rule: Rule | undefined): string {
   const out = [`**pgsafe \`${f.rule}\`** (${f.severity})`, '', f.message];
+  if (f.estimate) out.push('', `⏱ ${f.estimate.text}`);
   if (rule) out.push('', `*${rule.meta.docs.summary}.*`, '', rule.meta.docs.why);
   if (f.help) out.push('', helpMarkdown(f.help));
   out.push('', `[Rule documentation](${ruleDocsUrl(f.rule)})`);

@@ -14,6 +14,7 @@ export const json: Reporter = ({ files }) => {
         endColumn: x.endColumn,
         message: x.message,
         help: x.help ?? null,
+        ...(x.estimate ? { estimate: x.estimate } : {}),
       })),
     })),
     summary: summarize(files),

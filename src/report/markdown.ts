@@ -26,7 +26,7 @@ function fence(body: string, lang = 'sql'): string {
 }
 
 /** A PR-comment body: summary tables by file and rule, then each finding with its snippet and safe alternative. */
-export const markdown: Reporter = ({ files, cwd }) => renderMarkdown(files, ciRoot(cwd), MARKDOWN_LIMIT);
+export const markdown: Reporter = ({ files, cwd, env }) => renderMarkdown(files, ciRoot(cwd, env), MARKDOWN_LIMIT);
 
 export function renderMarkdown(files: FileResult[], root: string, limit: number): string {
   const s = summarize(files);
@@ -40,7 +40,7 @@ export function renderMarkdown(files: FileResult[], root: string, limit: number)
   if (s.infos) counts.push(`${s.infos} info`);
   head.push(`### ${s.errors ? ICON.error : ICON.warning} pgsafe: ${counts.join(', ')}`, '', `Checked ${where}.`, '');
 
-  const withFindings = files.filter((f) => f.findings.length);
+  const withFindings = byEstimatedBlocking(files.filter((f) => f.findings.length));
   const fileRows = withFindings.map((f) => {
     const c = { error: 0, warning: 0, info: 0 };
     for (const x of f.findings) c[x.severity]++;
@@ -95,6 +95,7 @@ export function renderMarkdown(files: FileResult[], root: string, limit: number)
 
 function findingBlock(f: FileResult, x: Finding): string {
   const parts = [`${ICON[x.severity]} **${x.severity}** [\`${x.rule}\`](${ruleDocsUrl(x.rule)}) at line ${x.line}, column ${x.column}: ${x.message}`];
+  if (x.estimate) parts.push('', `⏱ ${x.estimate.text}`);
   const lines = f.parsed?.lines;
   if (lines && x.line >= 1) {
     const last = Math.min(x.endLine, x.line + MAX_SNIPPET_LINES - 1);
@@ -109,4 +110,12 @@ function findingBlock(f: FileResult, x: Finding): string {
     if (rest.join('').trim()) parts.push('', fence(rest.join('\n')));
   }
   return parts.join('\n');
+}
+
+/** With `lint --stats`: the largest estimated blocking first, files and findings alike; otherwise as given. */
+function byEstimatedBlocking(files: FileResult[]): FileResult[] {
+  const est = (x: Finding) => x.estimate?.highMs ?? -1;
+  if (!files.some((f) => f.findings.some((x) => x.estimate))) return files;
+  const sorted = files.map((f) => ({ ...f, findings: [...f.findings].sort((a, b) => est(b) - est(a)) }));
+  return sorted.sort((a, b) => est(b.findings[0]) - est(a.findings[0]));
 }

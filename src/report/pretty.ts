@@ -14,6 +14,7 @@ export const pretty: Reporter = ({ files, color }) => {
       const sev = x.severity === 'error' ? c.red.bold('error') : x.severity === 'warning' ? c.yellow.bold('warning') : c.blue.bold('info');
       out.push(`${c.bold(`${f.path}:${x.line}:${x.column}`)}: ${sev} ${c.dim(`[${x.rule}]`)}`);
       out.push(`  ${x.message}`);
+      if (x.estimate) out.push(`  ${c.magenta(x.estimate.text)}`);
       if (lines) out.push(...snippet(lines, x, c));
       if (x.help) {
         const [first, ...rest] = x.help.split('\n');

@@ -1,8 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 
-export class UsageError extends Error {}
+import { UsageError } from './errors.js';
+
+export { UsageError };
 
 /** Orders migration paths as runners do: natural sort per path segment, Flyway versions compared numerically. */
 export function compareMigrations(a: string, b: string): number {
@@ -82,16 +84,18 @@ export async function resolvePaths(inputs: string[], cwd = process.cwd()): Promi
       out.push(...hits);
       continue;
     }
+    // Paths stay as given (relative ones are reported relative); the file system is asked about them from `cwd`.
+    const abs = resolve(cwd, input);
     let st;
     try {
-      st = await stat(input);
+      st = await stat(abs);
     } catch {
       throw new UsageError(`cannot read ${input}: no such file or directory`);
     }
     if (st.isDirectory()) {
       const files: string[] = [];
-      await walk(input, files);
-      out.push(...files.sort(compareMigrations));
+      await walk(abs, files);
+      out.push(...files.map((f) => join(input, f.slice(abs.length))).sort(compareMigrations));
     } else out.push(input);
   }
   return [...new Set(out)];
