@@ -36,7 +36,14 @@ export default defineRule({
         const type = col.serial ? (col.type?.name === 'bigserial' ? 'bigint' : col.type?.name === 'smallserial' ? 'smallint' : 'integer') : col.type?.sql ?? '<type>';
         let help: string;
         if (col.default) {
-          help = `Add the column without the default, set the default for new rows, then backfill existing rows in batches:\nALTER TABLE ${t} ADD COLUMN ${c} ${type};\nALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${col.default.sql};\n-- backfill: UPDATE ${t} SET ${c} = ${col.default.sql} WHERE <primary key range>; (repeat per batch, outside the DDL transaction)`;
+          // Batches by primary key when known, else by ctid; `IS NULL` marks the rows not done yet (the column is new).
+          const pk = [...(ctx.schema.table(action.relation)?.constraints.values() ?? [])].find((k) => k.kind === 'primary')?.columns;
+          const key = pk?.length === 1 ? quoteIdent(pk[0]) : 'ctid';
+          const check = quoteIdent(`${action.relation?.name ?? 'the_table'}_${col.name}_not_null`);
+          const notNull = col.notNull
+            ? `\n-- then enforce NOT NULL without a long lock (PG 12+ skips the scan after the validated CHECK):\nALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${c} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`
+            : '';
+          help = `Add the column without the default, set the default for new rows, then backfill existing rows in batches${col.notNull ? ' and enforce NOT NULL' : ''}:\nALTER TABLE ${t} ADD COLUMN ${c} ${type};\nALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${col.default.sql};\n-- backfill outside the migration's transaction, repeated until it updates 0 rows:\nUPDATE ${t} SET ${c} = ${col.default.sql} WHERE ${key} IN (SELECT ${key} FROM ${t} WHERE ${c} IS NULL LIMIT 1000);${notNull}`;
         } else if (col.generated) {
           help = `Add a plain column, fill it with a trigger for new rows and a batched backfill for old ones:\nALTER TABLE ${t} ADD COLUMN ${c} ${type};`;
         } else {

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes, isBuiltin } from '../src/analysis/column-types.js';
 import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
@@ -42,8 +42,8 @@ export default defineRule({
           data: { column: `"${t.column}"`, table: label(t.relation), type: written },
           span: t.span,
           help: t.type.mods.length
-            ? `Use \`text\` with a CHECK constraint (or \`varchar(${t.type.mods[0]})\`):\n${quoteIdent(t.column)} text CHECK (char_length(${quoteIdent(t.column)}) <= ${t.type.mods[0]})`
-            : `Use \`text\`:\n${quoteIdent(t.column)} text`,
+            ? `Use \`text\` with a CHECK constraint (or \`varchar(${t.type.mods[0]})\`):\n${declaration(stmt, t, 'text', `char_length(${quoteIdent(t.column)}) <= ${t.type.mods[0]}`)}`
+            : `Use \`text\`:\n${declaration(stmt, t, 'text')}`,
           fix: m && replacement ? { title: `Replace with \`${replacement}\``, safety: 'unsafe', edits: [{ start: t.span.start, end: t.span.start + m[1].length, text: replacement! }] } : undefined,
         });
       }

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
+import type { Rel } from '../src/analysis/names.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -26,6 +27,19 @@ export default defineRule({
     },
   },
   create(ctx) {
+    // The tables, and every table the schema model knows to reference them (transitively): what CASCADE would empty.
+    const referencing = (rels: Rel[]): Rel[] => {
+      const out = new Map(rels.map((r) => [ctx.schema.table(r)?.rel.key ?? r.key, r]));
+      for (let grew = true; grew;) {
+        grew = false;
+        for (const t of ctx.schema.tables.values()) {
+          if (out.has(t.rel.key)) continue;
+          const refs = [...t.constraints.values()].some((c) => c.kind === 'foreign' && c.references && out.has(ctx.schema.table(c.references)?.rel.key ?? c.references.key));
+          if (refs) { out.set(t.rel.key, t.rel); grew = true; }
+        }
+      }
+      return [...out.values()];
+    };
     return {
       TruncateStmt(stmt: AnalysedStatement) {
         if (!stmt.actions.some((a) => a.type === 'truncate' && a.cascade)) return;
@@ -34,7 +48,7 @@ export default defineRule({
         ctx.report(stmt, {
           messageId: 'cascade',
           data: { tables: rels.map((r) => label(r)).join(', ') || 'them' },
-          help: `Name every table to empty explicitly, without CASCADE (Postgres then refuses if another table still references them):\nTRUNCATE ${rels.map((r) => r.sql).join(', ')};`,
+          help: `Name every table to empty explicitly, without CASCADE (Postgres then refuses if another table still references them):\nTRUNCATE ${referencing(rels).map((r) => r.sql).join(', ')};`,
         });
       },
     };

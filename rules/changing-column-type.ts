@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
+import { quoteIdent } from '../src/analysis/names.js';
 
 export default defineRule({
   meta: {
@@ -35,7 +36,7 @@ export default defineRule({
           messageId: 'rewrite',
           data: { table: label(action.relation), column: `"${action.column}"`, reason },
           span: action.span,
-          help: `Add a new column of the new type, write to both from the app, backfill in batches, then switch reads and drop the old column:\nALTER TABLE ${t} ADD COLUMN ${action.column}_new ${action.newType?.sql ?? '<type>'};`,
+          help: `Add a new column of the new type, write to both from the app, backfill in batches, then switch reads and drop the old column:\nALTER TABLE ${t} ADD COLUMN ${quoteIdent(`${action.column}_new`)} ${action.newType?.sql ?? '<type>'};`,
         });
       },
     };

@@ -15,8 +15,13 @@ import banConcurrentIndexCreationInTransaction from './ban-concurrent-index-crea
 import banCreateDomainWithConstraint from './ban-create-domain-with-constraint.js';
 import banDropColumn from './ban-drop-column.js';
 import banDropDatabase from './ban-drop-database.js';
+import banDropDefault from './ban-drop-default.js';
+import banDropFunction from './ban-drop-function.js';
 import banDropNotNull from './ban-drop-not-null.js';
 import banDropTable from './ban-drop-table.js';
+import banDropTrigger from './ban-drop-trigger.js';
+import banDropType from './ban-drop-type.js';
+import banDropView from './ban-drop-view.js';
 import banDuplicateColumnAssignments from './ban-duplicate-column-assignments.js';
 import banPlaintextSecret from './ban-plaintext-secret.js';
 import banSetLoggedUnlogged from './ban-set-logged-unlogged.js';
@@ -72,8 +77,13 @@ export const rules: readonly Rule[] = [
   banCreateDomainWithConstraint as Rule,
   banDropColumn as Rule,
   banDropDatabase as Rule,
+  banDropDefault as Rule,
+  banDropFunction as Rule,
   banDropNotNull as Rule,
   banDropTable as Rule,
+  banDropTrigger as Rule,
+  banDropType as Rule,
+  banDropView as Rule,
   banDuplicateColumnAssignments as Rule,
   banPlaintextSecret as Rule,
   banSetLoggedUnlogged as Rule,

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { label, lockLabel } from '../src/engine/sql.js';
 import { blockedText, blocksReads, blocksWrites, costText, LOCK_MODES } from '../src/analysis/locks.js';
 import { lockSqlName } from '../src/analysis/locks.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
@@ -60,8 +60,11 @@ export default defineRule({
   create(ctx) {
     // One finding per transaction: the fix (end the transaction after the locking statement) is one change.
     const reported = new Set<string>();
+    // Statements by index, to name a held lock by the statement that took it.
+    const taken = new Map<number, AnalysedStatement>();
     return {
       '*'(stmt: AnalysedStatement) {
+        if (stmt.tx.inTransaction) taken.set(stmt.source.index, stmt);
         if (!stmt.tx.inTransaction || stmt.tx.held.length === 0) return;
         if (stmt.kind === 'TransactionStmt' || stmt.kind === 'VariableSetStmt' || stmt.kind === 'VariableShowStmt') return;
         const heavy = stmt.cost === 'scan' || stmt.cost === 'rewrite' || stmt.cost === 'index-build';
@@ -85,7 +88,7 @@ export default defineRule({
         const work = heavy ? costText(stmt.cost).replace(/the whole table/, `the whole of ${label(stmt.locks.find((l) => !l.isNew)?.rel)}`) : 'runs';
         ctx.report(stmt, {
           messageId: 'held',
-          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), others: tables > 1 ? ` (and locks on ${tables - 1} other table${tables > 2 ? 's' : ''})` : '', blocked: blockedText(lock.mode), work },
+          data: { lock: lockSqlName(lock.mode), table: lockLabel(taken.get(lock.statement) ?? stmt, lock.rel), others: tables > 1 ? ` (and locks on ${tables - 1} other table${tables > 2 ? 's' : ''})` : '', blocked: blockedText(lock.mode), work },
           // In a file the tool wraps, COMMIT/BEGIN would end the tool's transaction (transaction-nesting): split the file instead.
           help: stmt.tx.explicit
             ? `End the transaction right after the statement that takes the lock, and run this one in its own transaction:\nCOMMIT;\nBEGIN;\n${stmt.source.text.trim()};`

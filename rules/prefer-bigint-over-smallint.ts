@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes } from '../src/analysis/column-types.js';
-import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
 // squawk's set: `smallint`, `int2` and the serials built on them.
@@ -42,7 +41,7 @@ export default defineRule({
           messageId: 'smallint',
           data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end) },
           span: t.span,
-          help: `Declare it as \`${big}\`${t.type.array ? ' (an array of them)' : ''}:\n${quoteIdent(t.column)} ${big}${t.type.array ? '[]' : ''}`,
+          help: `Declare it as \`${big}\`${t.type.array ? ' (an array of them)' : ''}:\n${declaration(stmt, t, `${big}${t.type.array ? '[]' : ''}`)}`,
         });
       }
     };

@@ -1,7 +1,6 @@
 import { defineRule, type Fix } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes } from '../src/analysis/column-types.js';
-import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
 const SERIAL: Record<string, string> = {
@@ -18,7 +17,7 @@ export default defineRule({
     pgVersions: { min: 10 },
     fix: 'unsafe',
     messages: {
-      serial: 'Column {{column}} of {{table}} is `{{type}}`: its sequence is a separate object with its own owner and grants, which dumps, copies and permission changes of the table do not carry along',
+      serial: 'Column {{column}} of {{table}} is `{{type}}`: its sequence is a separate object with its own grants, so a role granted INSERT on the table also needs USAGE on the sequence, and `CREATE TABLE … (LIKE …)` copies share it',
     },
     docs: {
       summary: 'Prefer identity columns over `serial` types',
@@ -50,7 +49,7 @@ export default defineRule({
           messageId: 'serial',
           data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end) },
           span: t.span,
-          help: `Declare an identity column instead:\n${quoteIdent(t.column)} ${identity}`,
+          help: `Declare an identity column instead:\n${declaration(stmt, t, identity)}`,
           fix,
         });
       }

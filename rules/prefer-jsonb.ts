@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes, isBuiltin } from '../src/analysis/column-types.js';
-import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
 export default defineRule({
@@ -40,7 +39,7 @@ export default defineRule({
           messageId: 'json',
           data: { column: `"${t.column}"`, table: label(t.relation), type: written },
           span: t.span,
-          help: `Use \`jsonb\`:\n${quoteIdent(t.column)} ${jsonb}`,
+          help: `Use \`jsonb\`:\n${declaration(stmt, t, jsonb)}`,
           fix: m ? { title: 'Replace with `jsonb`', safety: 'unsafe', edits: [{ start: t.span.start, end: t.span.start + m[0].length, text: `${m[1]}jsonb` }] } : undefined,
         });
       }

@@ -27,8 +27,8 @@ export default defineRule({
       what: 'In a file of several statements that runs outside a transaction (no `BEGIN`, no `--assume-in-transaction`), flags `CREATE TABLE`, `CREATE INDEX`, `CREATE SEQUENCE`, `CREATE SCHEMA` and `CREATE EXTENSION` without `IF NOT EXISTS`, `DROP …` without `IF EXISTS`, and `ALTER TABLE` `ADD COLUMN`/`DROP COLUMN`/`DROP CONSTRAINT` without `IF [NOT] EXISTS`, and `ADD CONSTRAINT`. `CREATE INDEX CONCURRENTLY` is flagged even alone, because a failed build leaves an invalid index behind.',
       why: 'Without a transaction, each statement commits on its own. When statement 3 of 5 fails, statements 1 and 2 stay applied, and re-running the fixed migration stops at statement 1 with "already exists". Guarded statements let the migration be re-run until it completes. A failed `CREATE INDEX CONCURRENTLY` leaves an INVALID index of that name, which must be dropped before the build is retried.',
       example: {
-        bad: 'CREATE TABLE users (id bigint);\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
-        good: 'CREATE TABLE IF NOT EXISTS users (id bigint);\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+        bad: 'CREATE TABLE users (id bigint, email text);\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+        good: 'CREATE TABLE IF NOT EXISTS users (id bigint, email text);\nDROP INDEX CONCURRENTLY IF EXISTS users_email_idx;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
       },
       whenNotToUse: 'When the migration tool runs every file in a transaction: pass `--assume-in-transaction` instead.',
       references: [

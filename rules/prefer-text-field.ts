@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes, isBuiltin } from '../src/analysis/column-types.js';
 import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
@@ -39,8 +39,8 @@ export default defineRule({
           data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end) },
           span: t.span,
           help: t.type.array
-            ? `Use \`text[]\`, and check the element lengths in the application or a trigger:\n${c} text[]`
-            : `Use \`text\` with a CHECK constraint, which can later be changed without blocking:\n${c} text CHECK (char_length(${c}) <= ${t.type.mods[0]})`,
+            ? `Use \`text[]\`, and check the element lengths in the application or a trigger:\n${declaration(stmt, t, 'text[]')}`
+            : `Use \`text\` with a CHECK constraint, which can later be changed without blocking:\n${declaration(stmt, t, 'text', `char_length(${c}) <= ${t.type.mods[0]}`)}`,
         });
       }
     };

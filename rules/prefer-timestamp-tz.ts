@@ -1,7 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes, isBuiltin } from '../src/analysis/column-types.js';
-import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
 export default defineRule({
@@ -41,7 +40,7 @@ export default defineRule({
           messageId: 'timestamp',
           data: { column: `"${t.column}"`, table: label(t.relation), type: written },
           span: t.span,
-          help: `Use \`timestamptz\`:\n${quoteIdent(t.column)} ${fixed}`,
+          help: `Use \`timestamptz\`:\n${declaration(stmt, t, fixed)}`,
           fix: /^timestamptz/.test(fixed) ? { title: 'Replace with `timestamptz`', safety: 'unsafe', edits: [{ start: t.span.start, end: t.span.end, text: fixed }] } : undefined,
         });
       }

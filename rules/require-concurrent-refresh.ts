@@ -40,7 +40,8 @@ export default defineRule({
           help: hasUnique
             ? `Refresh it concurrently so reads continue:\n${withInserted(stmt, 'VIEW', 'CONCURRENTLY')};`
             : `Give the view a unique index, then refresh it concurrently so reads continue:\nCREATE UNIQUE INDEX CONCURRENTLY ${action.relation?.name ?? 'the_view'}_key_idx ON ${v} (<unique columns>);\n${withInserted(stmt, 'VIEW', 'CONCURRENTLY')};`,
-          fix: edit ? { title: 'Add `CONCURRENTLY`', safety: 'unsafe', edits: [edit] } : undefined,
+          // Without a unique index REFRESH … CONCURRENTLY fails: no fix when the view is known to have none.
+          fix: edit && (hasUnique || !ctx.schema.table(action.relation)) ? { title: 'Add `CONCURRENTLY`', safety: 'unsafe', edits: [edit] } : undefined,
         });
       },
     };

@@ -1,6 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
-import { blockedText, lockSqlName } from '../src/analysis/locks.js';
 
 // `REINDEX [ ( options ) ] { INDEX | TABLE | SCHEMA | DATABASE }`: CONCURRENTLY goes after the kind.
 const KIND = /^\s*REINDEX\s*(\([^)]*\)\s*)?(INDEX|TABLE|SCHEMA|DATABASE)\b/i;
@@ -15,12 +14,12 @@ export default defineRule({
     pgVersions: { min: 12 },
     fix: 'safe',
     messages: {
-      blocking: '`REINDEX` on {{table}} takes {{lock}} and blocks {{blocked}} until every index is rebuilt',
+      blocking: '`REINDEX` on {{table}} holds ACCESS EXCLUSIVE on each index it rebuilds (and SHARE on the table): writes and every query planned against the table wait until it ends',
     },
     docs: {
       summary: 'Require `REINDEX CONCURRENTLY` on existing tables',
       what: 'Flags `REINDEX INDEX`, `REINDEX TABLE`, `REINDEX SCHEMA` and `REINDEX DATABASE` without `CONCURRENTLY` (PG 12+), except on tables created earlier in the same migration.',
-      why: '`REINDEX TABLE` holds a SHARE lock on the table, so every INSERT, UPDATE and DELETE waits until all its indexes are rebuilt. `REINDEX INDEX` also takes ACCESS EXCLUSIVE on the index, and any query whose plan considers that index waits too, which in practice blocks reads. `REINDEX CONCURRENTLY` builds a new copy of each index beside the old one and swaps them, under SHARE UPDATE EXCLUSIVE, so reads and writes continue.',
+      why: '`REINDEX TABLE` and `REINDEX INDEX` hold a SHARE lock on the table, so every INSERT, UPDATE and DELETE waits, and ACCESS EXCLUSIVE on each index they rebuild, until the statement ends. Planning any query on the table opens all its indexes, so reads wait too, even a sequential `SELECT count(*)` (measured on PG 15). `REINDEX CONCURRENTLY` builds a new copy of each index beside the old one and swaps them, under SHARE UPDATE EXCLUSIVE, so reads and writes continue.',
       example: {
         bad: 'REINDEX INDEX users_email_idx;',
         good: 'REINDEX INDEX CONCURRENTLY users_email_idx;',
@@ -50,7 +49,7 @@ export default defineRule({
         const inTx = stmt.tx.inTransaction;
         ctx.report(stmt, {
           messageId: 'blocking',
-          data: { table: target, lock: lockSqlName(action.lock ?? 'ShareLock'), blocked: blockedText(action.lock ?? 'ShareLock') },
+          data: { table: target },
           help: fixed
             ? `Rebuild the indexes concurrently${inTx ? ", outside the migration's transaction (CONCURRENTLY cannot run in one)" : ''}:\n${fixed};`
             : 'Add `CONCURRENTLY` after the object kind, outside a transaction.',

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { lockLabel } from '../src/engine/sql.js';
 import { blockedText, blocksReads, blocksWrites, lockSqlName } from '../src/analysis/locks.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'warning',
     recommended: true,
     fix: 'unsafe',
+    // squawk's require-timeout-settings covers both timeouts: it names this rule and require-statement-timeout.
+    aliases: ['require-timeout-settings'],
     messages: {
       missing: 'No `lock_timeout` is set: while this statement waits for {{lock}} on {{table}}, every later query on {{table}} queues behind it and {{blocked}} are blocked',
     },
@@ -39,7 +41,7 @@ export default defineRule({
         reported = true;
         ctx.report(stmt, {
           messageId: 'missing',
-          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), blocked: blockedText(lock.mode) },
+          data: { lock: lockSqlName(lock.mode), table: lockLabel(stmt, lock.rel), blocked: blockedText(lock.mode) },
           help: `Set a lock timeout at the top of the migration, and retry the migration if it times out:\nSET lock_timeout = '2s';`,
           fix: { title: 'Insert `SET lock_timeout`', safety: 'unsafe', edits: [{ start: stmt.source.start, end: stmt.source.start, text: "SET lock_timeout = '2s';\n" }] },
         });

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { label } from '../src/engine/sql.js';
+import { lockLabel } from '../src/engine/sql.js';
 import { atLeast, blocksReads, blocksWrites, costText, lockSqlName } from '../src/analysis/locks.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'warning',
     recommended: true,
     fix: 'unsafe',
+    // squawk's require-timeout-settings covers both timeouts: it names this rule and require-lock-timeout.
+    aliases: ['require-timeout-settings'],
     messages: {
       missing: 'No `statement_timeout` is set: nothing bounds how long this statement holds {{lock}} on {{table}}{{cost}}',
     },
@@ -47,7 +49,7 @@ export default defineRule({
         reported = true;
         ctx.report(stmt, {
           messageId: 'missing',
-          data: { lock: lockSqlName(lock.mode), table: label(lock.rel), cost: heavy ? ` while it ${costText(stmt.cost)}` : '' },
+          data: { lock: lockSqlName(lock.mode), table: lockLabel(stmt, lock.rel), cost: heavy ? ` while it ${costText(stmt.cost)}` : '' },
           help: "Cap how long a statement may run (and hold its locks) at the top of the migration:\nSET statement_timeout = '5s';",
           fix: { title: 'Insert `SET statement_timeout`', safety: 'unsafe', edits: [{ start: stmt.source.start, end: stmt.source.start, text: "SET statement_timeout = '5s';\n" }] },
         });

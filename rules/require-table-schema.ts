@@ -35,7 +35,7 @@ export default defineRule({
         messageId: 'unqualified',
         data: { table: rv.relname, command },
         span,
-        help: `Qualify the table with its schema:\npublic.${quoteIdent(rv.relname)}`,
+        help: `Qualify the table with its schema:\n${qualified(stmt, span)}`,
       });
     };
     return {
@@ -61,13 +61,19 @@ export default defineRule({
             messageId: 'unqualified',
             data: { table: name, command: 'DROP TABLE' },
             span: { start, end: nameEnd(stmt, start) },
-            help: `Qualify the table with its schema:\npublic.${quoteIdent(name)}`,
+            help: `Qualify the table with its schema:\n${qualified(stmt, { start, end: nameEnd(stmt, start) })}`,
           });
         }
       },
     };
   },
 });
+
+/** The statement with `public.` before the table name at `span`: ready to paste. */
+function qualified(stmt: AnalysedStatement, span: Span): string {
+  const s = stmt.source;
+  return `${s.text.slice(0, span.start - s.start)}public.${s.text.slice(span.start - s.start)};`;
+}
 
 function nameEnd(stmt: AnalysedStatement, start: number): number {
   const text = stmt.source.text;

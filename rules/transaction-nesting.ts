@@ -3,6 +3,7 @@ import type { AnalysedStatement } from '../src/analysis/types.js';
 import { txControl } from '../src/analysis/facts.js';
 
 const ENDS = new Set(['commit', 'rollback']);
+const BEGINS = new Set(['begin']);
 
 export default defineRule({
   meta: {
@@ -14,6 +15,7 @@ export default defineRule({
     messages: {
       nested: '`BEGIN` inside a transaction that is already open does not start a new one: Postgres only warns, and the next `COMMIT` ends the outer transaction',
       endsWrapper: '`{{command}}` ends the transaction the migration tool opened for this file; the statements after it run outside any transaction, and the tool\'s own `COMMIT` finds none',
+      reopened: '`{{command}}` ends the transaction the migration tool opened for this file, and the later `BEGIN` opens the one the tool commits: the statements before it stay applied if one after it fails, leaving the migration half done',
     },
     docs: {
       summary: 'Disallow nested `BEGIN` and transaction control inside a wrapped migration',
@@ -30,6 +32,7 @@ export default defineRule({
     },
   },
   create(ctx) {
+    const ends: { stmt: AnalysedStatement; reopened: boolean }[] = [];
     return {
       TransactionStmt(stmt: AnalysedStatement) {
         const kind = txControl(stmt) ?? '';
@@ -45,10 +48,18 @@ export default defineRule({
               : 'Remove the BEGIN: the migration tool already runs this file in a transaction.',
           });
         } else if (ENDS.has(kind) && stmt.tx.inTransaction && !stmt.tx.explicit) {
+          ends.push({ stmt, reopened: false });
+        } else if (BEGINS.has(kind) && ends.length > 0) {
+          // `COMMIT; …; BEGIN;`: the BEGIN opens the transaction the tool's own COMMIT then ends.
+          ends[ends.length - 1].reopened = true;
+        }
+      },
+      onFileEnd() {
+        for (const { stmt, reopened } of ends) {
           ctx.report(stmt, {
-            messageId: 'endsWrapper',
-            data: { command: kind === 'commit' ? 'COMMIT' : 'ROLLBACK' },
-            help: 'Remove it and let the migration tool commit; if statements must run outside a transaction, move them to a migration the tool runs without one.',
+            messageId: reopened ? 'reopened' : 'endsWrapper',
+            data: { command: txControl(stmt) === 'commit' ? 'COMMIT' : 'ROLLBACK' },
+            help: `Remove it and let the migration tool commit; if statements must run outside a transaction, move them to a migration the tool runs without one${stmt.tx.optOut ? `: ${stmt.tx.optOut}` : ''}.`,
           });
         }
       },

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
-import { quoteIdent } from '../src/analysis/names.js';
+import { quoteIdent, strings } from '../src/analysis/names.js';
 import { minLocation } from '../src/analysis/classify.js';
 import type { Action, AnalysedStatement } from '../src/analysis/types.js';
 
@@ -50,16 +50,60 @@ export default defineRule({
         batch = `DELETE FROM ${t} WHERE ${key} IN (SELECT ${key} FROM ${t}${cond} LIMIT 1000);`;
       } else if (verb === 'UPDATE' && !n?.fromClause?.length) {
         const set = /\bSET\b([\s\S]*?)(\bWHERE\b|\bRETURNING\b|$)/i.exec(text)?.[1]?.trim() ?? '<assignments>';
-        batch = `UPDATE ${t} SET ${set} WHERE ${key} IN (SELECT ${key} FROM ${t}${cond} LIMIT 1000);`;
+        // Each batch must skip the rows already done, or it never reaches 0 rows.
+        const covered = !!where && (n.targetList ?? []).every((x: any) => where.includes(x.ResTarget?.name ?? '\0'));
+        const todo = covered ? '' : notDone(set, n.targetList ?? []) ?? '<condition for rows not yet done>';
+        const sub = covered ? cond : where ? ` WHERE (${where}) AND (${todo})` : ` WHERE ${todo}`;
+        batch = `UPDATE ${t} SET ${set} WHERE ${key} IN (SELECT ${key} FROM ${t}${sub} LIMIT 1000);`;
       } else {
         batch = `-- restrict each run to a key range, e.g. AND ${key} BETWEEN 1 AND 1000, and commit after each`;
       }
       ctx.report(stmt, {
         messageId: 'unbatched',
         data: { verb, table: label(action.relation), scope: action.filter === 'none' || !where ? 'every row' : `every row matching \`${where.length > 60 ? `${where.slice(0, 57)}…` : where}\`` },
-        help: `Backfill in batches outside the migration's DDL transaction, repeating until no row is left${where ? '' : ' (add a condition that excludes rows already done)'}:\n${batch}`,
+        help: `Backfill in batches outside the migration's DDL transaction, repeating until no row is left:\n${batch}`,
       });
     };
     return { update: check, delete: check };
   },
 });
+
+// Functions whose value does not change between batches, so `col IS DISTINCT FROM f(…)` settles.
+const STEADY = new Set(['lower', 'upper', 'trim', 'btrim', 'ltrim', 'rtrim', 'coalesce', 'nullif', 'concat', 'md5', 'replace', 'left', 'right', 'substring', 'length', 'abs', 'round', 'greatest', 'least', 'to_jsonb', 'jsonb_build_object', 'split_part']);
+
+function steady(x: any): boolean {
+  if (!x || typeof x !== 'object') return true;
+  if (Array.isArray(x)) return x.every(steady);
+  if (x.SubLink || x.SQLValueFunction) return false;
+  if (x.FuncCall && !STEADY.has(strings(x.FuncCall.funcname).at(-1)?.toLowerCase() ?? '')) return false;
+  return Object.values(x).every(steady);
+}
+
+/** `col IS DISTINCT FROM (value)` for each assignment: true only for rows a batch has not done yet. */
+function notDone(set: string, targets: any[]): string | undefined {
+  const parts = splitTop(set, ',');
+  if (parts.length !== targets.length || targets.some((x) => !x.ResTarget?.name || x.ResTarget.indirection || !steady(x.ResTarget.val))) return undefined;
+  const conds = parts.map((p, i) => {
+    const eq = splitTop(p, '=');
+    return eq.length < 2 ? undefined : `${quoteIdent(targets[i].ResTarget.name)} IS DISTINCT FROM (${eq.slice(1).join('=').trim()})`;
+  });
+  return conds.every(Boolean) ? conds.join(' OR ') : undefined;
+}
+
+/** Splits at `sep` outside parentheses and quotes. */
+function splitTop(s: string, sep: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let q: string | undefined;
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (q) { if (c === q) q = undefined; continue; }
+    if (c === "'" || c === '"') q = c;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === sep && depth === 0 && !(sep === '=' && /[<>!]/.test(s[i - 1] ?? ''))) { out.push(s.slice(from, i)); from = i + 1; }
+  }
+  out.push(s.slice(from));
+  return out;
+}

@@ -646,7 +646,10 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
       case 'CONSTR_NOTNULL': col.notNull = true; break;
       case 'CONSTR_DEFAULT': {
         const v = defaultVolatility(c.raw_expr);
-        const start = s.toOffset(minLocation(c.raw_expr) ?? c.location);
+        // From just past the DEFAULT keyword: the expression's smallest location skips a leading `(`, and so its cast.
+        const kw = s.toOffset(c.location);
+        const after = /^default\s+/i.exec(s.text.slice(kw - s.start))?.[0].length;
+        const start = after !== undefined ? kw + after : s.toOffset(minLocation(c.raw_expr) ?? c.location);
         const end = exprEnd(s, start, span.end);
         col.default = { sql: sliceStmt(s, start, end), volatile: v.volatile, why: v.why, span: { start, end } };
         break;

@@ -87,7 +87,7 @@ export function typeFromNode(tn: any): TypeInfo | undefined {
     if (typeof v === 'number') mods.push(v);
   }
   const array = Array.isArray(tn.arrayBounds) && tn.arrayBounds.length > 0;
-  const base = (schema ? `${quoteIdent(schema)}.` : '') + (DISPLAY[name] ?? name);
+  const base = (schema ? `${quoteIdent(schema)}.` : '') + (DISPLAY[name] ?? quoteIdent(name));
   const sql = `${base}${mods.length ? `(${mods.join(',')})` : ''}${array ? '[]' : ''}`;
   return { name, schema, mods, array, sql };
 }

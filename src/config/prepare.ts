@@ -24,7 +24,7 @@ export function prepareText(path: string, text: string, settings: FileSettings, 
   let body = text;
   const fileOptions: FileOptions = {};
   if (framework) {
-    const statements = framework.name === 'golang-migrate' || framework.name === 'flyway' ? topLevelStatements(text) : [];
+    const statements = ['golang-migrate', 'flyway', 'prisma'].includes(framework.name) ? topLevelStatements(text) : [];
     const p = framework.prepare(path, text, statements);
     body = p.text;
     fileOptions.inTransaction = p.inTransaction;

@@ -2,7 +2,7 @@ import { Analyzer, runStatements, type FileOptions } from '../analysis/analyzer.
 import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import { initParser, parseSource, type ParsedSource } from '../source/index.js';
 import { LineIndex } from '../source/locate.js';
-import { parseIgnores, type IgnoreDirective } from './ignores.js';
+import { parseIgnores, transactionOverride, type IgnoreDirective } from './ignores.js';
 import { expandBodies } from './bodies.js';
 import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor, type Severity } from './rule.js';
 import type { DownMigration } from '../rollback/types.js';
@@ -114,16 +114,20 @@ export function ruleIds(rules: readonly Rule[]): Map<string, Rule> {
   return m;
 }
 
+/** Every rule an id names: its own id, or an alias, which may name several (squawk's `require-timeout-settings`). */
+export function rulesNamed(rules: readonly Rule[], id: string): Rule[] {
+  return rules.filter((r) => r.meta.id === id || r.meta.aliases?.includes(id));
+}
+
 /** The effective severity of each rule, after defaults, opt-ins and overrides. */
 export function effectiveSeverities(opts: LintOptions): Map<string, Severity> {
-  const ids = ruleIds(opts.rules);
   const out = new Map<string, Severity>();
   for (const r of opts.rules) if (r.meta.recommended) out.set(r.meta.id, r.meta.defaultSeverity);
   for (const [id, sev] of Object.entries(opts.ruleSettings ?? {})) {
-    const rule = ids.get(id);
-    if (!rule) continue;
-    if (sev === 'off') out.delete(rule.meta.id);
-    else out.set(rule.meta.id, sev);
+    for (const rule of rulesNamed(opts.rules, id)) {
+      if (sev === 'off') out.delete(rule.meta.id);
+      else out.set(rule.meta.id, sev);
+    }
   }
   for (const r of opts.rules) {
     const v = r.meta.pgVersions;
@@ -165,7 +169,8 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   const statements = expandBodies(parsed);
   const lines = parsed.lines;
   const linting = input.lint !== false;
-  analyzer.beginFile(path, input.fileOptions);
+  const inTransaction = transactionOverride(parsed.comments);
+  analyzer.beginFile(path, inTransaction === undefined ? input.fileOptions : { ...input.fileOptions, inTransaction });
 
   const push: Push = (rule, severity, message, span, statement, help, fix, messageId, redact) => {
     const s = lines.position(span.start);
@@ -293,10 +298,11 @@ function tag(err: unknown, id: string): Error {
 function applyIgnores(findings: Finding[], ignores: IgnoreDirective[], known: Map<string, Rule>, severities: Map<string, Severity>, lines: LineIndex, path: string): Finding[] {
   if (ignores.length === 0) return findings;
   const canon = (id: string) => known.get(id)?.meta.id ?? id;
+  const byId = new Map([...known.values()].map((r) => [r.meta.id, r]));
   const kept = findings.filter((f) => {
     for (const ig of ignores) {
       if (!ig.file && ig.statement !== f.statement) continue;
-      const hit = ig.rules.length === 0 ? f.rule : ig.rules.find((r) => canon(r) === f.rule);
+      const hit = ig.rules.length === 0 ? f.rule : ig.rules.find((r) => canon(r) === f.rule || byId.get(f.rule)?.meta.aliases?.includes(r));
       if (hit) { ig.used.add(hit); return false; }
     }
     return true;

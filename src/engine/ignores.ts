@@ -1,6 +1,7 @@
 // Inline suppression: `-- pgsafe-ignore <rule>[, <rule>…] [: reason]` covers the
 // next statement (or the statement on the same line); `-- pgsafe-ignore-file
-// [rules]` covers the file. squawk's `squawk-ignore` forms are honoured too.
+// [rules]` covers the file. squawk's `squawk-ignore` forms are honoured too, and so are its
+// `-- squawk-disable-assume-in-transaction` / `-- squawk-enable-assume-in-transaction` file directives.
 import type { Comment } from '../source/lexer.js';
 import type { SourceStatement } from '../source/parse.js';
 
@@ -42,4 +43,18 @@ function coveredStatement(c: Comment, statements: SourceStatement[]): number {
   }
   for (const s of statements) if (s.start >= c.end) return s.index;
   return -1;
+}
+
+const TX_DIRECTIVE = /^(?:pgsafe|squawk)-(disable|enable)-assume-in-transaction$/i;
+
+/**
+ * `-- squawk-disable-assume-in-transaction` (or `pgsafe-…`): this file does not run in a transaction, whatever the
+ * settings or framework assume; `…-enable-…`: it does. The first directive in the file wins; undefined without one.
+ */
+export function transactionOverride(comments: Comment[]): boolean | undefined {
+  for (const c of comments) {
+    const m = TX_DIRECTIVE.exec(c.body.split('--')[0].trim());
+    if (m) return m[1].toLowerCase() === 'enable';
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 // Helpers for rules' help text and fixes: SQL built from the user's own names.
-import type { AnalysedStatement } from '../analysis/types.js';
+import { quoteIdent } from '../analysis/names.js';
+import type { AnalysedStatement, Span } from '../analysis/types.js';
 import type { TextEdit } from './rule.js';
 
 /** The offset just past the first top-level `keyword` in the statement (case-insensitive, whole word). */
@@ -27,8 +28,36 @@ export function quoteLiteral(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/**
+ * A locked relation as named in messages. DROP INDEX and REINDEX INDEX of an index the schema model has not seen lock
+ * that index's table, which pgsafe cannot name: say so instead of calling the index the table.
+ */
+export function lockLabel(stmt: AnalysedStatement, rel: { schema?: string; name: string; key?: string } | undefined): string {
+  const n = stmt.source.node;
+  const unknownIndex = !!rel && stmt.actions.some((a) => a.relation?.key === rel.key && a.relation?.name === rel.name &&
+    ((a.type === 'drop-index' && a.column === rel.name) || (a.type === 'reindex' && n?.kind === 'REINDEX_OBJECT_INDEX' && n.relation?.relname === rel.name)));
+  return unknownIndex ? `the table of index ${label(rel)}` : label(rel);
+}
+
 /** A relation as named in messages: `"app.users"`. */
 export function label(rel: { schema?: string; name: string } | undefined, fallback = 'the table'): string {
   if (!rel) return fallback;
   return `"${rel.schema ? `${rel.schema}.` : ''}${rel.name}"`;
+}
+
+/**
+ * A column declared with `type` (and an optional CHECK expression), ready to paste where it was declared: the column
+ * definition inside CREATE TABLE; the whole statement with the type replaced for ADD COLUMN and ALTER COLUMN … TYPE,
+ * where a bare definition is not valid SQL, the CHECK then added NOT VALID and validated (an inline one scans under
+ * ACCESS EXCLUSIVE).
+ */
+export function declaration(stmt: AnalysedStatement, t: { context: string; column: string; span: Span; relation?: { sql: string; name: string } }, type: string, check?: string): string {
+  const c = quoteIdent(t.column);
+  if (t.context === 'create-table') return `${c} ${type}${check ? ` CHECK (${check})` : ''}`;
+  const s = stmt.source;
+  const out = `${s.text.slice(0, t.span.start - s.start)}${type}${s.text.slice(t.span.end - s.start)};`;
+  if (!check) return out;
+  const rel = t.relation?.sql ?? 'the_table';
+  const name = quoteIdent(`${t.relation?.name ?? 'the_table'}_${t.column}_check`);
+  return `${out}\nALTER TABLE ${rel} ADD CONSTRAINT ${name} CHECK (${check}) NOT VALID;\nALTER TABLE ${rel} VALIDATE CONSTRAINT ${name};`;
 }

@@ -1,5 +1,6 @@
 import rule from '../../rules/require-lock-timeout.js';
-import { ruleTester, sql } from '../helpers/rule-tester.js';
+import { describe, expect, it } from 'vitest';
+import { lintWith, ruleTester, sql } from '../helpers/rule-tester.js';
 
 ruleTester(rule, {
   valid: [
@@ -37,4 +38,15 @@ ruleTester(rule, {
       output: "SET LOCAL lock_timeout = '2s';\nSET lock_timeout = 0;\nSET lock_timeout = '2s';\nDROP TABLE app.\"Legacy\";\n",
     },
   ],
+});
+
+describe('an index pgsafe has not seen is not named as the table', () => {
+  it('DROP INDEX and REINDEX INDEX name "the table of index …"; a known index names its table', async () => {
+    for (const text of ['DROP INDEX users_email_idx;\n', 'REINDEX INDEX users_email_idx;\n']) {
+      const [f] = (await lintWith(rule, text)).findings;
+      expect(f.message).toContain('on the table of index "users_email_idx"');
+    }
+    const [known] = (await lintWith(rule, 'DROP INDEX users_email_idx;\n', { schema: 'CREATE TABLE users (email text);\nCREATE INDEX users_email_idx ON users (email);\n' })).findings;
+    expect(known.message).toContain('on "users"');
+  });
 });

@@ -26,6 +26,12 @@ ruleTester(rule, {
       errors: [{ messageId: 'endsWrapper', line: 2, column: 1 }],
     },
     {
+      name: 'COMMIT … BEGIN in a file the tool wraps: the tool commits the reopened transaction',
+      sql: 'ALTER TABLE t ADD COLUMN c int;\nCOMMIT;\nCREATE INDEX CONCURRENTLY t_c_idx ON t (c);\nBEGIN;\n',
+      settings: { assumeInTransaction: true },
+      errors: [{ messageId: 'reopened', line: 2, column: 1 }],
+    },
+    {
       name: 'BEGIN and ROLLBACK in a file the tool wraps',
       sql: 'START TRANSACTION;\nSELECT 1;\nROLLBACK;\n',
       settings: { assumeInTransaction: true },
