@@ -20,6 +20,7 @@ import { decodeSource, readSourceFile } from '../source/read.js';
 import type { SourceStatement } from '../source/index.js';
 import { exitCode, planLint, type LintCliOptions, type LintPlan } from './run.js';
 import { UsageError } from './files.js';
+import { maskSecrets } from '../report/mask.js';
 
 const MAX_PASSES = 5;
 
@@ -109,6 +110,8 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
       let text: string;
       let bom = false;
       if (isStdin) text = stdinText!;
+      // Reading from stdin never writes a file, not even the down migration paired with --stdin-filename.
+      else if (fromStdin) continue;
       else {
         if (!rs.some((r) => r.findings.some((f) => f.fix))) continue;
         const file = await readSourceFile(path);
@@ -148,7 +151,10 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
 
   if (!fromStdin) return report({ ...o, stdin: undefined });
   // The fixed SQL is the output; the report moves to stderr.
-  process.stdout.write(stdinText ?? raw ?? '');
+  const fixedSql = stdinText ?? raw?.toString('utf8') ?? '';
+  // stdout is masked like every output (src/report/mask.ts): say so rather than hand back a changed password silently.
+  if (maskSecrets(fixedSql) !== fixedSql) process.stderr.write('pgsafe: the fixed SQL holds a literal secret, printed masked with *: pgsafe never prints a password\n');
+  process.stdout.write(fixedSql);
   process.stderr.write(plan.reporter({ files: results, rules, color: false, cwd: process.cwd() }));
   for (const n of plan.notes) process.stderr.write(`pgsafe: ${n}\n`);
   return exitCode(results, o.failOn);

@@ -10,6 +10,7 @@ import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
 import { flattenRollback, withRollback } from '../rollback/inputs.js';
+import { maskWrites } from '../report/mask.js';
 
 export function useColor(stream: NodeJS.WriteStream): boolean {
   if (process.env.NO_COLOR) return false;
@@ -100,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
     program.command('replay').description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, time and blocking');
   }
   const debug = argv.includes('--debug');
+  // No password leaves pgsafe: every write to stdout and stderr is masked, whatever wrote it (src/report/mask.ts).
+  const unmask = maskWrites([process.stdout, process.stderr]);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -115,5 +118,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`pgsafe: internal error: ${e?.message ?? String(err)}\n`);
     if (debug && e?.stack) process.stderr.write(e.stack + '\n');
     return 2;
+  } finally {
+    unmask();
   }
 }

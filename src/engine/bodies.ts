@@ -19,7 +19,7 @@
 // SQL parser rejects, is skipped silently: Postgres checks function bodies at
 // CREATE time itself, and pgsafe's parser knows no catalog, so reporting its
 // failures inside bodies would mostly be noise.
-import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+import { pgParse as parseSync, pgParsePlpgsql as parsePlPgSQLSync } from '../source/pg.js';
 import type { ParsedSource, SourceStatement } from '../source/index.js';
 import { byteToCharMapper } from '../source/locate.js';
 import { dollarTagEnd, skipTrivia } from '../source/lexer.js';

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { rememberSecrets } from './secrets.js';
 
 export type DecodeResult =
   | { ok: true; text: string; bom: boolean }
@@ -18,6 +19,8 @@ export function decodeSource(buf: Uint8Array): DecodeResult {
     return { ok: false, offset, message: `not valid UTF-8: byte 0x${buf[offset]?.toString(16).padStart(2, '0')} at offset ${offset}` };
   }
   const bom = text.charCodeAt(0) === 0xfeff;
+  // Output sinks mask what any text read holds (src/report/mask.ts).
+  rememberSecrets(text);
   return { ok: true, text: bom ? text.slice(1) : text, bom };
 }
 
