@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import {
   createConnection,
+  StreamMessageReader,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   MessageType,
@@ -22,6 +23,7 @@ import { initParser } from '../source/index.js';
 import { prepareText, remapResult } from '../config/prepare.js';
 import type { Severity } from '../engine/rule.js';
 import { codeActionsFor, hoverAt, toDiagnostic, type OffsetMap } from './features.js';
+import { maskedWriter, resync } from './frames.js';
 import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
 
 export interface ServerOptions {
@@ -69,7 +71,8 @@ function keepStdoutClean(): void {
 /** Starts the pgsafe language server; it runs until the client sends `exit` or closes the stream. */
 export function startServer(opts: ServerOptions): Connection {
   if (opts.output === process.stdout) keepStdoutClean();
-  const connection = createConnection(opts.input, opts.output);
+  // Malformed frames are skipped, and every outgoing message is masked for secrets (see frames.ts).
+  const connection = createConnection(new StreamMessageReader(opts.input.pipe(resync())), maskedWriter(opts.output));
   const documents = new TextDocuments(TextDocument);
   const known = ruleIds(rules);
   const linted = new Map<string, Linted>();

@@ -47,7 +47,10 @@ export function initParser(): Promise<void> {
 const BATCH_CHARS = 256 * 1024;
 
 /** Splits and parses SQL text. A syntax error only affects the statement it is in. */
-export function parseSource(text: string): ParsedSource {
+export function parseSource(original: string): ParsedSource {
+  // The parser reads C strings: a NUL (possible in an editor buffer) would end the input there and hide the rest.
+  // Parsed as a space, it hides nothing; offsets stay the same.
+  const text = original.includes('\0') ? original.replace(/\0/g, ' ') : original;
   const lines = new LineIndex(text);
   const { pieces, comments } = lex(text);
   const statements: SourceStatement[] = [];
