@@ -18,7 +18,7 @@ import { applyFixes } from '../engine/fix.js';
 import { inQuotedBody } from '../engine/bodies.js';
 import { decodeSource, readSourceFile } from '../source/read.js';
 import type { SourceStatement } from '../source/index.js';
-import { exitCode, planLint, type LintCliOptions, type LintPlan } from './run.js';
+import { exitCode, planLint, readStdin, type LintCliOptions, type LintPlan } from './run.js';
 import { UsageError } from './files.js';
 import { maskSecrets } from '../report/mask.js';
 
@@ -36,12 +36,6 @@ export interface FixCliOptions extends LintCliOptions {
 interface FileFixes {
   /** Rule id → fixes applied. */
   byRule: Map<string, number>;
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 /**

@@ -6,7 +6,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { rules } from '../../rules/index.js';
 import { ruleIds, type FileResult, type LintInput, type LintOptions, type RuleSetting } from '../engine/engine.js';
 import { initParser } from '../source/index.js';
-import { decodeSource, readSourceFile } from '../source/read.js';
+import { decodeSource, InputTooLarge, readCapped, readSourceFile } from '../source/read.js';
 import { reporters, summarize, type Reporter } from '../report/index.js';
 import { renderMarkdown, MARKDOWN_LIMIT } from '../report/markdown.js';
 import { ciRoot } from '../report/paths.js';
@@ -70,10 +70,14 @@ export function parsePgVersion(v: string): number {
   return n;
 }
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+/** The content of `-`, up to the input size limit (past it: a usage error naming the limit). */
+export async function readStdin(): Promise<Buffer> {
+  try {
+    return await readCapped(process.stdin, 'stdin');
+  } catch (err) {
+    if (err instanceof InputTooLarge) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Works out what to lint and how: everything short of running the engine. */
@@ -118,7 +122,7 @@ export async function planLint(paths: string[], o: LintCliOptions, cwd = process
   }
 
   const notes: string[] = [];
-  const found = searchPaths.length ? await resolvePaths(searchPaths, cwd) : [];
+  const found = searchPaths.length ? await resolvePaths(searchPaths, cwd, notes) : [];
   const explicit = new Set(filePaths.filter((p) => !/[*?[\]{}]/.test(p)).map((p) => resolve(cwd, p)));
   const kept = found.filter((f) => {
     const s = resolver.forFile(f);
