@@ -28,6 +28,8 @@ export interface SourceStatement {
   error?: { message: string; offset: number };
   /** For statements found inside a PL/pgSQL body: the enclosing statement. */
   parent?: SourceStatement;
+  /** Why part of this statement could not be read (a DO body pgsafe cannot follow): it is reported as not analysed. */
+  unanalyzed?: string;
 }
 
 export interface ParsedSource {

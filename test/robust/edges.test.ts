@@ -84,3 +84,34 @@ describe('statements that must not pass silently (issue 17 §2)', () => {
     expect(ids(r)).toContain('ban-drop-table');
   });
 });
+
+describe('DO blocks: linted, or reported as not analysed (issue 17 §2)', () => {
+  const lintOne = async (text: string) => (await lint([{ path: 'do.sql', text }], opts))[0];
+  it("EXECUTE E'…' is linted", async () => {
+    const r = await lintOne("DO $$ BEGIN EXECUTE E'DROP TABLE t\\n'; END $$;\n");
+    expect(ids(r)).toContain('ban-drop-table');
+  });
+  it('EXECUTE of a string holding several statements lints each', async () => {
+    const r = await lintOne("DO $$ BEGIN EXECUTE 'CREATE INDEX i ON t (a); DROP TABLE t'; END $$;\n");
+    expect(ids(r)).toEqual(expect.arrayContaining(['ban-drop-table', 'require-concurrent-index-creation']));
+  });
+  it('a body with a PL/pgSQL syntax error is reported as not analysed', async () => {
+    const r = await lintOne('DO $$ BEGIN DROP TABLE t; IF THEN END; END $$;\n');
+    const f = r.findings.find((x) => x.rule === 'unanalyzed-statement')!;
+    expect(f.message).toContain('does not parse as PL/pgSQL');
+  });
+  it('a DO block in another LANGUAGE is reported as not analysed', async () => {
+    const r = await lintOne("DO LANGUAGE plpython3u $$ plpy.execute('DROP TABLE t') $$;\n");
+    expect(r.findings.find((x) => x.rule === 'unanalyzed-statement')?.message).toContain('LANGUAGE plpython3u');
+  });
+  it('blocks nested 4 deep are linted; deeper than the limit is reported', async () => {
+    const nest = (n: number, inner: string): string => (n === 0 ? inner : `DO $d${n}$ BEGIN EXECUTE $e${n}$ ${nest(n - 1, inner)} $e${n}$; END $d${n}$`);
+    expect(ids(await lintOne(nest(4, 'DROP TABLE t') + ';\n'))).toContain('ban-drop-table');
+    const deep = await lintOne(nest(12, 'DROP TABLE t') + ';\n');
+    expect(deep.findings.find((x) => x.rule === 'unanalyzed-statement')?.message).toContain('nested more than');
+  });
+  it("a DO body written as E'…' is reported as not analysed", async () => {
+    const r = await lintOne("DO E'BEGIN DROP TABLE t; END';\n");
+    expect(ids(r).some((x) => x === 'ban-drop-table' || x === 'unanalyzed-statement')).toBe(true);
+  });
+});
