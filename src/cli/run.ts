@@ -7,6 +7,7 @@ import { rules } from '../../rules/index.js';
 import { ruleIds, type FileResult, type LintInput, type LintOptions, type RuleSetting } from '../engine/engine.js';
 import { initParser } from '../source/index.js';
 import { decodeSource, InputTooLarge, readCapped, readSourceFile } from '../source/read.js';
+import { markerNotes } from '../source/markers.js';
 import { reporters, summarize, type Reporter } from '../report/index.js';
 import { renderMarkdown, MARKDOWN_LIMIT } from '../report/markdown.js';
 import { ciRoot } from '../report/paths.js';
@@ -146,6 +147,7 @@ export async function planLint(paths: string[], o: LintCliOptions, cwd = process
   const add = (path: string, text: string, lint: boolean, pending: boolean) => {
     const s = resolver.forFile(path);
     const prep = prepareText(path, text, s, o.assumeInTransaction);
+    for (const n of markerNotes(text, s.framework)) notes.push(`${path}: ${n}`);
     const input: LintInput = { path, text: prep.text, fileOptions: { ...prep.fileOptions, ...(pending ? { pending: true } : {}) } };
     if (!lint) input.lint = false;
     if (Object.keys(s.rules).length) input.ruleSettings = s.rules;

@@ -90,6 +90,28 @@ describe('inputs that stall or mislead (issue 17 §4, issue 16 §2 and §4)', ()
   });
 });
 
+describe('section markers of another framework, or unknown ones (issue 16 §3)', () => {
+  it('hide no statement, and are named as not understood', () => {
+    const d = dir({
+      '001_goose.sql': '-- +goose Up\nCREATE TABLE t (id bigint);\n-- +goose Down\nDROP TABLE users;\n',
+      '002_dbmate.sql': '-- migrate:up\nCREATE TABLE u (id bigint);\n-- migrate:down\nDROP TABLE accounts;\n',
+      '003_unknown.sql': '-- +goose Up\nCREATE TABLE v (id bigint);\n-- +goose Sideways\nDROP TABLE orders;\n',
+    });
+    const drops = (fw: string) => {
+      const r = run(['lint', '--no-config', '--framework', fw, '--format', 'json', '001_goose.sql', '002_dbmate.sql', '003_unknown.sql'], { cwd: d });
+      const files = JSON.parse(r.stdout).files;
+      return { stderr: r.stderr, drops: files.flatMap((f: any) => f.findings.filter((x: any) => x.rule === 'ban-drop-table').map((x: any) => `${f.path.split('/').pop()}:${x.line}`)) };
+    };
+    const dbmate = drops('dbmate');
+    expect(dbmate.drops).toEqual(expect.arrayContaining(['001_goose.sql:4', '002_dbmate.sql:4', '003_unknown.sql:4']));
+    expect(dbmate.stderr).toContain('001_goose.sql: line 3: `-- +goose Down` is a goose marker, not understood under the dbmate preset');
+    const goose = drops('goose');
+    expect(goose.drops).toEqual(expect.arrayContaining(['001_goose.sql:4', '002_dbmate.sql:4', '003_unknown.sql:4']));
+    expect(goose.stderr).toContain('002_dbmate.sql: line 3: `-- migrate:down` is a dbmate marker, not understood under the goose preset');
+    expect(goose.stderr).toContain('003_unknown.sql: line 3: `-- +goose Sideways` is not a goose directive pgsafe knows');
+  });
+});
+
 describe('the language server under malformed input', () => {
   it('recovers after a malformed header, a lying Content-Length and bad JSON; NUL hides nothing', async () => {
     const client = new LspClient(process.execPath, ['bin/pgsafe.js', 'lsp', '--stdio'], ROOT);
