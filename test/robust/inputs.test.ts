@@ -133,3 +133,30 @@ describe('the language server under malformed input', () => {
     }
   });
 });
+
+describe('the language server under stress (issue 16, Build)', () => {
+  it('answers through unknown methods, edits to unopened documents, 1,000 rapid edits and requests after shutdown', async () => {
+    const client = new LspClient(process.execPath, ['bin/pgsafe.js', 'lsp', '--stdio'], ROOT);
+    try {
+      await client.request('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions: { debounceMs: 50 } });
+      client.notify('initialized', {});
+      await expect(client.request('pgsafe/noSuchMethod', {})).rejects.toThrow(/-32601/);
+      client.notify('$/noSuchNotification', {});
+      client.notify('textDocument/didChange', { textDocument: { uri: 'untitled:never-opened', version: 2 }, contentChanges: [{ text: 'DROP TABLE t;' }] });
+      const uri = 'untitled:rapid';
+      client.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'sql', version: 1, text: '' } });
+      for (let v = 2; v <= 1001; v++) client.notify('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [{ text: `SELECT ${v};\nDROP TABLE t${v};\n` }] });
+      const last = await client.waitFor<any>('textDocument/publishDiagnostics', (p) => p.uri === uri && p.version === 1001, 30_000);
+      expect(last.diagnostics.some((d: any) => d.code === 'ban-drop-table' && /t1001/.test(d.message))).toBe(true);
+      await client.request('shutdown', null);
+      // After shutdown it still answers (a result or an error), and never hangs.
+      const after = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 1 } }).then(() => 'answered', () => 'answered');
+      expect(after).toBe('answered');
+      client.notify('exit', null);
+      const { code } = await client.exited;
+      expect(code).toBe(0);
+    } finally {
+      if (client.proc.exitCode === null) client.proc.kill();
+    }
+  }, 60_000);
+});
