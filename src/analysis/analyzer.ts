@@ -1,10 +1,11 @@
 import type { SourceStatement } from '../source/index.js';
 import { classify, columnSpec, constraintSpec } from './classify.js';
-import { blocksReads, blocksWrites, maxCost, strongest, type Cost } from './locks.js';
+import { blocksReads, blocksWrites, maxCost, type Cost } from './locks.js';
+import { mergeLocks, rewritesAndScans, statementRuntime } from './facts.js';
 import { relFromNames, type Rel } from './names.js';
 import { SchemaModel, type TableInfo } from './schema.js';
 import { parseDuration } from './duration.js';
-import type { Action, AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, RelationLock, Timeouts, TxState } from './types.js';
+import type { AnalysedStatement, AnalysisSettings, ColumnSpec, AnalysisView, Timeouts, TxState } from './types.js';
 
 export interface FileOptions {
   /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
@@ -76,6 +77,8 @@ export class Analyzer implements AnalysisView {
       actions: c.actions,
       locks,
       cost,
+      ...rewritesAndScans(c.actions),
+      runtime: statementRuntime(s.kind, c.actions, (r) => this.isNew(r)),
       blocks: { reads: existing.some((l) => blocksReads(l.mode)), writes: existing.some((l) => blocksWrites(l.mode)) },
       // Inside a DO block (s.parent): the block runs as one statement, in the file's
       // transaction or its own implicit one, so CONCURRENTLY and the like fail there.
@@ -303,21 +306,3 @@ function defaultConstraintName(table: string, kind: string, columns: string[]): 
   const suffix = { primary: 'pkey', unique: 'key', foreign: 'fkey', check: 'check', exclusion: 'excl', notnull: 'not_null', other: 'con' }[kind] ?? 'con';
   return kind === 'primary' ? `${table}_pkey` : `${table}_${columns.join('_') || 'col'}_${suffix}`;
 }
-
-function mergeLocks(actions: Action[], index: number, isNew: (r: Rel) => boolean): RelationLock[] {
-  const byKey = new Map<string, RelationLock>();
-  const put = (rel: Rel | undefined, mode: RelationLock['mode'] | undefined) => {
-    if (!rel || !mode) return;
-    const prev = byKey.get(rel.key);
-    byKey.set(rel.key, { rel, mode: strongest(prev?.mode, mode)!, isNew: isNew(rel), statement: index });
-  };
-  for (const a of actions) {
-    put(a.relation, a.lock);
-    for (const x of a.also ?? []) put(x.rel, x.lock);
-  }
-  // A table created by this very statement is new.
-  for (const a of actions) if (a.type === 'create-table' && a.relation) { const l = byKey.get(a.relation.key); if (l) l.isNew = true; }
-  return [...byKey.values()];
-}
-
-

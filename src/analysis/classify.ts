@@ -7,7 +7,7 @@ import type { SourceStatement } from '../source/index.js';
 import { topLevelCommas, skipTrivia } from '../source/lexer.js';
 import { lockFromNumber, type Cost, type LockMode } from './locks.js';
 import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
-import type { Action, AnalysisView, ColumnSpec, ConstraintSpec, Span } from './types.js';
+import type { Action, AnalysisView, ColumnSpec, ConstraintSpec, RelatedLock, Span } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
 import { whereSelectivity } from './predicates.js';
@@ -284,7 +284,7 @@ class Classifier {
         const rel = relFromRangeVar(x.RangeVar);
         if (rel && !seen.has(rel.key)) {
           seen.add(rel.key);
-          this.add({ type: 'select', relation: rel, lock: forUpdate ? 'RowShareLock' : 'AccessShareLock', cost: 'none' });
+          this.add({ type: 'select', relation: rel, role: 'read', lock: forUpdate ? 'RowShareLock' : 'AccessShareLock', cost: 'none' });
         }
         return;
       }
@@ -300,20 +300,20 @@ class Classifier {
     const a = this.add({ type: 'create-table', relation: rel, cost: 'catalog', node: n });
     if (partitioned) a.reason = 'partitioned';
     // A new table referencing another takes SHARE ROW EXCLUSIVE on the referenced table.
-    const also: { rel: Rel; lock: LockMode }[] = [];
+    const also: RelatedLock[] = [];
     for (const e of n.tableElts ?? []) {
       const cons = e.Constraint ? [e.Constraint] : (e.ColumnDef?.constraints ?? []).map((c: any) => c.Constraint);
       for (const c of cons) {
         if (c?.contype === 'CONSTR_FOREIGN') {
           const ref = relFromRangeVar(c.pktable);
-          if (ref && ref.key !== rel?.key) also.push({ rel: ref, lock: 'ShareRowExclusiveLock' });
+          if (ref && ref.key !== rel?.key) also.push({ rel: ref, lock: 'ShareRowExclusiveLock', role: 'referenced' });
         }
       }
     }
     // CREATE TABLE … PARTITION OF takes ACCESS EXCLUSIVE on the parent.
     for (const p of n.inhRelations ?? []) {
       const parent = relFromRangeVar(p.RangeVar);
-      if (parent) also.push({ rel: parent, lock: n.partbound ? AEL : 'ShareUpdateExclusiveLock' });
+      if (parent) also.push({ rel: parent, lock: n.partbound ? AEL : 'ShareUpdateExclusiveLock', role: 'parent' });
     }
     if (also.length) a.also = also;
   }
@@ -481,7 +481,7 @@ class Classifier {
         const col = columnSpec(def, this.s, span);
         const { cost, reason } = this.addColumnCost(col);
         const a = this.add({ ...base, type: 'add-column', lock: AEL, cost, reason, column: col.name, columnDef: col });
-        if (col.references) a.also = [{ rel: col.references, lock: 'ShareRowExclusiveLock' }];
+        if (col.references) a.also = [{ rel: col.references, lock: 'ShareRowExclusiveLock', role: 'referenced' }];
         if (col.references && !a.reason) { a.cost = 'scan'; }
         return;
       }
@@ -518,14 +518,14 @@ class Classifier {
       }
       case 'AT_ValidateConstraint': {
         const con = t?.constraints.get(cmd.name);
-        const also = con?.kind === 'foreign' && con.references ? [{ rel: con.references, lock: 'RowShareLock' as LockMode }] : undefined;
+        const also = con?.kind === 'foreign' && con.references ? [{ rel: con.references, lock: 'RowShareLock' as LockMode, role: 'referenced' as const }] : undefined;
         // VALIDATE CONSTRAINT: SHARE UPDATE EXCLUSIVE; reads and writes continue during the scan.
         this.add({ ...base, type: 'validate-constraint', lock: SUEL, cost: 'scan', also, constraint: con ? { name: con.name, kind: con.kind, notValid: false, columns: con.columns, sql: '' } : { name: cmd.name, kind: 'other', notValid: false, columns: [], sql: '' } });
         return;
       }
       case 'AT_DropConstraint': {
         const con = t?.constraints.get(cmd.name);
-        const also = con?.kind === 'foreign' && con.references ? [{ rel: con.references, lock: AEL }] : undefined;
+        const also = con?.kind === 'foreign' && con.references ? [{ rel: con.references, lock: AEL, role: 'referenced' as const }] : undefined;
         this.add({ ...base, type: 'drop-constraint', lock: AEL, cost: 'catalog', also, constraint: { name: cmd.name, kind: con?.kind ?? 'other', notValid: false, columns: con?.columns ?? [], sql: '' } });
         return;
       }
@@ -536,17 +536,17 @@ class Classifier {
         const part = relFromRangeVar(cmd.def?.PartitionCmd?.name);
         // PG 12+: SHARE UPDATE EXCLUSIVE on the parent; the partition gets ACCESS EXCLUSIVE and a scan
         // unless a valid CHECK constraint implies the bound.
-        this.add({ ...base, type: 'attach-partition', lock: this.pg >= 12 ? SUEL : AEL, cost: 'catalog', also: part ? [{ rel: part, lock: AEL }] : undefined, column: part?.name });
+        this.add({ ...base, type: 'attach-partition', lock: this.pg >= 12 ? SUEL : AEL, cost: 'catalog', also: part ? [{ rel: part, lock: AEL, role: 'partition' }] : undefined, column: part?.name });
         // A validated CHECK on the partition that implies the bound lets Postgres skip the scan.
         const proven = !!part && !!rel && this.view.schema.checkProvesPartitionBound(rel, part);
-        if (part) this.add({ type: 'attach-partition', relation: part, lock: AEL, cost: proven ? 'catalog' : 'scan', span, node: cmd, reason: proven ? 'a validated CHECK constraint implies the bound' : 'the partition is scanned to check the bound' });
+        if (part) this.add({ type: 'attach-partition', relation: part, role: 'partition', lock: AEL, cost: proven ? 'catalog' : 'scan', span, node: cmd, reason: proven ? 'a validated CHECK constraint implies the bound' : 'the partition is scanned to check the bound' });
         return;
       }
       case 'AT_DetachPartition': {
         const part = relFromRangeVar(cmd.def?.PartitionCmd?.name);
         const concurrently = !!cmd.def?.PartitionCmd?.concurrent;
         this.noTransaction ||= concurrently;
-        this.add({ ...base, type: 'detach-partition', lock: concurrently ? SUEL : AEL, cost: 'catalog', concurrently, also: part ? [{ rel: part, lock: AEL }] : undefined, column: part?.name });
+        this.add({ ...base, type: 'detach-partition', lock: concurrently ? SUEL : AEL, cost: 'catalog', concurrently, also: part ? [{ rel: part, lock: AEL, role: 'partition' }] : undefined, column: part?.name });
         return;
       }
       case 'AT_DetachPartitionFinalize':
@@ -643,7 +643,7 @@ class Classifier {
     switch (spec.kind) {
       case 'foreign':
         // ADD FOREIGN KEY: SHARE ROW EXCLUSIVE on both tables; validation scans the referencing table.
-        this.add({ ...base, lock: 'ShareRowExclusiveLock', cost: spec.notValid ? 'catalog' : 'scan', reason: spec.notValid ? undefined : 'every existing row is checked against the referenced table', also: spec.references ? [{ rel: spec.references, lock: 'ShareRowExclusiveLock' }] : undefined });
+        this.add({ ...base, lock: 'ShareRowExclusiveLock', cost: spec.notValid ? 'catalog' : 'scan', reason: spec.notValid ? undefined : 'every existing row is checked against the referenced table', also: spec.references ? [{ rel: spec.references, lock: 'ShareRowExclusiveLock', role: 'referenced' }] : undefined });
         return;
       case 'check':
         this.add({ ...base, lock: AEL, cost: spec.notValid ? 'catalog' : 'scan', reason: spec.notValid ? undefined : 'every existing row is checked' });

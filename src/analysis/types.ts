@@ -41,9 +41,27 @@ export interface Action {
   columnDef?: ColumnSpec;
   /** For update/delete: how far the WHERE bounds the rows touched (see predicates.ts). */
   filter?: 'none' | 'broad' | 'selective';
+  /** The part `relation` plays in the statement; absent means 'target'. */
+  role?: RelationRole;
   /** Other relations this action locks (FK targets, partitions). */
-  also?: { rel: Rel; lock: LockMode }[];
+  also?: RelatedLock[];
 }
+
+/** What a relation is to the statement that locks it. */
+export type RelationRole = 'target' | 'referenced' | 'referencing' | 'partition' | 'parent' | 'index' | 'dependent' | 'read';
+
+export interface RelatedLock {
+  rel: Rel;
+  lock: LockMode;
+  role: RelationRole;
+}
+
+/**
+ * How long a statement can run: `instant` (catalog only, or a new empty table), `bounded` (work in
+ * proportion to the named relations: a scan, an index build, a rewrite, DML), `open-ended` (waits for other
+ * transactions, as CONCURRENTLY does, or runs code pgsafe does not see: DO, CALL, a whole-database VACUUM).
+ */
+export type Runtime = 'instant' | 'bounded' | 'open-ended';
 
 export interface ColumnSpec {
   name: string;
@@ -78,6 +96,8 @@ export interface ConstraintSpec {
 export interface RelationLock {
   rel: Rel;
   mode: LockMode;
+  /** Why the statement locks it: the relation it changes, a referenced table, a partition… */
+  role: RelationRole;
   /** Created earlier in this file (or in a pending file of the run): empty and unseen by the app. */
   isNew: boolean;
   /** The statement index that took it (for held locks). */
@@ -113,6 +133,12 @@ export interface AnalysedStatement {
   /** Strongest lock per relation. */
   locks: RelationLock[];
   cost: Cost;
+  /** Relations whose files are rewritten (relfilenode changes), new ones included. */
+  rewrites: Rel[];
+  /** Relations read in full (a validation scan, an index build, a rewrite), new ones included. */
+  scans: Rel[];
+  /** Over existing (not new) relations. */
+  runtime: Runtime;
   /** Over existing (not new) relations. */
   blocks: { reads: boolean; writes: boolean };
   tx: TxState;

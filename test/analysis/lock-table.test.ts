@@ -188,3 +188,36 @@ describe('unknown statements are never passed silently', () => {
     expect(one('CALL do_things()').unanalyzed).toMatch(/CALL/);
   });
 });
+
+describe('statement facts: roles, rewrites, scans, runtime', () => {
+  const facts = (sql: string) => {
+    const r = analyse(sql).at(-1)!;
+    return {
+      roles: Object.fromEntries(r.locks.map((l) => [l.rel.name, l.role])),
+      rewrites: r.rewrites.map((x) => x.name),
+      scans: r.scans.map((x) => x.name),
+      runtime: r.runtime,
+    };
+  };
+  type F = ReturnType<typeof facts>;
+  it.each<[string, F]>([
+    ['ALTER TABLE users ALTER COLUMN age TYPE bigint', { roles: { users: 'target' }, rewrites: ['users'], scans: ['users'], runtime: 'bounded' }],
+    ['ALTER TABLE users ADD COLUMN e int DEFAULT 0', { roles: { users: 'target' }, rewrites: [], scans: [], runtime: 'instant' }],
+    ['ALTER TABLE users ALTER COLUMN age SET NOT NULL', { roles: { users: 'target' }, rewrites: [], scans: ['users'], runtime: 'bounded' }],
+    ['ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)', { roles: { orders: 'target', users: 'referenced' }, rewrites: [], scans: ['orders', 'users'], runtime: 'bounded' }],
+    ['ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID', { roles: { orders: 'target', users: 'referenced' }, rewrites: [], scans: [], runtime: 'instant' }],
+    ['CREATE INDEX i ON users (age)', { roles: { users: 'target' }, rewrites: [], scans: ['users'], runtime: 'bounded' }],
+    ['CREATE INDEX CONCURRENTLY i ON users (age)', { roles: { users: 'target' }, rewrites: [], scans: ['users'], runtime: 'open-ended' }],
+    ['INSERT INTO orders SELECT * FROM users', { roles: { orders: 'target', users: 'read' }, rewrites: [], scans: [], runtime: 'bounded' }],
+    ['ALTER TABLE users ATTACH PARTITION orders FOR VALUES FROM (1) TO (10)', { roles: { users: 'target', orders: 'partition' }, rewrites: [], scans: ['orders'], runtime: 'bounded' }],
+    ['CREATE TABLE items (id int REFERENCES users (id))', { roles: { users: 'referenced' }, rewrites: [], scans: [], runtime: 'instant' }],
+    ['VACUUM', { roles: {}, rewrites: [], scans: [], runtime: 'open-ended' }],
+    ['CALL do_things()', { roles: {}, rewrites: [], scans: [], runtime: 'open-ended' }],
+    ['VACUUM FULL users', { roles: { users: 'target' }, rewrites: ['users'], scans: ['users'], runtime: 'bounded' }],
+  ])('%s', (sql, want) => {
+    expect(facts(sql)).toEqual(want);
+  });
+  it('a new table is instant to change', () => {
+    expect(analyse('CREATE TABLE fresh (id int);\nALTER TABLE fresh ALTER COLUMN id TYPE bigint;').at(-1)!.runtime).toBe('instant');
+  });
+});
