@@ -82,13 +82,13 @@ export function bodyStatements(parsed: ParsedSource, stmt: SourceStatement): Sou
   const body: string | undefined = as?.arg?.String?.sval ?? as?.arg?.List?.items?.[0]?.String?.sval;
   if (typeof body !== 'string' || !as) return [];
   const lit = literalAt(parsed.text, stmt.toOffset(as.location), stmt.end);
-  if (!lit || lit.value !== body) return unread('the DO block\'s body is written in a form pgsafe does not map (an E\'\' string?), so its statements were not read');
+  if (!lit || lit.value !== body) return unread('the DO block\'s body is written in a form pgsafe does not map (an E\'\' string?)');
 
   let tree: any;
   try {
     tree = parsePlPgSQLSync(stmt.text);
   } catch (err) {
-    return unread(`the DO block's body does not parse as PL/pgSQL (${String((err as Error).message).split('\n')[0].slice(0, 120)}), so its statements were not read`);
+    return unread(`the DO block's body does not parse as PL/pgSQL (${String((err as Error).message).split('\n')[0].slice(0, 120)})`);
   }
   const fn = tree?.plpgsql_funcs?.[0]?.PLpgSQL_function;
   const queries: { sql: string; line: number; literal?: boolean }[] = [];
@@ -116,7 +116,7 @@ export function bodyStatements(parsed: ParsedSource, stmt: SourceStatement): Sou
     // EXECUTE runs its string as plain SQL: PL/pgSQL variables are not substituted there.
     const made = makeInner(parsed, stmt, sql, at, q.literal ? new Set() : vars);
     if (!made) {
-      if (isDo) unread('a statement in the DO block\'s body does not parse, so it was not checked');
+      if (isDo) unread('a statement in the DO block\'s body does not parse');
       continue;
     }
     for (const s of made) {

@@ -30,7 +30,8 @@ interface Instance {
   lengthBytesUTF8(s: string): number;
 }
 
-const requireHere = createRequire(import.meta.url);
+// The CLI bundle is CommonJS (its own `require`); dist/src and the tests are ES modules.
+const requireHere: NodeRequire = typeof require === 'function' ? require : createRequire(import.meta.url);
 let compiled: Promise<WebAssembly.Module> | undefined;
 let module: WebAssembly.Module | undefined;
 let current: Instance | undefined;
