@@ -68,7 +68,7 @@ function loadBundle() {
       // A read-only or full disk only costs the next run its speed.
     }
   };
-  return { main: module.exports.main, save };
+  return { main: module.exports.main, processIo: module.exports.processIo, save };
 }
 
 /** `$XDG_CACHE_HOME/pgsafe` or `~/.cache/pgsafe`: the user's own, never a shared temp dir (the cache is code). */
@@ -77,8 +77,9 @@ function cacheDir() {
   return base ? join(base, 'pgsafe') : undefined;
 }
 
-const { main, save } = loadBundle();
-main(process.argv).then(
+// The real streams, working directory and environment; tests call main() with their own.
+const { main, processIo, save } = loadBundle();
+main(process.argv, processIo()).then(
   (code) => {
     process.exitCode = code;
     save();

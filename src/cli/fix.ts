@@ -12,21 +12,19 @@
 // - Fixes are not applied inside a DO body written as a single-quoted string
 //   (its quotes are doubled in the file, so inserted SQL would break it).
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { rules } from '../../rules/index.js';
-import { lint, type FileResult, type Finding } from '../engine/engine.js';
+import type { FileResult, Finding } from '../engine/engine.js';
 import { applyFixes } from '../engine/fix.js';
 import { inQuotedBody } from '../engine/bodies.js';
 import { decodeSource, readSourceFile } from '../source/read.js';
 import type { SourceStatement } from '../source/index.js';
-import { exitCode, planLint, readStdin, type LintCliOptions, type LintPlan } from './run.js';
-import { UsageError } from './files.js';
+import { lintProject, UsageError } from '../project/index.js';
+import { discover, exitCode, reportPlan, runLint, type LintCliOptions } from './run.js';
+import { readAll, type CliIo } from './io.js';
 import { maskSecrets } from '../report/mask.js';
 
 const MAX_PASSES = 5;
-
-/** Lints what a plan selected; the CLI passes its own, which also lints each migration's down part as the rollback path. */
-export type PlanLinter = (plan: LintPlan) => Promise<FileResult[]>;
-const lintPlan: PlanLinter = async (plan) => plan.finish(await lint(plan.inputs, plan.options));
 
 export interface FixCliOptions extends LintCliOptions {
   fix?: boolean;
@@ -73,25 +71,27 @@ export function withLineEndings(findings: Finding[], text: string): Finding[] {
 }
 
 /**
- * Fixes the files, then reports on the fixed text: through `report` (the plain
- * `lint` run, so the output is exactly what linting the fixed files gives), or
- * for `-` on stderr after the fixed SQL on stdout.
+ * Fixes the files, then reports on the fixed text: through the plain `lint`
+ * run (so the output is exactly what linting the fixed files gives), or for
+ * `-` on stderr after the fixed SQL on stdout.
  */
-export async function runFix(paths: string[], o: FixCliOptions, report: (o: LintCliOptions) => Promise<number>, linter: PlanLinter = lintPlan): Promise<number> {
+export async function runFix(paths: string[], o: FixCliOptions, io: CliIo): Promise<number> {
   // The staged text is what gets linted, and it may differ from the working tree the fixes would be written to.
   if (o.staged) throw new UsageError('--fix cannot be combined with --staged: fix the working tree first, then stage it');
   const unsafe = !!o.fixUnsafe;
   const fromStdin = paths.includes('-');
   const stdinName = o.stdinFilename ?? '<stdin>';
-  const raw = fromStdin ? await readStdin() : undefined;
+  const plan = reportPlan(o, io.env);
+  const raw = fromStdin ? await readAll(io.stdin) : undefined;
   const decoded = raw ? decodeSource(raw) : undefined;
   let stdinText = decoded?.ok ? decoded.text : undefined;
   const stdin = () => (stdinText !== undefined ? Buffer.from(stdinText, 'utf8') : raw);
   const fixedIn = new Map<string, FileFixes>();
   const applied = new Map<string, Map<string, number>>();
 
-  let plan = await planLint(paths, { ...o, stdin: stdin() });
-  let results = await linter(plan);
+  const lintAll = async () => (await lintProject(await discover(paths, { ...o, stdin: stdin() }, io), { rules }));
+  let linted = await lintAll();
+  let results = linted.files;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = false;
     // A file can have several results (its forward part and its down section as the rollback path): fix them together.
@@ -108,7 +108,7 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
       else if (fromStdin) continue;
       else {
         if (!rs.some((r) => r.findings.some((f) => f.fix))) continue;
-        const file = await readSourceFile(path);
+        const file = await readSourceFile(resolve(io.cwd, path));
         if (!file.ok) continue;
         text = file.text;
         bom = file.bom;
@@ -120,7 +120,7 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
       if (out.fixed.length === 0 || out.text === text) continue;
       changed = true;
       if (isStdin) stdinText = out.text;
-      else await writeFile(path, (bom ? '\ufeff' : '') + out.text, 'utf8');
+      else await writeFile(resolve(io.cwd, path), (bom ? '\ufeff' : '') + out.text, 'utf8');
       const record = fixedIn.get(path) ?? { byRule: new Map() };
       fixedIn.set(path, record);
       for (const f of out.fixed) {
@@ -129,27 +129,27 @@ export async function runFix(paths: string[], o: FixCliOptions, report: (o: Lint
       }
     }
     if (!changed) break;
-    plan = await planLint(paths, { ...o, stdin: stdin() });
-    results = await linter(plan);
+    linted = await lintAll();
+    results = linted.files;
   }
 
   for (const [path, rec] of fixedIn) {
     const total = [...rec.byRule.values()].reduce((a, b) => a + b, 0);
     const list = [...rec.byRule].map(([id, n]) => (n > 1 ? `${id} ×${n}` : id)).join(', ');
-    process.stderr.write(`pgsafe: fixed ${total} problem${total === 1 ? '' : 's'} in ${path} (${list})\n`);
+    io.stderr.write(`pgsafe: fixed ${total} problem${total === 1 ? '' : 's'} in ${path} (${list})\n`);
   }
   if (!unsafe) {
     const skipped = results.reduce((n, r) => n + r.findings.filter((f) => f.fix?.safety === 'unsafe').length, 0);
-    if (skipped) process.stderr.write(`pgsafe: ${skipped} more fix${skipped === 1 ? ' is' : 'es are'} unsafe and not applied; review them and run with --fix-unsafe to apply them\n`);
+    if (skipped) io.stderr.write(`pgsafe: ${skipped} more fix${skipped === 1 ? ' is' : 'es are'} unsafe and not applied; review them and run with --fix-unsafe to apply them\n`);
   }
 
-  if (!fromStdin) return report({ ...o, stdin: undefined });
+  if (!fromStdin) return runLint(paths, { ...o, stdin: undefined }, io);
   // The fixed SQL is the output; the report moves to stderr.
   const fixedSql = stdinText ?? raw?.toString('utf8') ?? '';
   // stdout is masked like every output (src/report/mask.ts): say so rather than hand back a changed password silently.
-  if (maskSecrets(fixedSql) !== fixedSql) process.stderr.write('pgsafe: the fixed SQL holds a literal secret, printed masked with *: pgsafe never prints a password\n');
-  process.stdout.write(fixedSql);
-  process.stderr.write(plan.reporter({ files: results, rules, color: false, cwd: process.cwd() }));
-  for (const n of plan.notes) process.stderr.write(`pgsafe: ${n}\n`);
+  if (maskSecrets(fixedSql) !== fixedSql) io.stderr.write('pgsafe: the fixed SQL holds a literal secret, printed masked with *: pgsafe never prints a password\n');
+  io.stdout.write(fixedSql);
+  io.stderr.write(plan.reporter({ files: results, rules, color: false, cwd: io.cwd, env: io.env }));
+  for (const n of linted.notes) io.stderr.write(`pgsafe: ${n}\n`);
   return exitCode(results, o.failOn);
 }

@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CONFIG_NAMES } from '../config/load.js';
 import { FRAMEWORKS } from '../config/types.js';
-import { UsageError } from './files.js';
+import { UsageError } from '../project/errors.js';
 import { DEFAULT_PG_VERSION, parsePgVersion } from './run.js';
 
 export const CONFIG_SCHEMA_URL = 'https://raw.githubusercontent.com/pgsafe/pgsafe/main/schema/pgsafe.config.schema.json';
@@ -85,7 +85,7 @@ export function runInit(o: InitOptions, cwd = process.cwd()): string[] {
   return done;
 }
 
-export function registerInitCommand(program: Command): void {
+export function registerInitCommand(program: Command, io: { stdout: { write(s: string): unknown }; cwd: string } = { stdout: process.stdout, cwd: process.cwd() }): void {
   program
     .command('init')
     .description('write a starter pgsafe.config.json, and with --hook a git pre-commit hook running `pgsafe lint --staged`')
@@ -94,6 +94,6 @@ export function registerInitCommand(program: Command): void {
     .option('--framework <name>', `migration framework: ${FRAMEWORKS.join(', ')}`)
     .option('--pg-version <major>', 'Postgres major version of the target server')
     .action((o: InitOptions) => {
-      for (const line of runInit(o)) process.stdout.write(`pgsafe: ${line}\n`);
+      for (const line of runInit(o, io.cwd)) io.stdout.write(`pgsafe: ${line}\n`);
     });
 }

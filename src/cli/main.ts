@@ -1,51 +1,48 @@
 import { Command, CommanderError, Option } from 'commander';
 import { rules } from '../../rules/index.js';
-import { lint, ruleIds, type FileResult } from '../engine/engine.js';
+import { ruleIds } from '../engine/engine.js';
 import { ConfigError } from '../config/types.js';
-import { UsageError } from './files.js';
-import { exitCode, planLint, writeReport, type LintCliOptions } from './run.js';
+import { UsageError } from '../project/errors.js';
+import { runLint } from './run.js';
 export { exitCode, parsePgVersion, type LintCliOptions } from './run.js';
 import { registerInitCommand } from './init.js';
 import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
-import { flattenRollback, withRollback } from '../rollback/inputs.js';
+import { processIo, type CliIo } from './io.js';
 import { maskWrites } from '../report/mask.js';
+export { processIo, type CliIo } from './io.js';
 
-export function useColor(stream: NodeJS.WriteStream): boolean {
-  if (process.env.NO_COLOR) return false;
-  const force = process.env.FORCE_COLOR;
-  if (force !== undefined) return force !== '0' && force !== 'false';
-  return !!stream.isTTY;
-}
+const collect = (v: string, all: string[] = []) => [...all, v];
 
-export async function runLint(paths: string[], o: LintCliOptions): Promise<number> {
-  const plan = await planLint(paths, o);
-  // Each up migration learns its down (require-down-migration) and its down is linted as the rollback path.
-  const inputs = plan.prepareRollback(await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework }));
-  const results: FileResult[] = flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
-  writeReport(plan, results, useColor(process.stdout));
-  return exitCode(results, o.failOn);
-}
-
-export function buildProgram(): Command {
+/** The command tree; actions write through `io` and leave their exit code in `exit.code`. */
+export function buildProgram(io: CliIo, exit: { code: number }): Command {
   const program = new Command('pgsafe')
     .description('PostgreSQL migration safety analyzer: lock risk and backward compatibility')
     .version('0.1.0')
     .option('--debug', 'print stack traces of internal errors')
-    .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    // Usage errors are one line: the message and where to look, not the whole help.
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`pgsafe: ${s.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()} (see \`pgsafe --help\`)\n`),
+    });
 
   program
     .command('lint')
     .description('lint SQL migration files')
     .argument('[paths...]', 'files, directories (every *.sql, in migration order), globs, or - for stdin')
     .addOption(new Option('-f, --format <format>', 'output format: pretty (default), json, sarif, github, gcc, markdown, junit, gitlab'))
+    .addOption(new Option('--reporter <format>', 'the same as --format (squawk\'s name; tty means pretty)'))
     .option('--pg-version <major>', 'Postgres major version of the target server (default: config pgVersion, else 15)')
     .option('--assume-in-transaction', 'each file runs inside one transaction (as most migration frameworks do)')
     .option('--no-assume-in-transaction', 'each file runs outside a transaction, whatever the config or framework says')
     .option('--enable <ids>', 'comma-separated rules to turn on (also opt-in rules)')
     .option('--disable <ids>', 'comma-separated rules to turn off')
+    .option('--include <ids>', 'the same as --enable (squawk\'s name)')
+    .option('-e, --exclude <ids>', 'the same as --disable (squawk\'s name)')
+    .option('--exclude-path <glob>', 'never lint files matching this glob (repeatable; relative to the working directory)', collect)
     .option('--fail-on <level>', 'exit 1 when a finding is at or above: error, warning or never', 'warning')
     .option('--stdin-filename <name>', 'file name to report for input read from -')
     .option('-c, --config <file>', 'config file (default: pgsafe.config.json or .pgsaferc.json, found walking up from the linted files)')
@@ -56,12 +53,7 @@ export function buildProgram(): Command {
     .option('--fix', 'apply safe fixes to the files (with -: print the fixed SQL to stdout, the report to stderr)')
     .option('--fix-unsafe', 'apply unsafe fixes too (added statements, type changes); implies --fix')
     .action(async (paths: string[], o: FixCliOptions) => {
-      process.exitCode = o.fix || o.fixUnsafe
-        ? await runFix(paths, o, (x) => runLint(paths, x), async (plan) => {
-          const inputs = plan.prepareRollback(await withRollback(plan.inputs, { framework: o.framework ?? plan.config?.config.framework }));
-          return flattenRollback(plan.finish(await lint(inputs, plan.options)), inputs);
-        })
-        : await runLint(paths, o);
+      exit.code = o.fix || o.fixUnsafe ? await runFix(paths, o, io) : await runLint(paths, o, io);
     });
 
   program
@@ -70,7 +62,7 @@ export function buildProgram(): Command {
     .option('-f, --format <format>', 'table or json', 'table')
     .action((o: { format: string }) => {
       if (o.format !== 'table' && o.format !== 'json') throw new UsageError(`--format: expected table or json, got "${o.format}"`);
-      process.stdout.write(rulesTable(rules, o.format));
+      io.stdout.write(rulesTable(rules, o.format));
     });
 
   program
@@ -80,18 +72,22 @@ export function buildProgram(): Command {
     .action((id: string) => {
       const rule = ruleIds(rules).get(id);
       if (!rule) throw new UsageError(`unknown rule "${id}" (see \`pgsafe rules\`)`);
-      process.stdout.write(explainRule(rule));
+      io.stdout.write(explainRule(rule));
     });
 
-  registerLspCommand(program);
-  registerInitCommand(program);
+  registerLspCommand(program, io);
+  registerInitCommand(program, io);
 
   return program;
 }
 
-/** Runs the CLI and returns the exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * Runs the CLI and returns the exit code: 0 clean, 1 findings at or above --fail-on, 2 usage or internal error.
+ * `argv` is the process's (`node`, script, arguments…); everything is read and written through `io`.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const exit = { code: 0 };
+  const program = buildProgram(io, exit);
   // replay pulls in pg and the providers: load it only when it runs, so `lint` starts fast.
   const positional = argv.slice(2).filter((a) => !a.startsWith('-'));
   if (positional[0] === 'replay' || (positional[0] === 'help' && positional[1] === 'replay')) {
@@ -100,23 +96,26 @@ export async function main(argv: string[]): Promise<number> {
   } else {
     program.command('replay').description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, time and blocking');
   }
+  // Global: before or after the command.
   const debug = argv.includes('--debug');
+  const args = argv.filter((a, i) => i < 2 || a !== '--debug' || positional[0] === 'replay');
   // No password leaves pgsafe: every write to stdout and stderr is masked, whatever wrote it (src/report/mask.ts).
-  const unmask = maskWrites([process.stdout, process.stderr]);
+  const unmask = maskWrites([io.stdout, io.stderr]);
   try {
-    await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    await program.parseAsync(args);
+    // replay sets the process's exit code itself.
+    return exit.code || (typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError || err instanceof ConfigError) {
-      process.stderr.write(`pgsafe: ${err.message}\n`);
+      io.stderr.write(`pgsafe: ${err.message}\n`);
       return 2;
     }
     const e = err as Error;
-    process.stderr.write(`pgsafe: internal error: ${e?.message ?? String(err)}\n`);
-    if (debug && e?.stack) process.stderr.write(e.stack + '\n');
+    io.stderr.write(`pgsafe: internal error: ${e?.message ?? String(err)}\n`);
+    if (debug && e?.stack) io.stderr.write(e.stack + '\n');
     return 2;
   } finally {
     unmask();

@@ -1,8 +1,5 @@
 // The JSON schema of pgsafe.config.json, published as schema/pgsafe.config.schema.json so editors complete it.
-// Regenerate after adding a rule: `npm run build && node dist/src/config/schema.js` (a test fails when it is stale).
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { resolve } from 'node:path';
+// Regenerate after adding a rule: `npm run gen:schema` (a test fails when it is stale).
 import type { Rule } from '../engine/rule.js';
 import { ruleDocsUrl } from '../engine/rule.js';
 import { FRAMEWORKS } from './types.js';
@@ -57,11 +54,4 @@ export function configSchema(rules: readonly Rule[]): Record<string, unknown> {
 
 export function configSchemaText(rules: readonly Rule[]): string {
   return JSON.stringify(configSchema(rules), null, 2) + '\n';
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { rules } = await import('../../rules/index.js');
-  const out = resolve(fileURLToPath(import.meta.url), '../../../../schema/pgsafe.config.schema.json');
-  writeFileSync(out, configSchemaText(rules));
-  process.stdout.write(`wrote ${out}\n`);
 }

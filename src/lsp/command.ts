@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { UsageError } from '../cli/files.js';
+import { UsageError } from '../project/errors.js';
 import { initParser } from '../source/index.js';
 
 const OTHER_TRANSPORTS = /^--(node-ipc|socket|pipe)(=|$)/;
 
 /** `pgsafe lsp`: the language server. vscode-languageserver is loaded only when it runs. */
-export function registerLspCommand(program: Command): void {
+export function registerLspCommand(program: Command, io: { stdin: unknown; stdout: unknown }): void {
   program
     .command('lsp')
     .description('run the language server over stdin/stdout (diagnostics, hover, quick fixes)')
@@ -19,7 +19,7 @@ export function registerLspCommand(program: Command): void {
       // The parser's WASM loads while vscode-languageserver is imported.
       void initParser();
       const { startServer } = await import('./server.js');
-      const connection = startServer({ input: process.stdin, output: process.stdout });
+      const connection = startServer({ input: io.stdin as NodeJS.ReadableStream, output: io.stdout as NodeJS.WritableStream });
       // The server ends the process itself on `exit` or when the client closes stdin.
       await new Promise<void>((resolve) => connection.onExit(resolve));
     });

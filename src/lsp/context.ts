@@ -2,11 +2,11 @@
 // `pgsafe lint` is given the whole directory (or the config's `include`), so the editor and
 // CI agree. Their analysis is cached: it is redone only when one of them changes.
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Analyzer } from '../analysis/analyzer.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import type { AnalysisSettings } from '../analysis/types.js';
-import { compareMigrations, resolvePaths } from '../cli/files.js';
+import { compareMigrations, migrationRoot, resolvePaths, upMigrationOf } from '../project/index.js';
 import { frameworks } from '../config/frameworks/index.js';
 import { prepareText } from '../config/prepare.js';
 import { expandBodies } from '../engine/bodies.js';
@@ -38,9 +38,6 @@ async function readCached(path: string): Promise<Source | undefined> {
   }
 }
 
-/** Frameworks with one directory per migration (`<id>/migration.sql`, `<id>/up.sql`): the migrations are the parent's. */
-const DIR_PER_MIGRATION = new Set(['prisma', 'diesel']);
-
 /** Every migration file of the set `filePath` belongs to, in the order they run (absolute paths). */
 async function migrationSet(filePath: string, s: DocumentSettings): Promise<string[]> {
   const framework = s.file.framework;
@@ -57,29 +54,13 @@ async function migrationSet(filePath: string, s: DocumentSettings): Promise<stri
       }
     }
   } else {
-    // Prisma's `<id>/migration.sql` and diesel's `<id>/up.sql` are recognisable without a config too.
-    const perDir = framework ? DIR_PER_MIGRATION.has(framework) : /^(migration|up|down)\.sql$/i.test(basename(filePath));
-    const dir = perDir ? dirname(dirname(filePath)) : dirname(filePath);
-    found = await resolvePaths([dir]).catch(() => []);
+    // The framework's layout, or the file's (Prisma's `<id>/migration.sql`, diesel's `<id>/up.sql`) without one.
+    found = await resolvePaths([migrationRoot(filePath, framework)]).catch(() => []);
   }
   const preset = framework ? frameworks[framework] : undefined;
   const kept = [...new Set(found)].filter((f) => s.resolver.selected(f) && (!preset || preset.isMigration(f)));
   kept.sort(compareMigrations);
   return preset?.order ? preset.order(kept) : kept;
-}
-
-/** The up migration of a down file, by the frameworks' naming: `x.down.sql`, `<id>/down.sql`, Flyway `U<v>__…`. */
-function upOf(down: string, all: string[]): string | undefined {
-  const name = basename(down);
-  const dir = dirname(down);
-  const candidates = /\.down\.sql$/i.test(name)
-    ? [down.replace(/\.down\.sql$/i, '.up.sql')]
-    : /^down\.sql$/i.test(name)
-      ? [resolve(dir, 'up.sql')]
-      : /^U(\d+(?:[._]\d+)*)__/i.test(name)
-        ? all.filter((f) => dirname(f) === dir && new RegExp(`^V${/^U(\d+(?:[._]\d+)*)__/i.exec(name)![1].replace(/\./g, '\\.')}__`, 'i').test(basename(f)))
-        : [];
-  return candidates.find((c) => all.includes(c));
 }
 
 /** Listing and stat results are reused for this long, so a burst of keystrokes does not re-walk the tree. */
@@ -101,7 +82,7 @@ export async function priorMigrations(filePath: string, s: DocumentSettings, ope
   } else {
     const all = await migrationSet(filePath, s);
     // A down migration runs after its up (which may sort after it: `x.down.sql` < `x.up.sql`).
-    const up = isDownFile(filePath, s.file.framework) ? upOf(filePath, all) : undefined;
+    const up = isDownFile(filePath, s.file.framework) ? [upMigrationOf(filePath, s.file.framework)].find((u) => u !== undefined && all.includes(u)) : undefined;
     const self = up ?? filePath;
     const at = all.indexOf(self);
     // A file not in the set yet (new, or excluded) goes where its name sorts.

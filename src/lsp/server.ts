@@ -14,14 +14,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { rules } from '../../rules/index.js';
-import { lintSync, ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
+import { ruleIds, type FileResult } from '../engine/engine.js';
 import { forgetListings, priorSchema } from './context.js';
 import type { SchemaModel } from '../analysis/schema.js';
-import { withRollback } from '../rollback/inputs.js';
 import { nodeFs, type DownFs } from '../rollback/down.js';
 import { initParser } from '../source/index.js';
-import { prepareText, remapResult } from '../config/prepare.js';
-import type { Severity } from '../engine/rule.js';
+import { bufferSet, lintProjectSync } from '../project/index.js';
 import { codeActionsFor, hoverAt, toDiagnostic, type OffsetMap } from './features.js';
 import { maskedWriter, resync } from './frames.js';
 import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
@@ -50,12 +48,6 @@ function uriToPath(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function severityOf(id: string, settings: Record<string, RuleSetting>): Severity | undefined {
-  const s = settings[id];
-  if (s === 'off') return undefined;
-  return s ?? ruleIds(rules).get(id)?.meta.defaultSeverity ?? 'error';
 }
 
 /** stdout carries the protocol: anything a library prints goes to stderr instead. */
@@ -120,23 +112,17 @@ export function startServer(opts: ServerOptions): Connection {
           schema = await priorSchema(path, settings, { pgVersion, assumeInTransaction }, buffer);
         }
         if (documents.get(uri)?.version !== version) return undefined;
-        // Framework semantics (goose Down blanked, transaction wrapping) and placeholders, as the CLI applies them.
-        const prep = prepareText(name, original, settings.file);
-        // As `pgsafe lint` does: the file learns its down migration, which is linted as the rollback path.
+        // As `pgsafe lint` lints it: framework semantics, placeholders, and its down migration as the rollback path.
+        const set = bufferSet(name, original, { resolver: settings.resolver, settings: settings.file, pgVersion, assumeInTransaction });
         const fs: DownFs = {
           exists: (p) => p === path || nodeFs.exists(p),
           read: (p) => (p === path ? original : nodeFs.read(p)),
           list: (d) => nodeFs.list(d),
         };
-        const inputs = await withRollback([{ path: name, text: prep.text, fileOptions: prep.fileOptions }], {
-          framework: settings.file.framework,
-          frameworkOf: (p) => settings.resolver.forFile(p).framework,
-          fs,
-        });
-        const [last] = lintSync(inputs, { rules, pgVersion, assumeInTransaction, ruleSettings, schema });
-        const result = remapResult(last, original, prep, severityOf('syntax-error', ruleSettings));
+        const [result, next] = lintProjectSync(set, { rules, ruleSettings, schema, fs }).files;
+        const prep = set.files[0].prepared!;
         // A down section of this same file (goose, dbmate): its findings belong on this document.
-        const rollback = last.rollback?.path === name ? last.rollback : undefined;
+        const rollback = next?.path === name ? next : undefined;
         if (rollback) result.findings = [...result.findings, ...rollback.findings].sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
         // Excluded by the config's include/exclude, or not a migration of the framework: no diagnostics.
         if (!settings.selected) result.findings = [];

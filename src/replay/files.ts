@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import picomatch from 'picomatch';
 import { ReplayUsageError } from './util.js';
 import { isDownFile } from '../rollback/down.js';
-import { resolvePaths } from '../cli/files.js';
+import { resolvePaths } from '../project/files.js';
 
 const execFileP = promisify(execFile);
 

@@ -13,8 +13,8 @@ function escapeProperty(s: string): string {
 }
 
 /** GitHub Actions workflow commands: one annotation per finding, 1-based. */
-export const github: Reporter = ({ files, cwd }) => {
-  const root = ciRoot(cwd);
+export const github: Reporter = ({ files, cwd, env }) => {
+  const root = ciRoot(cwd, env);
   const out: string[] = [];
   for (const f of files) {
     for (const x of f.findings) {

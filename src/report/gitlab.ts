@@ -4,8 +4,8 @@ import type { Reporter } from './types.js';
 const SEVERITY = { error: 'critical', warning: 'major', info: 'info' } as const;
 
 /** GitLab Code Quality report (a JSON array of issues, 1-based lines). */
-export const gitlab: Reporter = ({ files, cwd }) => {
-  const root = ciRoot(cwd);
+export const gitlab: Reporter = ({ files, cwd, env }) => {
+  const root = ciRoot(cwd, env);
   const seen = new Map<string, number>();
   const issues = files.flatMap((f) => {
     const path = repoPath(f.path, root);

@@ -26,7 +26,7 @@ function fence(body: string, lang = 'sql'): string {
 }
 
 /** A PR-comment body: summary tables by file and rule, then each finding with its snippet and safe alternative. */
-export const markdown: Reporter = ({ files, cwd }) => renderMarkdown(files, ciRoot(cwd), MARKDOWN_LIMIT);
+export const markdown: Reporter = ({ files, cwd, env }) => renderMarkdown(files, ciRoot(cwd, env), MARKDOWN_LIMIT);
 
 export function renderMarkdown(files: FileResult[], root: string, limit: number): string {
   const s = summarize(files);

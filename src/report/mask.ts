@@ -102,7 +102,7 @@ export function maskDeep<T>(value: T, secrets: SecretSet = known, depth = 0): T 
   return (out ?? value) as T;
 }
 
-interface Writable { write: (...args: any[]) => boolean }
+interface Writable { write: (...args: any[]) => unknown }
 
 /**
  * Makes every `write` to these streams pass through `maskSecrets`; returns a function that undoes it. The CLI

@@ -14,7 +14,7 @@ export function repoPath(path: string, root: string): string {
 }
 
 /** The root CI paths are relative to: `GITHUB_WORKSPACE` or `CI_PROJECT_DIR` when set, else the working directory. */
-export function ciRoot(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+export function ciRoot(cwd: string, env: Record<string, string | undefined> = process.env): string {
   return env.GITHUB_WORKSPACE || env.CI_PROJECT_DIR || cwd;
 }
 

@@ -6,8 +6,8 @@ import type { Reporter } from './types.js';
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /** SARIF 2.1.0 for GitHub code scanning: 1-based regions, columns in code points. */
-export const sarif: Reporter = ({ files, rules, cwd }) => {
-  const root = ciRoot(cwd);
+export const sarif: Reporter = ({ files, rules, cwd, env }) => {
+  const root = ciRoot(cwd, env);
   const sorted = [...rules].sort((a, b) => a.meta.id.localeCompare(b.meta.id));
   const index = new Map(sorted.map((r, i) => [r.meta.id, i]));
   const results = files.flatMap((f) => f.findings.map((x) => result(f, x, index, root)));

@@ -7,6 +7,8 @@ export interface ReportInput {
   color: boolean;
   /** Absolute-or-relative paths as given; reporters print them as they are. */
   cwd: string;
+  /** The environment CI paths are read from (GITHUB_WORKSPACE, CI_PROJECT_DIR); the process's when absent. */
+  env?: Record<string, string | undefined>;
 }
 
 export type Reporter = (input: ReportInput) => string;

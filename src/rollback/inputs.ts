@@ -1,7 +1,7 @@
 // Prepares lint inputs for rollback checks: each up migration learns its down (`LintInput.down`, read by
 // require-down-migration as `ctx.down`) and carries it as `LintInput.rollback`, which the engine lints right after
 // the up as the rollback path. Positions in the input array never change, so callers that map results back to
-// inputs by index (the CLI's `finish`) keep working.
+// inputs by index (src/project's lintProject) keep working.
 import { resolve } from 'node:path';
 import type { FileResult, LintInput } from '../engine/engine.js';
 import { initParser } from '../source/index.js';
@@ -28,6 +28,11 @@ export interface WithRollbackOptions {
  */
 export async function withRollback(inputs: LintInput[], opts: WithRollbackOptions = {}): Promise<LintInput[]> {
   await initParser();
+  return withRollbackSync(inputs, opts);
+}
+
+/** `withRollback` once `initParser()` has run. */
+export function withRollbackSync(inputs: LintInput[], opts: WithRollbackOptions = {}): LintInput[] {
   const fs = opts.fs ?? nodeFs;
   const lintDown = opts.lintDown ?? true;
   const fwOf = (path: string) => (opts.frameworkOf?.(path) ?? opts.framework) as RollbackFramework | undefined;

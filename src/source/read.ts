@@ -49,7 +49,7 @@ export async function readCapped(stream: AsyncIterable<unknown>, name: string): 
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+    const b = Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk));
     size += b.length;
     if (size > MAX_INPUT_BYTES) throw new InputTooLarge(`${name}: input larger than the ${MAX_INPUT_LABEL} limit`);
     chunks.push(b);

@@ -1,20 +1,14 @@
-// `pgsafe lint --fix`, run as a process on temporary copies of fixtures/fix/*.sql.
-import { spawnSync } from 'node:child_process';
+// `pgsafe lint --fix`, through main(argv, io) on temporary copies of fixtures/fix/*.sql.
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ROOT = resolve(__dirname, '../..');
-const BIN = join(ROOT, 'bin/pgsafe.js');
+import { ROOT, runCli } from '../helpers/cli.js';
 const FIXTURES = join(ROOT, 'fixtures/fix');
 
-function run(args: string[], opts: { cwd: string; input?: string }) {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, GITHUB_ACTIONS: undefined, GITHUB_STEP_SUMMARY: undefined };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd, input: opts.input, env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+/** NO_COLOR unless a test sets colour itself. */
+const run = (args: string[], opts: { cwd: string; input?: string }) => runCli(args, { ...opts, env: { NO_COLOR: '1' } });
 
 /** A temporary copy of a fixture; returns its directory. */
 function copy(name: string): string {
@@ -23,8 +17,8 @@ function copy(name: string): string {
   return dir;
 }
 
-function rulesReported(dir: string, name: string): string[] {
-  const r = run(['lint', name, '--format', 'json', '--fail-on', 'never', '--no-config'], { cwd: dir });
+async function rulesReported(dir: string, name: string): Promise<string[]> {
+  const r = (await run(['lint', name, '--format', 'json', '--fail-on', 'never', '--no-config'], { cwd: dir }));
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout).files[0].findings.map((f: { rule: string }) => f.rule);
 }
@@ -46,13 +40,13 @@ describe('pgsafe lint --fix', () => {
   // --fix-unsafe applies a superset of --fix.
   for (const name of fixtures) {
     for (const flag of ['--fix-unsafe']) {
-      it(`${name} ${flag}: re-linting reports none of the fixed rules and no syntax error`, () => {
+      it(`${name} ${flag}: re-linting reports none of the fixed rules and no syntax error`, async () => {
         const dir = copy(name);
-        const before = rulesReported(dir, name);
-        const r = run(['lint', flag, name, '--fail-on', 'never', '--no-config'], { cwd: dir });
+        const before = (await rulesReported(dir, name));
+        const r = (await run(['lint', flag, name, '--fail-on', 'never', '--no-config'], { cwd: dir }));
         expect(r.code, r.stderr).toBe(0);
         const fixed = rulesFixed(r.stderr);
-        const after = rulesReported(dir, name);
+        const after = (await rulesReported(dir, name));
         expect(after).not.toContain('syntax-error');
         for (const id of fixed) {
           expect(before).toContain(id);
@@ -63,9 +57,9 @@ describe('pgsafe lint --fix', () => {
     }
   }
 
-  it('applies only safe fixes by default: CONCURRENTLY for CREATE INDEX, DROP INDEX and REINDEX', () => {
+  it('applies only safe fixes by default: CONCURRENTLY for CREATE INDEX, DROP INDEX and REINDEX', async () => {
     const dir = copy('indexes.sql');
-    const r = run(['lint', '--fix', 'indexes.sql', '--no-config'], { cwd: dir });
+    const r = (await run(['lint', '--fix', 'indexes.sql', '--no-config'], { cwd: dir }));
     expect(readFileSync(join(dir, 'indexes.sql'), 'utf8')).toBe(
       '-- Lookups for the admin search (not in a transaction: CONCURRENTLY is allowed)\n' +
       'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n\n' +
@@ -81,15 +75,15 @@ describe('pgsafe lint --fix', () => {
     expect(r.code).toBe(1);
   });
 
-  it('--fix leaves a file whose only fixes are unsafe untouched', () => {
+  it('--fix leaves a file whose only fixes are unsafe untouched', async () => {
     const dir = copy('constraints.sql');
-    run(['lint', '--fix', 'constraints.sql', '--no-config'], { cwd: dir });
+    (await run(['lint', '--fix', 'constraints.sql', '--no-config'], { cwd: dir }));
     expect(readFileSync(join(dir, 'constraints.sql'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'constraints.sql'), 'utf8'));
   });
 
-  it('--fix-unsafe: NOT VALID plus VALIDATE, and both timeout preambles (overlapping inserts over two passes)', () => {
+  it('--fix-unsafe: NOT VALID plus VALIDATE, and both timeout preambles (overlapping inserts over two passes)', async () => {
     const dir = copy('constraints.sql');
-    const r = run(['lint', '--fix-unsafe', 'constraints.sql', '--no-config'], { cwd: dir });
+    const r = (await run(['lint', '--fix-unsafe', 'constraints.sql', '--no-config'], { cwd: dir }));
     expect(readFileSync(join(dir, 'constraints.sql'), 'utf8')).toBe(
       '-- Orders must point at a user, totals are never negative.\n' +
       "SET lock_timeout = '2s';\n" +
@@ -103,9 +97,9 @@ describe('pgsafe lint --fix', () => {
     expect(r.stderr).toContain('constraint-missing-not-valid ×2');
   });
 
-  it('--fix-unsafe: json → jsonb, timestamp → timestamptz, char → varchar/text, serial → identity, comments kept', () => {
+  it('--fix-unsafe: json → jsonb, timestamp → timestamptz, char → varchar/text, serial → identity, comments kept', async () => {
     const dir = copy('types.sql');
-    run(['lint', '--fix-unsafe', 'types.sql', '--no-config'], { cwd: dir });
+    (await run(['lint', '--fix-unsafe', 'types.sql', '--no-config'], { cwd: dir }));
     expect(readFileSync(join(dir, 'types.sql'), 'utf8')).toBe(
       'CREATE TABLE events (\n' +
       '  id integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,        -- keep the comment\n' +
@@ -118,9 +112,9 @@ describe('pgsafe lint --fix', () => {
     );
   });
 
-  it('keeps a UTF-8 BOM and CRLF line endings, inserted lines included', () => {
+  it('keeps a UTF-8 BOM and CRLF line endings, inserted lines included', async () => {
     const dir = copy('crlf-bom.sql');
-    run(['lint', '--fix-unsafe', 'crlf-bom.sql', '--no-config'], { cwd: dir });
+    (await run(['lint', '--fix-unsafe', 'crlf-bom.sql', '--no-config'], { cwd: dir }));
     const buf = readFileSync(join(dir, 'crlf-bom.sql'));
     expect([...buf.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = buf.toString('utf8').slice(1);
@@ -132,9 +126,9 @@ describe('pgsafe lint --fix', () => {
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 
-  it('inside a DO block: no CONCURRENTLY, preambles go before the DO, a single-quoted body is left alone', () => {
+  it('inside a DO block: no CONCURRENTLY, preambles go before the DO, a single-quoted body is left alone', async () => {
     const dir = copy('do-block.sql');
-    const r = run(['lint', '--fix-unsafe', 'do-block.sql', '--no-config'], { cwd: dir });
+    const r = (await run(['lint', '--fix-unsafe', 'do-block.sql', '--no-config'], { cwd: dir }));
     const text = readFileSync(join(dir, 'do-block.sql'), 'utf8');
     expect(text).toContain("SET lock_timeout = '2s';\nSET statement_timeout = '5s';\nDO $$\n");
     expect(text).toContain('    CREATE INDEX users_email_idx ON users (email);\n');
@@ -143,9 +137,9 @@ describe('pgsafe lint --fix', () => {
     expect(r.code).toBe(1);
   });
 
-  it('fixes the down section too, which pgsafe lints as the rollback path', () => {
+  it('fixes the down section too, which pgsafe lints as the rollback path', async () => {
     const dir = copy('goose-down.sql');
-    run(['lint', '--fix-unsafe', 'goose-down.sql', '--no-config'], { cwd: dir });
+    (await run(['lint', '--fix-unsafe', 'goose-down.sql', '--no-config'], { cwd: dir }));
     expect(readFileSync(join(dir, 'goose-down.sql'), 'utf8')).toBe(
       "-- +goose Up\n-- +goose StatementBegin\nSET lock_timeout = '2s';\nSET statement_timeout = '5s';\n" +
       'ALTER TABLE users ADD COLUMN last_seen_at timestamptz;\n-- +goose StatementEnd\n\n' +
@@ -154,10 +148,10 @@ describe('pgsafe lint --fix', () => {
     );
   });
 
-  it('with -, prints the fixed SQL to stdout and the report to stderr', () => {
+  it('with -, prints the fixed SQL to stdout and the report to stderr', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-'));
     const input = 'CREATE INDEX users_email_idx ON users (email);\nALTER TABLE users ADD COLUMN payload json;\n';
-    const r = run(['lint', '--fix', '-', '--format', 'gcc', '--no-config'], { cwd: dir, input });
+    const r = (await run(['lint', '--fix', '-', '--format', 'gcc', '--no-config'], { cwd: dir, input }));
     expect(r.stdout).toBe('CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\nALTER TABLE users ADD COLUMN payload json;\n');
     expect(r.stderr).toContain('fixed 1 problem in <stdin> (require-concurrent-index-creation)');
     expect(r.stderr).toContain('<stdin>:2:1: warning');
@@ -166,18 +160,18 @@ describe('pgsafe lint --fix', () => {
     expect(r.code).toBe(1);
   });
 
-  it('refuses --staged, whose linted text is not the working-tree file it would write', () => {
+  it('refuses --staged, whose linted text is not the working-tree file it would write', async () => {
     const dir = copy('indexes.sql');
-    const r = run(['lint', '--fix', '--staged', '--no-config'], { cwd: dir });
+    const r = (await run(['lint', '--fix', '--staged', '--no-config'], { cwd: dir }));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--fix cannot be combined with --staged');
     expect(readFileSync(join(dir, 'indexes.sql'), 'utf8')).toBe(readFileSync(join(FIXTURES, 'indexes.sql'), 'utf8'));
   });
 
-  it('without fixable findings, --fix output equals plain lint output', () => {
+  it('without fixable findings, --fix output equals plain lint output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pgsafe-fix-'));
-    const plain = run(['lint', '-', '--format', 'json', '--no-config'], { cwd: dir, input: 'ALTER TABLE users DROP COLUMN email;\n' });
-    const fixed = run(['lint', '--fix', '-', '--format', 'json', '--no-config'], { cwd: dir, input: 'ALTER TABLE users DROP COLUMN email;\n' });
+    const plain = (await run(['lint', '-', '--format', 'json', '--no-config'], { cwd: dir, input: 'ALTER TABLE users DROP COLUMN email;\n' }));
+    const fixed = (await run(['lint', '--fix', '-', '--format', 'json', '--no-config'], { cwd: dir, input: 'ALTER TABLE users DROP COLUMN email;\n' }));
     expect(fixed.stdout).toBe('ALTER TABLE users DROP COLUMN email;\n');
     expect(fixed.stderr.replace(/^pgsafe: .*\n/gm, '')).toBe(plain.stdout);
     expect(fixed.code).toBe(plain.code);

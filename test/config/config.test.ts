@@ -1,7 +1,7 @@
 // Config files through the CLI: discovery, validation errors (exit 2, file and key named), precedence, overrides, include/exclude.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { configSchemaText } from '../../src/config/schema.js';
@@ -16,30 +16,30 @@ function rulesOf(stdout: string, file?: string): string[] {
 }
 
 describe('config discovery', () => {
-  it('finds pgsafe.config.json by walking up from the linted files', () => {
+  it('finds pgsafe.config.json by walking up from the linted files', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "rules": { "ban-drop-column": "off" } }', 'db/migrations/001.sql': DROP });
-    const r = run(['lint', '-f', 'json', 'migrations/001.sql'], { cwd: join(cwd, 'db') });
+    const r = (await run(['lint', '-f', 'json', 'migrations/001.sql'], { cwd: join(cwd, 'db') }));
     expect(r.stderr).toBe('');
     expect(rulesOf(r.stdout)).not.toContain('ban-drop-column');
-    expect(rulesOf(run(['lint', '--no-config', '-f', 'json', 'db/migrations/001.sql'], { cwd }).stdout)).toContain('ban-drop-column');
+    expect(rulesOf((await run(['lint', '--no-config', '-f', 'json', 'db/migrations/001.sql'], { cwd })).stdout)).toContain('ban-drop-column');
   });
 
-  it('finds .pgsaferc.json too', () => {
+  it('finds .pgsaferc.json too', async () => {
     const cwd = tmp({ '.pgsaferc.json': '{ "rules": { "ban-drop-column": "info" } }', 'm/001.sql': DROP });
-    const out = JSON.parse(run(['lint', '-f', 'json', 'm'], { cwd }).stdout);
+    const out = JSON.parse((await run(['lint', '-f', 'json', 'm'], { cwd })).stdout);
     expect(out.files[0].findings.find((x: { rule: string }) => x.rule === 'ban-drop-column').severity).toBe('info');
   });
 
-  it('stops at the repository root', () => {
+  it('stops at the repository root', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "rules": { "ban-drop-column": "off" } }', 'repo/m/001.sql': DROP });
     mkdirSync(join(cwd, 'repo/.git'));
-    expect(rulesOf(run(['lint', '-f', 'json', 'm/001.sql'], { cwd: join(cwd, 'repo') }).stdout)).toContain('ban-drop-column');
+    expect(rulesOf((await run(['lint', '-f', 'json', 'm/001.sql'], { cwd: join(cwd, 'repo') })).stdout)).toContain('ban-drop-column');
   });
 
-  it('uses --config, and fails with exit 2 when it does not exist', () => {
+  it('uses --config, and fails with exit 2 when it does not exist', async () => {
     const cwd = tmp({ 'conf/strict.json': '{ "rules": { "ban-drop-column": "off" } }', 'm/001.sql': DROP });
-    expect(rulesOf(run(['lint', '-c', 'conf/strict.json', '-f', 'json', 'm/001.sql'], { cwd }).stdout)).not.toContain('ban-drop-column');
-    const r = run(['lint', '-c', 'nope.json', 'm/001.sql'], { cwd });
+    expect(rulesOf((await run(['lint', '-c', 'conf/strict.json', '-f', 'json', 'm/001.sql'], { cwd })).stdout)).not.toContain('ban-drop-column');
+    const r = (await run(['lint', '-c', 'nope.json', 'm/001.sql'], { cwd }));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope.json');
   });
@@ -58,9 +58,9 @@ describe('config validation', () => {
     ['a non-string placeholder', '{ "placeholders": { "schema": 1 } }', /"placeholders\.schema": expected a string value/],
     ['invalid JSON', '{ "rules": ', /pgsafe\.config\.json: invalid JSON/],
   ];
-  it.each(cases)('exits 2 naming the file and key for %s', (_, config, message) => {
+  it.each(cases)('exits 2 naming the file and key for %s', async (_, config, message) => {
     const cwd = tmp({ 'pgsafe.config.json': config, 'm/001.sql': DROP });
-    const r = run(['lint', 'm/001.sql'], { cwd });
+    const r = (await run(['lint', 'm/001.sql'], { cwd }));
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
@@ -74,29 +74,29 @@ describe('config validation', () => {
 
 describe('precedence', () => {
   const ADD_DEFAULT = "ALTER TABLE users ADD COLUMN active boolean DEFAULT true;\n";
-  it('takes pgVersion from the config, and --pg-version wins over it', () => {
+  it('takes pgVersion from the config, and --pg-version wins over it', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "pgVersion": 10 }', 'm/001.sql': ADD_DEFAULT });
-    expect(rulesOf(run(['lint', '-f', 'json', 'm/001.sql'], { cwd }).stdout)).toContain('adding-field-with-default');
-    expect(rulesOf(run(['lint', '-f', 'json', '--pg-version', '15', 'm/001.sql'], { cwd }).stdout)).not.toContain('adding-field-with-default');
+    expect(rulesOf((await run(['lint', '-f', 'json', 'm/001.sql'], { cwd })).stdout)).toContain('adding-field-with-default');
+    expect(rulesOf((await run(['lint', '-f', 'json', '--pg-version', '15', 'm/001.sql'], { cwd })).stdout)).not.toContain('adding-field-with-default');
   });
 
-  it('lets --enable and --disable win over the config rules', () => {
+  it('lets --enable and --disable win over the config rules', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "rules": { "ban-drop-column": "off", "require-lock-timeout": "error" } }', 'm/001.sql': DROP });
-    const out = run(['lint', '-f', 'json', '--enable', 'ban-drop-column', '--disable', 'require-lock-timeout', 'm/001.sql'], { cwd }).stdout;
+    const out = (await run(['lint', '-f', 'json', '--enable', 'ban-drop-column', '--disable', 'require-lock-timeout', 'm/001.sql'], { cwd })).stdout;
     expect(rulesOf(out)).toContain('ban-drop-column');
     expect(rulesOf(out)).not.toContain('require-lock-timeout');
   });
 
-  it('applies assumeInTransaction from the config, and --no-assume-in-transaction wins', () => {
+  it('applies assumeInTransaction from the config, and --no-assume-in-transaction wins', async () => {
     const sql = 'ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n';
     const cwd = tmp({ 'pgsafe.config.json': '{ "assumeInTransaction": true }', 'm/001.sql': sql });
-    expect(rulesOf(run(['lint', '-f', 'json', 'm/001.sql'], { cwd }).stdout)).toContain('ban-concurrent-index-creation-in-transaction');
-    expect(rulesOf(run(['lint', '-f', 'json', '--no-assume-in-transaction', 'm/001.sql'], { cwd }).stdout)).not.toContain('ban-concurrent-index-creation-in-transaction');
+    expect(rulesOf((await run(['lint', '-f', 'json', 'm/001.sql'], { cwd })).stdout)).toContain('ban-concurrent-index-creation-in-transaction');
+    expect(rulesOf((await run(['lint', '-f', 'json', '--no-assume-in-transaction', 'm/001.sql'], { cwd })).stdout)).not.toContain('ban-concurrent-index-creation-in-transaction');
   });
 });
 
 describe('overrides, include and exclude', () => {
-  it('applies per-path overrides in order, with excludedFiles', () => {
+  it('applies per-path overrides in order, with excludedFiles', async () => {
     const config = {
       rules: { 'ban-drop-column': 'warning' },
       overrides: [
@@ -105,7 +105,7 @@ describe('overrides, include and exclude', () => {
       ],
     };
     const cwd = tmp({ 'pgsafe.config.json': JSON.stringify(config), 'legacy/001.sql': DROP, 'legacy/keep/001.sql': DROP, 'strict/001.sql': DROP, 'other/001.sql': DROP });
-    const out = JSON.parse(run(['lint', '-f', 'json', 'legacy', 'strict', 'other'], { cwd }).stdout);
+    const out = JSON.parse((await run(['lint', '-f', 'json', 'legacy', 'strict', 'other'], { cwd })).stdout);
     const sev = (p: string) => out.files.find((f: { path: string }) => f.path === p).findings.find((x: { rule: string }) => x.rule === 'ban-drop-column')?.severity;
     expect(sev('legacy/001.sql')).toBeUndefined();
     expect(sev('legacy/keep/001.sql')).toBe('warning');
@@ -113,22 +113,22 @@ describe('overrides, include and exclude', () => {
     expect(sev('other/001.sql')).toBe('warning');
   });
 
-  it('skips excluded files, even when named, and says so on stderr', () => {
+  it('skips excluded files, even when named, and says so on stderr', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "exclude": ["structure.sql"] }', 'db/structure.sql': DROP, 'db/001.sql': DROP });
-    const r = run(['lint', '-f', 'json', 'db', 'db/structure.sql'], { cwd });
+    const r = (await run(['lint', '-f', 'json', 'db', 'db/structure.sql'], { cwd }));
     expect(JSON.parse(r.stdout).files.map((f: { path: string }) => f.path)).toEqual(['db/001.sql']);
     expect(r.stderr).toContain('db/structure.sql: skipped, excluded by pgsafe.config.json');
   });
 
-  it('lints the include globs when no path is given', () => {
+  it('lints the include globs when no path is given', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "include": ["db/migrations/**/*.sql"] }', 'db/migrations/001.sql': DROP, 'db/seeds/seed.sql': DROP });
-    const r = run(['lint', '-f', 'json'], { cwd });
+    const r = (await run(['lint', '-f', 'json'], { cwd }));
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout).files.map((f: { path: string }) => f.path)).toEqual(['db/migrations/001.sql']);
   });
 
-  it('without include or paths it is a usage error', () => {
-    const r = run(['lint'], { cwd: tmp({ 'a.sql': DROP }) });
+  it('without include or paths it is a usage error', async () => {
+    const r = (await run(['lint'], { cwd: tmp({ 'a.sql': DROP }) }));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no paths given');
   });
@@ -136,7 +136,7 @@ describe('overrides, include and exclude', () => {
 
 describe('published JSON schema', () => {
   const file = join(ROOT, 'schema/pgsafe.config.schema.json');
-  it('is up to date with the rule registry (regenerate: npm run build && node dist/src/config/schema.js)', () => {
+  it('is up to date with the rule registry (regenerate: npm run gen:schema)', () => {
     expect(readFileSync(file, 'utf8')).toBe(configSchemaText(rules));
   });
 

@@ -12,8 +12,8 @@ interface JsonFile { path: string; findings: JsonFinding[] }
 const FIX = 'fixtures/frameworks';
 const BAN = 'ban-concurrent-index-creation-in-transaction';
 
-function lintJson(args: string[], cwd = ROOT): JsonFile[] {
-  const r = run(['lint', '-f', 'json', ...args], { cwd });
+async function lintJson(args: string[], cwd = ROOT): Promise<JsonFile[]> {
+  const r = (await run(['lint', '-f', 'json', ...args], { cwd }));
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout).files;
 }
@@ -36,22 +36,22 @@ describe.each([
   ['diesel', `${FIX}/diesel/migrations/2024-01-02-000000_add_email_index/up.sql`, 2, `${FIX}/diesel/migrations/2024-01-03-000000_add_name_index/up.sql`, '`metadata.toml` containing `run_in_transaction = false`'],
   ['golang-migrate', `${FIX}/golang-migrate/000003_add_name_index.up.sql`, 2, `${FIX}/golang-migrate/000002_add_email_index.up.sql`, 'move this statement into a migration file of its own'],
 ])('%s', (framework, wrapped, line, optedOut, optOut) => {
-  it('reports CONCURRENTLY in a transaction-wrapped file as an error whose help names the opt-out', () => {
-    const files = lintJson(['--framework', framework, `${FIX}/${framework}`]);
+  it('reports CONCURRENTLY in a transaction-wrapped file as an error whose help names the opt-out', async () => {
+    const files = (await lintJson(['--framework', framework, `${FIX}/${framework}`]));
     const [f, ...rest] = ban(files, wrapped);
     expect(rest).toEqual([]);
     expect(f).toMatchObject({ severity: 'error', line, column: 1 });
     expect(f.help).toContain(optOut);
   });
 
-  it('accepts CONCURRENTLY where the file opts out', () => {
-    expect(ban(lintJson(['--framework', framework, `${FIX}/${framework}`]), optedOut)).toEqual([]);
+  it('accepts CONCURRENTLY where the file opts out', async () => {
+    expect(ban((await lintJson(['--framework', framework, `${FIX}/${framework}`])), optedOut)).toEqual([]);
   });
 });
 
 describe('prisma', () => {
-  it('lints migrations/*/migration.sql in a transaction and names its workaround', () => {
-    const files = forward(lintJson(['--framework', 'prisma', `${FIX}/prisma`]));
+  it('lints migrations/*/migration.sql in a transaction and names its workaround', async () => {
+    const files = forward((await lintJson(['--framework', 'prisma', `${FIX}/prisma`])));
     expect(files.map((f) => f.path)).toEqual([`${FIX}/prisma/migrations/20240101000000_init/migration.sql`, `${FIX}/prisma/migrations/20240102000000_add_email_index/migration.sql`]);
     const [f] = ban(files, `${FIX}/prisma/migrations/20240102000000_add_email_index/migration.sql`);
     expect(f).toMatchObject({ line: 3, column: 1 });
@@ -60,18 +60,18 @@ describe('prisma', () => {
 });
 
 describe('flyway', () => {
-  it('lints V files in version order, skips U and R files, and fills ${placeholders} from the config', () => {
-    const files = forward(lintJson([`${FIX}/flyway`]));
+  it('lints V files in version order, skips U and R files, and fills ${placeholders} from the config', async () => {
+    const files = forward((await lintJson([`${FIX}/flyway`])));
     expect(files.map((f) => f.path.split('/').pop())).toEqual(['V1__create_users.sql', 'V1_1__add_email_index.sql', 'V2__add_name_index.sql', 'V3__standalone_index.sql']);
     for (const f of files) expect(f.findings.filter((x) => x.rule === 'syntax-error')).toEqual([]);
     const cwd = tmp({ 'pgsafe.config.json': '{ "framework": "flyway", "placeholders": { "schema": "app" } }', 'db/V1__idx.sql': 'CREATE INDEX users_email_idx ON ${schema}.users (email);\n' });
-    const [idx] = lintJson(['db'], cwd)[0].findings.filter((x) => x.rule === 'require-concurrent-index-creation');
+    const [idx] = (await lintJson(['db'], cwd))[0].findings.filter((x) => x.rule === 'require-concurrent-index-creation');
     expect(idx.message).toContain('"app.users"');
     expect(idx).toMatchObject({ line: 1, column: 1, endColumn: 56 });
   });
 
-  it('fills placeholders in undo migrations too (the rollback path)', () => {
-    const files = lintJson([`${FIX}/flyway`]);
+  it('fills placeholders in undo migrations too (the rollback path)', async () => {
+    const files = (await lintJson([`${FIX}/flyway`]));
     const undo = files.find((f) => f.path.endsWith('U1_1__drop_email_index.sql'))!;
     expect(undo.findings.filter((x) => x.rule === 'syntax-error')).toEqual([]);
     expect(undo.findings.find((x) => x.rule === 'require-concurrent-index-deletion')!.message).toContain('"app.users"');
@@ -79,15 +79,15 @@ describe('flyway', () => {
     expect(up.findings.filter((x) => x.rule === 'require-down-migration')).toEqual([]);
   });
 
-  it('runs a migration made only of non-transactional statements outside a transaction, as Flyway does', () => {
-    expect(ban(lintJson([`${FIX}/flyway`]), `${FIX}/flyway/V3__standalone_index.sql`)).toEqual([]);
+  it('runs a migration made only of non-transactional statements outside a transaction, as Flyway does', async () => {
+    expect(ban((await lintJson([`${FIX}/flyway`])), `${FIX}/flyway/V3__standalone_index.sql`)).toEqual([]);
     const p = frameworks.flyway.prepare('V9__x.sql', '', [{ kind: 'VariableSetStmt', text: "SET lock_timeout = '2s'" }, { kind: 'IndexStmt', text: 'CREATE INDEX CONCURRENTLY i ON t (c)' }]);
     expect(p.inTransaction).toBe(true);
     expect(frameworks.flyway.prepare('V9__x.sql', '', [{ kind: 'IndexStmt', text: '-- why\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (c)' }]).inTransaction).toBe(false);
   });
 
-  it('reports a placeholder without a value clearly, at its own position', () => {
-    const files = forward(lintJson(['--no-config', '--framework', 'flyway', `${FIX}/flyway/V1__create_users.sql`]));
+  it('reports a placeholder without a value clearly, at its own position', async () => {
+    const files = forward((await lintJson(['--no-config', '--framework', 'flyway', `${FIX}/flyway/V1__create_users.sql`])));
     const [p] = files[0].findings.filter((x) => x.rule === 'syntax-error');
     expect(p).toMatchObject({ line: 1, column: 14, endLine: 1, endColumn: 23 });
     expect(p.message).toBe('Flyway placeholder `${schema}` has no value, so the file was linted with `schema` in its place');
@@ -96,8 +96,8 @@ describe('flyway', () => {
 });
 
 describe('goose', () => {
-  it('lints only the Up section, keeping lines and columns', () => {
-    const files = forward(lintJson(['--framework', 'goose', `${FIX}/goose`]));
+  it('lints only the Up section, keeping lines and columns', async () => {
+    const files = forward((await lintJson(['--framework', 'goose', `${FIX}/goose`])));
     // 00001's Down section drops the table; as a forward migration that is never reported.
     expect(files.find((f) => f.path.endsWith('00001_create_users.sql'))!.findings.filter((x) => x.rule === 'ban-drop-table')).toEqual([]);
     const prepared = frameworks.goose.prepare('x.sql', readFileSync(join(ROOT, FIX, 'goose/00001_create_users.sql'), 'utf8'), []);
@@ -118,17 +118,17 @@ describe('discovery per framework', () => {
   it.each([
     ['golang-migrate', ['000001_create_users.up.sql', '000002_add_email_index.up.sql', '000003_add_name_index.up.sql']],
     ['diesel', ['up.sql', 'up.sql', 'up.sql']],
-  ])('%s lints forward files only', (framework, names) => {
-    expect(forward(lintJson(['--framework', framework, `${FIX}/${framework}`])).map((f) => f.path.split('/').pop())).toEqual(names);
+  ])('%s lints forward files only', async (framework, names) => {
+    expect(forward((await lintJson(['--framework', framework, `${FIX}/${framework}`]))).map((f) => f.path.split('/').pop())).toEqual(names);
   });
 
-  it('sqitch lints deploy/ in sqitch.plan order', () => {
-    const files = forward(lintJson(['--framework', 'sqitch', `${FIX}/sqitch`]));
+  it('sqitch lints deploy/ in sqitch.plan order', async () => {
+    const files = forward((await lintJson(['--framework', 'sqitch', `${FIX}/sqitch`])));
     expect(files.map((f) => f.path)).toEqual([`${FIX}/sqitch/deploy/users.sql`, `${FIX}/sqitch/deploy/add_email_index.sql`]);
   });
 
-  it('rails skips structure.sql, even when named', () => {
-    const r = run(['lint', '-f', 'json', '--framework', 'rails', `${FIX}/rails/db/structure.sql`]);
+  it('rails skips structure.sql, even when named', async () => {
+    const r = (await run(['lint', '-f', 'json', '--framework', 'rails', `${FIX}/rails/db/structure.sql`]));
     expect(JSON.parse(r.stdout).files).toEqual([]);
     expect(r.stderr).toContain('structure.sql: skipped, not a Rails migration');
   });
@@ -147,9 +147,9 @@ describe('Go template placeholders', () => {
   const dir = '/work/shared/corpus/supabase-auth/migrations';
   const hasCorpus = (() => { try { return readdirSync(dir).length > 0; } catch { return false; } })();
 
-  it.runIf(hasCorpus)('lint supabase/auth with a placeholder value, with exact columns after the template', () => {
+  it.runIf(hasCorpus)('lint supabase/auth with a placeholder value, with exact columns after the template', async () => {
     const cwd = tmp({ 'pgsafe.config.json': '{ "placeholders": { "Namespace": "auth" } }' });
-    const files = forward(lintJson(['-c', join(cwd, 'pgsafe.config.json'), dir]));
+    const files = forward((await lintJson(['-c', join(cwd, 'pgsafe.config.json'), dir])));
     expect(files.length).toBeGreaterThan(60);
     expect(files.flatMap((f) => f.findings.filter((x) => x.rule === 'syntax-error'))).toEqual([]);
     // A finding that starts after a template on the same line points at the original text.
@@ -168,9 +168,9 @@ describe('Go template placeholders', () => {
     expect(checked).toBeGreaterThan(3);
   });
 
-  it('without a value, reports the template expression and still lints the statement', () => {
+  it('without a value, reports the template expression and still lints the statement', async () => {
     const text = 'CREATE INDEX users_email_idx ON {{ index .Options "Namespace" }}.users (email);\n';
-    const files = lintJson(['--no-config', 'm.sql'], tmp({ 'm.sql': text }));
+    const files = (await lintJson(['--no-config', 'm.sql'], tmp({ 'm.sql': text })));
     const rules = files[0].findings.map((x) => x.rule);
     expect(rules).toContain('require-concurrent-index-creation');
     const p = files[0].findings.find((x) => x.rule === 'syntax-error')!;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { lint, type LintInput } from '../../src/engine/engine.js';
 import { readSourceFile } from '../../src/source/read.js';
-import { compareMigrations } from '../../src/cli/files.js';
+import { compareMigrations } from '../../src/project/files.js';
 
 const CORPUS = resolve(__dirname, '../../../shared/corpus');
 

@@ -1,32 +1,10 @@
-// The built CLI, run as a process: exit codes, formats, stdin, colour, rule listing.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// The CLI through main(argv, io): exit codes, formats, stdin, colour, rule listing (test/e2e/process.test.ts runs the built one).
 import { describe, expect, it } from 'vitest';
-
-const ROOT = resolve(__dirname, '../..');
-const BIN = join(ROOT, 'bin/pgsafe.js');
-
-function run(args: string[], opts: { input?: string | Buffer; env?: Record<string, string | undefined>; cwd?: string } = {}) {
-  const env = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, GITHUB_ACTIONS: undefined, ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, env: env as NodeJS.ProcessEnv, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function tmp(files: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'pgsafe-cli-'));
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
+import { runCli as run, tmp } from '../helpers/cli.js';
 
 describe('pgsafe lint', () => {
-  it('exits 1 on an unsafe migration and prints findings with snippets', () => {
-    const r = run(['lint', 'fixtures/plain/unsafe-add-index.sql']);
+  it('exits 1 on an unsafe migration and prints findings with snippets', async () => {
+    const r = (await run(['lint', 'fixtures/plain/unsafe-add-index.sql']));
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('fixtures/plain/unsafe-add-index.sql:2:1: error [require-concurrent-index-creation]');
     expect(r.stdout).toContain('2 | CREATE INDEX orders_user_id_idx ON orders (user_id);');
@@ -35,14 +13,14 @@ describe('pgsafe lint', () => {
     expect(r.stdout).not.toMatch(/\x1b\[/);
   });
 
-  it('exits 0 on the safe version', () => {
-    const r = run(['lint', 'fixtures/plain/safe-add-index.sql']);
+  it('exits 0 on the safe version', async () => {
+    const r = (await run(['lint', 'fixtures/plain/safe-add-index.sql']));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('✔ No problems (1 file, 9 statements)');
   });
 
-  it('prints the documented JSON shape with 1-based positions', () => {
-    const r = run(['lint', '--format', 'json', 'fixtures/plain/unsafe-add-index.sql']);
+  it('prints the documented JSON shape with 1-based positions', async () => {
+    const r = (await run(['lint', '--format', 'json', 'fixtures/plain/unsafe-add-index.sql']));
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.version).toBe(1);
@@ -55,41 +33,41 @@ describe('pgsafe lint', () => {
     expect(out.summary.errors).toBe(out.files[0].findings.filter((f: { severity: string }) => f.severity === 'error').length);
   });
 
-  it('reads stdin with - and names it with --stdin-filename', () => {
-    const r = run(['lint', '-', '--stdin-filename', 'db/001.sql', '--format', 'json'], { input: 'DROP TABLE users;\n' });
+  it('reads stdin with - and names it with --stdin-filename', async () => {
+    const r = (await run(['lint', '-', '--stdin-filename', 'db/001.sql', '--format', 'json'], { input: 'DROP TABLE users;\n' }));
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.files[0].path).toBe('db/001.sql');
     expect(out.files[0].findings.map((f: { rule: string }) => f.rule)).toEqual(expect.arrayContaining(['ban-drop-table', 'require-lock-timeout']));
   });
 
-  it('honours --fail-on', () => {
+  it('honours --fail-on', async () => {
     const warnOnly = "ALTER TABLE users ADD COLUMN nickname text;\n";
-    expect(run(['lint', '-'], { input: warnOnly }).code).toBe(1);
-    expect(run(['lint', '-', '--fail-on', 'error'], { input: warnOnly }).code).toBe(0);
-    expect(run(['lint', '-', '--fail-on', 'never'], { input: 'DROP TABLE users;' }).code).toBe(0);
+    expect((await run(['lint', '-'], { input: warnOnly })).code).toBe(1);
+    expect((await run(['lint', '-', '--fail-on', 'error'], { input: warnOnly })).code).toBe(0);
+    expect((await run(['lint', '-', '--fail-on', 'never'], { input: 'DROP TABLE users;' })).code).toBe(0);
   });
 
-  it('turns rules off and on with --disable/--enable', () => {
+  it('turns rules off and on with --disable/--enable', async () => {
     const sql = 'DROP TABLE users;';
-    const rules = (args: string[]) => JSON.parse(run(['lint', '-', '--format', 'json', ...args], { input: sql }).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
-    expect(rules([])).toContain('ban-drop-table');
-    expect(rules(['--disable', 'ban-drop-table,require-lock-timeout'])).not.toEqual(expect.arrayContaining(['ban-drop-table']));
-    expect(rules(['--disable', 'ban-drop-table,require-lock-timeout'])).not.toContain('require-lock-timeout');
+    const rules = async (args: string[]) => JSON.parse((await run(['lint', '-', '--format', 'json', ...args], { input: sql })).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
+    expect((await rules([]))).toContain('ban-drop-table');
+    expect((await rules(['--disable', 'ban-drop-table,require-lock-timeout']))).not.toEqual(expect.arrayContaining(['ban-drop-table']));
+    expect((await rules(['--disable', 'ban-drop-table,require-lock-timeout']))).not.toContain('require-lock-timeout');
     // prefer-robust-stmts is opt-in: off by default, on with --enable.
     const two = "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX CONCURRENTLY users_nickname_idx ON users (nickname);";
-    const robust = (args: string[]) => JSON.parse(run(['lint', '-', '--format', 'json', ...args], { input: two }).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
-    expect(robust([])).not.toContain('prefer-robust-stmts');
-    expect(robust(['--enable', 'prefer-robust-stmts'])).toContain('prefer-robust-stmts');
-    expect(run(['lint', '-', '--fail-on', 'error', '--disable', 'ban-drop-table'], { input: sql }).code).toBe(0);
+    const robust = async (args: string[]) => JSON.parse((await run(['lint', '-', '--format', 'json', ...args], { input: two })).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
+    expect((await robust([]))).not.toContain('prefer-robust-stmts');
+    expect((await robust(['--enable', 'prefer-robust-stmts']))).toContain('prefer-robust-stmts');
+    expect((await run(['lint', '-', '--fail-on', 'error', '--disable', 'ban-drop-table'], { input: sql })).code).toBe(0);
   });
 
-  it('colours only when asked: FORCE_COLOR on, NO_COLOR wins', () => {
-    expect(run(['lint', 'fixtures/plain/unsafe-add-index.sql'], { env: { FORCE_COLOR: '1' } }).stdout).toMatch(/\x1b\[/);
-    expect(run(['lint', 'fixtures/plain/unsafe-add-index.sql'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout).not.toMatch(/\x1b\[/);
+  it('colours only when asked: FORCE_COLOR on, NO_COLOR wins', async () => {
+    expect((await run(['lint', 'fixtures/plain/unsafe-add-index.sql'], { env: { FORCE_COLOR: '1' } })).stdout).toMatch(/\x1b\[/);
+    expect((await run(['lint', 'fixtures/plain/unsafe-add-index.sql'], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } })).stdout).not.toMatch(/\x1b\[/);
   });
 
-  it('exits 2 with a one-line message on usage errors, without a stack trace', () => {
+  it('exits 2 with a one-line message on usage errors, without a stack trace', async () => {
     for (const args of [
       ['lint', '--enable', 'no-such-rule', 'fixtures/plain/safe-add-index.sql'],
       ['lint', 'does/not/exist.sql'],
@@ -98,23 +76,23 @@ describe('pgsafe lint', () => {
       ['lint', '--fail-on', 'sometimes', 'fixtures/plain/safe-add-index.sql'],
       ['lint'],
     ]) {
-      const r = run(args);
+      const r = (await run(args));
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/^pgsafe: /);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    expect(run(['bogus-command']).code).toBe(2);
+    expect((await run(['bogus-command'])).code).toBe(2);
   });
 
-  it('gives binary junk, invalid UTF-8 and empty files a defined result', () => {
+  it('gives binary junk, invalid UTF-8 and empty files a defined result', async () => {
     const dir = tmp({
       'a.sql': Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]),
       'b.sql': Buffer.from([0x53, 0x45, 0x4c, 0xc3, 0x28, 0x3b]),
       'c.sql': '',
       'd.sql': '-- nothing yet\n',
     });
-    const r = run(['lint', dir, '--format', 'json']);
+    const r = (await run(['lint', dir, '--format', 'json']));
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     const byName = Object.fromEntries(out.files.map((f: { path: string; findings: unknown[] }) => [f.path.split('/').pop(), f.findings]));
@@ -124,14 +102,14 @@ describe('pgsafe lint', () => {
     expect(byName['d.sql']).toEqual([]);
   });
 
-  it('lints the rest of a file after a syntax error', () => {
-    const r = run(['lint', '-', '--format', 'json'], { input: 'ALTER TABLE users ADD COLUMN;\nDROP TABLE users;\n' });
+  it('lints the rest of a file after a syntax error', async () => {
+    const r = (await run(['lint', '-', '--format', 'json'], { input: 'ALTER TABLE users ADD COLUMN;\nDROP TABLE users;\n' }));
     const rules = JSON.parse(r.stdout).files[0].findings.map((f: { rule: string; line: number }) => `${f.rule}@${f.line}`);
     expect(rules[0]).toBe('syntax-error@1');
     expect(rules).toContain('ban-drop-table@2');
   });
 
-  it('orders a directory in migration order and carries the schema across files', () => {
+  it('orders a directory in migration order and carries the schema across files', async () => {
     const dir = tmp({
       'V1_10__later.sql': 'SELECT 1;',
       'V1_2__create.sql': 'CREATE TABLE accounts (id bigint);',
@@ -139,7 +117,7 @@ describe('pgsafe lint', () => {
       'nested/20240101000000_b.sql': 'SELECT 2;',
       'nested/9_a.sql': 'SELECT 3;',
     });
-    const out = JSON.parse(run(['lint', dir, '--format', 'json', '--fail-on', 'never']).stdout);
+    const out = JSON.parse((await run(['lint', dir, '--format', 'json', '--fail-on', 'never'])).stdout);
     expect(out.files.map((f: { path: string }) => f.path.slice(dir.length + 1))).toEqual([
       'V1_2__create.sql', 'V1_9__index.sql', 'V1_10__later.sql', 'nested/9_a.sql', 'nested/20240101000000_b.sql',
     ]);
@@ -147,43 +125,43 @@ describe('pgsafe lint', () => {
     expect(out.files[1].findings.map((f: { rule: string }) => f.rule)).toContain('require-concurrent-index-creation');
   });
 
-  it('expands globs', () => {
+  it('expands globs', async () => {
     const dir = tmp({ 'm/1.sql': 'SELECT 1;', 'm/2.sql': 'SELECT 2;', 'm/readme.txt': 'x' });
-    const out = JSON.parse(run(['lint', 'm/*.sql', '--format', 'json'], { cwd: dir }).stdout);
+    const out = JSON.parse((await run(['lint', 'm/*.sql', '--format', 'json'], { cwd: dir })).stdout);
     expect(out.files.map((f: { path: string }) => f.path)).toEqual(['m/1.sql', 'm/2.sql']);
   });
 
-  it('applies --pg-version', () => {
+  it('applies --pg-version', async () => {
     const sql = 'ALTER TABLE users ADD COLUMN plan text DEFAULT \'free\';';
-    const rules = (v: string) => JSON.parse(run(['lint', '-', '--format', 'json', '--pg-version', v], { input: sql }).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
-    expect(rules('10')).toContain('adding-field-with-default');
-    expect(rules('11')).not.toContain('adding-field-with-default');
+    const rules = async (v: string) => JSON.parse((await run(['lint', '-', '--format', 'json', '--pg-version', v], { input: sql })).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
+    expect((await rules('10'))).toContain('adding-field-with-default');
+    expect((await rules('11'))).not.toContain('adding-field-with-default');
   });
 
-  it('honours --assume-in-transaction', () => {
+  it('honours --assume-in-transaction', async () => {
     // Two statements: a file holding only CONCURRENTLY statements counts as a standalone migration (squawk's rule).
     const sql = "ALTER TABLE users ADD COLUMN nickname text;\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);";
-    const rules = (extra: string[]) => JSON.parse(run(['lint', '-', '--format', 'json', ...extra], { input: sql }).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
-    expect(rules([])).not.toContain('ban-concurrent-index-creation-in-transaction');
-    expect(rules(['--assume-in-transaction'])).toContain('ban-concurrent-index-creation-in-transaction');
+    const rules = async (extra: string[]) => JSON.parse((await run(['lint', '-', '--format', 'json', ...extra], { input: sql })).stdout).files[0].findings.map((f: { rule: string }) => f.rule);
+    expect((await rules([]))).not.toContain('ban-concurrent-index-creation-in-transaction');
+    expect((await rules(['--assume-in-transaction']))).toContain('ban-concurrent-index-creation-in-transaction');
   });
 });
 
 describe('pgsafe rules / explain', () => {
-  it('lists rules as a table and as JSON', () => {
-    const t = run(['rules']);
+  it('lists rules as a table and as JSON', async () => {
+    const t = (await run(['rules']));
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/require-concurrent-index-creation\s+lock\s+error/);
-    const j = JSON.parse(run(['rules', '--format', 'json']).stdout);
+    const j = JSON.parse((await run(['rules', '--format', 'json'])).stdout);
     expect(j.find((r: { id: string }) => r.id === 'ban-drop-column')).toMatchObject({ category: 'compat', defaultSeverity: 'error', recommended: true });
   });
-  it('explains a rule', () => {
-    const r = run(['explain', 'adding-field-with-default']);
+  it('explains a rule', async () => {
+    const r = (await run(['explain', 'adding-field-with-default']));
     expect(r.code).toBe(0);
     for (const h of ['What it does:', 'Why is this bad?', 'Example:', 'Use instead:', 'https://www.postgresql.org/docs/']) expect(r.stdout).toContain(h);
   });
-  it('exits 2 for an unknown rule', () => {
-    const r = run(['explain', 'nope']);
+  it('exits 2 for an unknown rule', async () => {
+    const r = (await run(['explain', 'nope']));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown rule "nope"');
   });

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { runCli } from '../helpers/cli.js';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -482,8 +482,8 @@ describe('pgsafe lsp', () => {
       '000003_name.up.sql': 'ALTER TABLE users ADD COLUMN name text NOT NULL;\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);\n',
     };
     for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'migrations', name), text);
-    const cli = spawnSync(process.execPath, [join(root, 'bin', 'pgsafe.js'), 'lint', '--format', 'json', 'migrations'], { cwd: dir, encoding: 'utf8' });
-    expect(cli.status, cli.stderr).toBe(1);
+    const cli = await runCli(['lint', '--format', 'json', 'migrations'], { cwd: dir });
+    expect(cli.code, cli.stderr).toBe(1);
     const expected = new Map<string, string[]>();
     for (const f of JSON.parse(cli.stdout).files) {
       expected.set(f.path.split(/[\\/]/).pop(), f.findings.map((x: any) => `${x.rule} ${x.line - 1}:${x.column - 1}-${x.endLine - 1}:${x.endColumn - 1} ${x.severity} ${x.message}`).sort());

@@ -1,7 +1,7 @@
 // Every output format, through the built CLI as a process.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { ruleDocsUrl } from '../../src/engine/rule.js';
 import { ROOT, run, tmp } from '../cli/helpers.js';
@@ -18,8 +18,8 @@ function project(extra: Record<string, string> = {}) {
   return tmp({ 'migrations/001_index.sql': MIGRATION, ...extra });
 }
 
-function jsonFindings(cwd: string, path = 'migrations/001_index.sql') {
-  const r = run(['lint', '--no-config', '-f', 'json', path], { cwd });
+async function jsonFindings(cwd: string, path = 'migrations/001_index.sql') {
+  const r = (await run(['lint', '--no-config', '-f', 'json', path], { cwd }));
   return JSON.parse(r.stdout).files[0].findings as { rule: string; line: number; column: number; endLine: number; endColumn: number; severity: string; message: string }[];
 }
 
@@ -34,9 +34,9 @@ function sarifValidator() {
 }
 
 describe('--format sarif', () => {
-  it('validates against the SARIF 2.1.0 schema, with rules, helpUri and 1-based regions', () => {
+  it('validates against the SARIF 2.1.0 schema, with rules, helpUri and 1-based regions', async () => {
     const cwd = project();
-    const r = run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd });
+    const r = (await run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd }));
     expect(r.code).toBe(1);
     const log = JSON.parse(r.stdout);
     const validate = sarifValidator();
@@ -50,21 +50,21 @@ describe('--format sarif', () => {
     expect(result.level).toBe('error');
     expect(driverRules[result.ruleIndex].id).toBe('require-concurrent-index-creation');
     expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('migrations/001_index.sql');
-    const expected = jsonFindings(cwd).find((x) => x.rule === 'require-concurrent-index-creation')!;
+    const expected = (await jsonFindings(cwd)).find((x) => x.rule === 'require-concurrent-index-creation')!;
     expect(result.locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 3, endLine: expected.endLine, endColumn: expected.endColumn });
-    expect(run0.results.length).toBe(jsonFindings(cwd).length);
+    expect(run0.results.length).toBe((await jsonFindings(cwd)).length);
   });
 
-  it('is rejected by the schema when a region is 0-based (the schema fixture is not permissive)', () => {
-    const log = JSON.parse(run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd: project() }).stdout);
+  it('is rejected by the schema when a region is 0-based (the schema fixture is not permissive)', async () => {
+    const log = JSON.parse((await run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd: project() })).stdout);
     log.runs[0].results[0].locations[0].physicalLocation.region.startColumn = 0;
     expect(sarifValidator()(log)).toBe(false);
     const bad = { version: '2.1.0', runs: [{ tool: { driver: { name: 'x', rules: [{ id: 'a', unknownKey: 1 }] } } }] };
     expect(sarifValidator()(bad)).toBe(false);
   });
 
-  it('carries fixes as SARIF replacements, 1-based', () => {
-    const log = JSON.parse(run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd: project() }).stdout);
+  it('carries fixes as SARIF replacements, 1-based', async () => {
+    const log = JSON.parse((await run(['lint', '--no-config', '-f', 'sarif', 'migrations/001_index.sql'], { cwd: project() })).stdout);
     const idx = log.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'require-concurrent-index-creation');
     expect(idx.fixes).toEqual([{
       description: { text: 'Add `CONCURRENTLY`' },
@@ -74,29 +74,29 @@ describe('--format sarif', () => {
 });
 
 describe('--format github', () => {
-  it('prints one workflow command per finding, 1-based, titled with the rule id', () => {
-    const r = run(['lint', '--no-config', '-f', 'github', 'migrations/001_index.sql'], { cwd: project() });
+  it('prints one workflow command per finding, 1-based, titled with the rule id', async () => {
+    const r = (await run(['lint', '--no-config', '-f', 'github', 'migrations/001_index.sql'], { cwd: project() }));
     expect(r.code).toBe(1);
     const line = r.stdout.split('\n').find((l) => l.includes('title=require-concurrent-index-creation'))!;
-    const f = jsonFindings(project()).find((x) => x.rule === 'require-concurrent-index-creation')!;
+    const f = (await jsonFindings(project())).find((x) => x.rule === 'require-concurrent-index-creation')!;
     expect(line.startsWith(`::error file=migrations/001_index.sql,line=3,col=3,endLine=${f.endLine},endColumn=${f.endColumn},title=require-concurrent-index-creation::`)).toBe(true);
     // The body is one line: newlines in message and help are escaped.
     expect(line).toContain('%0A');
     expect(line).toContain(ruleDocsUrl('require-concurrent-index-creation'));
     const commands = r.stdout.split('\n').filter((l) => l.startsWith('::'));
-    expect(commands.length).toBe(jsonFindings(project()).length);
+    expect(commands.length).toBe((await jsonFindings(project())).length);
   });
 
-  it('escapes commas and colons in properties', () => {
+  it('escapes commas and colons in properties', async () => {
     const cwd = tmp({ 'db/a,b:c.sql': 'DROP TABLE users;\n' });
-    const r = run(['lint', '--no-config', '-f', 'github', 'db/a,b:c.sql'], { cwd });
+    const r = (await run(['lint', '--no-config', '-f', 'github', 'db/a,b:c.sql'], { cwd }));
     expect(r.stdout).toContain('file=db/a%2Cb%3Ac.sql,line=1,col=1');
   });
 
-  it('adds annotations to pretty output when GITHUB_ACTIONS=true and no format is given, and writes the job summary', () => {
+  it('adds annotations to pretty output when GITHUB_ACTIONS=true and no format is given, and writes the job summary', async () => {
     const cwd = project();
     const summary = join(cwd, 'summary.md');
-    const r = run(['lint', '--no-config', 'migrations/001_index.sql'], { cwd, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    const r = (await run(['lint', '--no-config', 'migrations/001_index.sql'], { cwd, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } }));
     expect(r.stdout).toContain('migrations/001_index.sql:3:3: error [require-concurrent-index-creation]');
     expect(r.stdout).toContain('::error file=migrations/001_index.sql,line=3,col=3');
     const md = readFileSync(summary, 'utf8');
@@ -104,33 +104,33 @@ describe('--format github', () => {
     expect(md).toContain('| `migrations/001_index.sql` |');
   });
 
-  it('keeps plain pretty output when --format pretty is explicit', () => {
-    const r = run(['lint', '--no-config', '-f', 'pretty', 'migrations/001_index.sql'], { cwd: project(), env: { GITHUB_ACTIONS: 'true' } });
+  it('keeps plain pretty output when --format pretty is explicit', async () => {
+    const r = (await run(['lint', '--no-config', '-f', 'pretty', 'migrations/001_index.sql'], { cwd: project(), env: { GITHUB_ACTIONS: 'true' } }));
     expect(r.stdout).not.toContain('::error');
   });
 });
 
 describe('--format gcc', () => {
-  it('prints path:line:col: severity: message [rule], 1-based', () => {
-    const r = run(['lint', '--no-config', '-f', 'gcc', 'migrations/001_index.sql'], { cwd: project() });
+  it('prints path:line:col: severity: message [rule], 1-based', async () => {
+    const r = (await run(['lint', '--no-config', '-f', 'gcc', 'migrations/001_index.sql'], { cwd: project() }));
     expect(r.code).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines).toContain('migrations/001_index.sql:3:3: error: `CREATE INDEX` on "users" takes a SHARE lock and blocks writes to it until the whole index is built [require-concurrent-index-creation]');
     for (const l of lines) expect(l).toMatch(/^migrations\/001_index\.sql:\d+:[1-9]\d*: (error|warning|note): .+ \[[a-z-]+\]$/);
-    expect(lines.length).toBe(jsonFindings(project()).length);
+    expect(lines.length).toBe((await jsonFindings(project())).length);
   });
 
-  it('prints nothing for a clean file', () => {
+  it('prints nothing for a clean file', async () => {
     const cwd = tmp({ 'a.sql': 'SELECT 1;\n' });
-    const r = run(['lint', '--no-config', '-f', 'gcc', 'a.sql'], { cwd });
+    const r = (await run(['lint', '--no-config', '-f', 'gcc', 'a.sql'], { cwd }));
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
   });
 });
 
 describe('--format markdown', () => {
-  it('has a summary by file and rule, then each finding with its snippet and the safe alternative', () => {
-    const r = run(['lint', '--no-config', '-f', 'markdown', 'migrations/001_index.sql'], { cwd: project() });
+  it('has a summary by file and rule, then each finding with its snippet and the safe alternative', async () => {
+    const r = (await run(['lint', '--no-config', '-f', 'markdown', 'migrations/001_index.sql'], { cwd: project() }));
     expect(r.code).toBe(1);
     expect(r.stdout.startsWith('<!-- pgsafe-report -->\n')).toBe(true);
     expect(r.stdout).toMatch(/\| `migrations\/001_index\.sql` \| 2 \| \d+ \| 0 \|/);
@@ -139,14 +139,14 @@ describe('--format markdown', () => {
     expect(r.stdout).toContain('```sql\nCREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n```');
   });
 
-  it('says so when there is nothing to report', () => {
-    const r = run(['lint', '--no-config', '-f', 'markdown', 'a.sql'], { cwd: tmp({ 'a.sql': 'SELECT 1;\n' }) });
+  it('says so when there is nothing to report', async () => {
+    const r = (await run(['lint', '--no-config', '-f', 'markdown', 'a.sql'], { cwd: tmp({ 'a.sql': 'SELECT 1;\n' }) }));
     expect(r.stdout).toContain('no problems found');
   });
 
-  it('stays under 65,000 characters by falling back to a summary', () => {
+  it('stays under 65,000 characters by falling back to a summary', async () => {
     const big = Array.from({ length: 1500 }, (_, i) => `CREATE INDEX users_c${i}_idx ON users (c${i});`).join('\n') + '\n';
-    const r = run(['lint', '--no-config', '-f', 'markdown', 'big.sql'], { cwd: tmp({ 'big.sql': big }) });
+    const r = (await run(['lint', '--no-config', '-f', 'markdown', 'big.sql'], { cwd: tmp({ 'big.sql': big }) }));
     expect(r.code).toBe(1);
     expect(r.stdout.length).toBeLessThan(65_000);
     expect(r.stdout).toMatch(/\*\*\d+ more findings not shown\*\*/);
@@ -156,11 +156,11 @@ describe('--format markdown', () => {
 });
 
 describe('--format junit', () => {
-  it('writes one test suite per file and one failing test case per error or warning', () => {
+  it('writes one test suite per file and one failing test case per error or warning', async () => {
     const cwd = tmp({ 'migrations/001_index.sql': MIGRATION, 'migrations/002_ok.sql': 'SELECT 1;\n' });
-    const r = run(['lint', '--no-config', '-f', 'junit', 'migrations'], { cwd });
+    const r = (await run(['lint', '--no-config', '-f', 'junit', 'migrations'], { cwd }));
     expect(r.code).toBe(1);
-    const n = jsonFindings(cwd).length;
+    const n = (await jsonFindings(cwd)).length;
     expect(r.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="pgsafe"')).toBe(true);
     expect(r.stdout).toContain(`<testsuite name="migrations/001_index.sql" tests="${n}" failures="${n}" errors="0">`);
     expect(r.stdout).toContain('<testsuite name="migrations/002_ok.sql" tests="1" failures="0" errors="0">');
@@ -174,22 +174,22 @@ describe('--format junit', () => {
 });
 
 describe('--format gitlab', () => {
-  it('writes a Code Quality report with 1-based lines and unique fingerprints', () => {
+  it('writes a Code Quality report with 1-based lines and unique fingerprints', async () => {
     const cwd = project();
-    const r = run(['lint', '--no-config', '-f', 'gitlab', 'migrations/001_index.sql'], { cwd });
+    const r = (await run(['lint', '--no-config', '-f', 'gitlab', 'migrations/001_index.sql'], { cwd }));
     expect(r.code).toBe(1);
     const issues = JSON.parse(r.stdout) as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
-    expect(issues.length).toBe(jsonFindings(cwd).length);
+    expect(issues.length).toBe((await jsonFindings(cwd)).length);
     const idx = issues.find((i) => i.check_name === 'require-concurrent-index-creation')!;
     expect(idx).toMatchObject({ severity: 'critical', location: { path: 'migrations/001_index.sql', lines: { begin: 3 } } });
     expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(issues.length);
     for (const i of issues) expect(['info', 'minor', 'major', 'critical', 'blocker']).toContain(i.severity);
     // Stable across runs.
-    expect(JSON.parse(run(['lint', '--no-config', '-f', 'gitlab', 'migrations/001_index.sql'], { cwd }).stdout)[0].fingerprint).toBe(issues[0].fingerprint);
+    expect(JSON.parse((await run(['lint', '--no-config', '-f', 'gitlab', 'migrations/001_index.sql'], { cwd })).stdout)[0].fingerprint).toBe(issues[0].fingerprint);
   });
 
-  it('prints an empty array for a clean file', () => {
-    const r = run(['lint', '--no-config', '-f', 'gitlab', 'a.sql'], { cwd: tmp({ 'a.sql': 'SELECT 1;\n' }) });
+  it('prints an empty array for a clean file', async () => {
+    const r = (await run(['lint', '--no-config', '-f', 'gitlab', 'a.sql'], { cwd: tmp({ 'a.sql': 'SELECT 1;\n' }) }));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual([]);
   });

@@ -25,7 +25,7 @@ function memFs(files: Record<string, string>): DownFs {
 /** Lints `paths` (in order) from `files`, the way `pgsafe lint` does; `prepare` applies a framework preset first. */
 async function run(files: Record<string, string>, paths: string[], opts: { framework?: string; prepare?: boolean; rules?: Rule[]; base?: string } = {}) {
   const inputs: LintInput[] = paths.map((p) => {
-    const text = opts.prepare && opts.framework ? frameworks[opts.framework as keyof typeof frameworks].prepare(p, files[p], 1).text : files[p];
+    const text = opts.prepare && opts.framework ? frameworks[opts.framework as keyof typeof frameworks].prepare(p, files[p], []).text : files[p];
     return { path: p, text };
   });
   if (opts.base !== undefined) inputs.unshift({ path: 'base.sql', text: opts.base, lint: false });

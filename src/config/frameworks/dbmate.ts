@@ -1,4 +1,4 @@
-import type { FrameworkPreset } from './types.js';
+import { flatRoot, type FrameworkPreset } from './types.js';
 import { blank } from './types.js';
 
 const UP = /^[ \t]*--[ \t]*migrate:up\b(.*)$/im;
@@ -12,6 +12,7 @@ const DOWN = /^[ \t]*--[ \t]*migrate:down\b.*$/im;
 export const dbmate: FrameworkPreset = {
   name: 'dbmate',
   label: 'dbmate',
+  root: flatRoot,
   isMigration: (path) => /\.sql$/i.test(path),
   prepare(_path, text) {
     const up = UP.exec(text);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { FrameworkPreset } from './types.js';
+import { dirPerMigrationRoot, type FrameworkPreset } from './types.js';
 
 /** diesel 2: `metadata.toml` next to `up.sql` may set `run_in_transaction = false`. */
 function runInTransaction(dir: string): boolean {
@@ -17,6 +17,8 @@ function runInTransaction(dir: string): boolean {
 export const diesel: FrameworkPreset = {
   name: 'diesel',
   label: 'diesel',
+  root: dirPerMigrationRoot,
+  upFor: (downPath) => (basename(downPath) === 'down.sql' ? join(dirname(downPath), 'up.sql') : undefined),
   isMigration: (path) => basename(path) === 'up.sql',
   prepare(path, text) {
     return {

@@ -1,10 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-import type { FrameworkPreset } from './types.js';
+import { flatRoot, type FrameworkPreset } from './types.js';
 
 // Flyway names: V<version>__<description>.sql (versioned), U<version>__… (undo), R__… (repeatable), B<version>__… (baseline).
 const VERSIONED = /^V(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
+
+const UNDO = /^U(\d+(?:[._]\d+)*)__(.+)\.sql$/i;
+
+function listDir(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
 
 // What Flyway's PostgreSQL parser treats as non-transactional.
 const NON_TRANSACTIONAL = /^(CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY|DROP\s+INDEX\s+CONCURRENTLY|REINDEX\b[\s\S]*\bCONCURRENTLY|VACUUM|ALTER\s+SYSTEM|(CREATE|DROP)\s+(DATABASE|TABLESPACE))\b/i;
@@ -35,6 +45,15 @@ function scriptConfigExecuteInTransaction(path: string): boolean | undefined {
 export const flyway: FrameworkPreset = {
   name: 'flyway',
   label: 'Flyway',
+  root: flatRoot,
+  upFor(downPath) {
+    // U<version>__… undoes V<version>__… in the same directory, whatever its description.
+    const m = UNDO.exec(basename(downPath));
+    if (!m) return undefined;
+    const dir = dirname(downPath);
+    const up = listDir(dir).find((n) => VERSIONED.exec(n)?.[1] === m[1]);
+    return up ? join(dir, up) : undefined;
+  },
   isMigration: (path) => VERSIONED.test(basename(path)),
   prepare(path, text, statements) {
     const own = scriptConfigExecuteInTransaction(path);
@@ -52,13 +71,7 @@ export const flyway: FrameworkPreset = {
     const m = VERSIONED.exec(basename(upPath));
     if (!m) return undefined;
     const dir = dirname(upPath);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return undefined;
-    }
-    const undo = names.find((n) => new RegExp(`^U${m[1].replace(/\./g, '\\.')}__.+\\.sql$`, 'i').test(n));
+    const undo = listDir(dir).find((n) => UNDO.exec(n)?.[1] === m[1]);
     return undo ? { kind: 'file', path: join(dir, undo) } : undefined;
   },
 };

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FrameworkPreset } from './types.js';
+import { flatRoot, type FrameworkPreset } from './types.js';
 
 /**
  * golang-migrate: `<version>_<title>.up.sql`, paired with `.down.sql`. It does
@@ -11,6 +11,8 @@ import type { FrameworkPreset } from './types.js';
 export const golangMigrate: FrameworkPreset = {
   name: 'golang-migrate',
   label: 'golang-migrate',
+  root: flatRoot,
+  upFor: (downPath) => (/\.down\.sql$/i.test(downPath) ? downPath.replace(/\.down\.sql$/i, '.up.sql') : undefined),
   isMigration: (path) => /\.up\.sql$/i.test(basename(path)),
   prepare(_path, text, statements) {
     return {

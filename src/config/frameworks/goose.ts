@@ -1,4 +1,4 @@
-import type { FrameworkPreset } from './types.js';
+import { flatRoot, type FrameworkPreset } from './types.js';
 import { blank } from './types.js';
 
 const ANNOTATION = /^[ \t]*--[ \t]*\+goose[ \t]+(up|down|no transaction|statementbegin|statementend|envsub[ \t]+(?:on|off))\b.*$/gim;
@@ -19,6 +19,7 @@ function annotations(text: string): { kind: string; start: number; end: number }
 export const goose: FrameworkPreset = {
   name: 'goose',
   label: 'goose',
+  root: flatRoot,
   isMigration: (path) => /\.sql$/i.test(path),
   prepare(_path, text) {
     const marks = annotations(text);

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FrameworkPreset } from './types.js';
+import { dirPerMigrationRoot, type FrameworkPreset } from './types.js';
 
 /**
  * Prisma Migrate: `migrations/<timestamp>_<name>/migration.sql`, applied in
@@ -10,6 +10,7 @@ import type { FrameworkPreset } from './types.js';
 export const prisma: FrameworkPreset = {
   name: 'prisma',
   label: 'Prisma',
+  root: dirPerMigrationRoot,
   isMigration: (path) => basename(path) === 'migration.sql',
   prepare(_path, text) {
     return {

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { FrameworkPreset } from './types.js';
+import { flatRoot, type FrameworkPreset } from './types.js';
 
 /**
  * Rails: migrations are Ruby; `db/structure.sql` (and `schema.sql`) is a dump
@@ -10,6 +10,7 @@ import type { FrameworkPreset } from './types.js';
 export const rails: FrameworkPreset = {
   name: 'rails',
   label: 'Rails',
+  root: flatRoot,
   isMigration: (path) => !/^(structure|schema)\.sql$/i.test(basename(path)),
   prepare(_path, text) {
     return {

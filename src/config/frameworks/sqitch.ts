@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { dirname, resolve, sep } from 'node:path';
 import type { FrameworkPreset } from './types.js';
 
 function deployRoot(path: string): { root: string; rel: string } | undefined {
@@ -29,6 +29,17 @@ export function planOrder(planText: string): string[] {
 export const sqitch: FrameworkPreset = {
   name: 'sqitch',
   label: 'Sqitch',
+  // The project directory (the one holding sqitch.plan): deploy/ may have subdirectories.
+  root: (path) => {
+    const parts = path.split(/[\\/]/);
+    const i = parts.lastIndexOf('deploy');
+    return i < 0 ? dirname(path) : parts.slice(0, i).join(sep) || '.';
+  },
+  upFor: (downPath) => {
+    const parts = downPath.split(/[\\/]/);
+    const i = parts.lastIndexOf('revert');
+    return i < 0 ? undefined : [...parts.slice(0, i), 'deploy', ...parts.slice(i + 1)].join(sep);
+  },
   isMigration: (path) => deployRoot(path) !== undefined && /\.sql$/i.test(path),
   prepare(_path, text) {
     return { text, inTransaction: false, optOut: 'Move this statement after `COMMIT`, or into a Sqitch change of its own without `BEGIN`' };

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { Span } from '../../analysis/types.js';
 import type { FrameworkName } from '../types.js';
 
@@ -43,9 +44,19 @@ export interface FrameworkPreset {
    * `text` is the up file's text (for frameworks that keep both in one file).
    */
   downFor(upPath: string, text: string): DownLocation | undefined;
+  /** The directory holding the migration set `path` belongs to: everything in it that runs before `path` is its history. */
+  root(path: string): string;
+  /** The up migration that the down (undo, revert) file `downPath` belongs to; undefined when it is not one of this framework's down files. */
+  upFor?(downPath: string): string | undefined;
   /** Reorders migration paths when the framework's own order is not the file-name order (Sqitch's plan). */
   order?(paths: string[]): string[];
 }
+
+/** Flat layouts (`migrations/0001_x.sql`): the file's own directory. */
+export const flatRoot = (path: string): string => dirname(path);
+
+/** One directory per migration (`migrations/<id>/up.sql`): the parent of the migration's directory. */
+export const dirPerMigrationRoot = (path: string): string => dirname(dirname(path));
 
 /** Replaces every character of `text` in [start, end) except line breaks by a space, so offsets, lines and columns do not move. */
 export function blank(text: string, start: number, end: number): string {

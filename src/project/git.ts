@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { UsageError } from './files.js';
+import { UsageError } from './errors.js';
 
 function git(args: string[], cwd: string, what: string): string {
   try {

@@ -1,8 +1,10 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 
-export class UsageError extends Error {}
+import { UsageError } from './errors.js';
+
+export { UsageError };
 
 /** Orders migration paths as runners do: natural sort per path segment, Flyway versions compared numerically. */
 export function compareMigrations(a: string, b: string): number {
@@ -122,20 +124,22 @@ export async function resolvePaths(inputs: string[], cwd = process.cwd(), notes:
       out.push(...hits);
       continue;
     }
+    // Paths stay as given (relative ones are reported relative); the file system is asked about them from `cwd`.
+    const abs = resolve(cwd, input);
     let st;
     try {
-      st = await stat(input);
+      st = await stat(abs);
     } catch {
       throw new UsageError(`cannot read ${input}: no such file or directory`);
     }
     if (st.isDirectory()) {
       const files: string[] = [];
       try {
-        await walk(input, files, notes);
+        await walk(abs, files, notes);
       } catch (err) {
         throw new UsageError(`cannot read ${input}: ${reason(err)}`);
       }
-      out.push(...files.sort(compareMigrations));
+      out.push(...files.map((f) => join(input, f.slice(abs.length))).sort(compareMigrations));
     } else if (!st.isFile()) {
       throw new UsageError(`cannot read ${input}: not a regular file (pgsafe reads files, directories and - for stdin)`);
     } else out.push(input);
