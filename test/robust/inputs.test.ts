@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run, tmp, ROOT } from '../cli/helpers.js';
+import { runProcess as run, tmp, ROOT } from '../helpers/cli.js';
 import { LspClient } from '../lsp/client.js';
 import { InputTooLarge, MAX_INPUT_BYTES, readCapped } from '../../src/source/read.js';
 

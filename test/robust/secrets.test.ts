@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, tmp, ROOT } from '../cli/helpers.js';
+import { runProcess as run, tmp, ROOT } from '../helpers/cli.js';
 import { LspClient } from '../lsp/client.js';
 import { collectSecrets, maskSecrets, maskWrites, noteSecrets } from '../../src/report/mask.js';
 
