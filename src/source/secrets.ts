@@ -118,7 +118,7 @@ function literal(text: string, i: number, add: Add): number {
   let closed = false;
   while (j < text.length && j - from < MAX_VALUE) {
     const ch = text[j];
-    if (escapes && ch === '\\') { decoded += unescape(text[j + 1]); j += 2; continue; }
+    if (escapes && ch === '\\') { decoded += unescapeChar(text[j + 1]); j += 2; continue; }
     if (ch === "'") {
       if (text[j + 1] === "'") { decoded += "'"; j += 2; continue; }
       closed = true;
@@ -136,7 +136,7 @@ function literal(text: string, i: number, add: Add): number {
   return j + 1;
 }
 
-function unescape(c: string | undefined): string {
+function unescapeChar(c: string | undefined): string {
   return c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c ?? '';
 }
 
