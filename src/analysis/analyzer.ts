@@ -86,7 +86,7 @@ export class Analyzer implements AnalysisView {
       tx: { ...this.tx, inTransaction: this.tx.inTransaction || !!s.parent, held: [...this.tx.held] },
       timeouts: this.timeouts(),
       noTransaction: c.noTransaction,
-      unanalyzed: c.unanalyzed,
+      unanalyzed: c.unanalyzed ?? s.unanalyzed,
     };
   }
 

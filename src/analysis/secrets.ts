@@ -2,6 +2,7 @@
 // ban-plaintext-secret rule, and by anything that prints SQL from a migration (replay, rollback check) to mask them.
 import type { SourceStatement } from '../source/index.js';
 import type { Span } from './types.js';
+import { isPlaceholder, SECRET_HINT, secretShapes } from '../source/secrets.js';
 
 export type SecretKind = 'role' | 'roleHash' | 'mapping' | 'conninfo' | 'setting';
 
@@ -14,11 +15,7 @@ export interface Secret {
   owner: string;
 }
 
-/** Framework placeholders substituted at deploy time, and psql variables: not secrets. */
-export function isPlaceholder(v: string): boolean {
-  const t = v.trim();
-  return t === '' || /^\$\{[^}]*\}$/.test(t) || /^\{\{.*\}\}$/s.test(t) || /^:['"]?[A-Za-z_]\w*['"]?$/.test(t) || /^%\([^)]+\)s$/.test(t) || /^\$[A-Z_][A-Z0-9_]*$/.test(t);
-}
+export { isPlaceholder, SECRET_HINT } from '../source/secrets.js';
 
 const SECRET_OPTION = /^(password|passwd|sslpassword|passphrase|secret|token|api_?key)$/i;
 const SECRET_SETTING = /(password|passwd|secret|token|api_?key|credential|private_?key)/i;
@@ -140,22 +137,12 @@ export function locateSecret(src: SourceStatement, s: Secret): Span {
   return { start: src.start, end: src.end };
 }
 
-export const SECRET_HINT = /passw|secret|token|api_?key|:\/\/[^\s@]*:[^\s@]*@/i;
-
 /**
- * Secrets in a statement pgsafe could not parse (a typo, a psql variable elsewhere in it), found by their shape alone:
- * `PASSWORD '…'`, `password '…'` options, `password=…` and `user:password@` in strings. Offsets are into `text`.
+ * Secrets in a statement pgsafe could not parse (a typo, an unterminated quote, a psql variable elsewhere in it),
+ * found by their shape alone (see source/secrets.ts). Offsets are into `text`.
  */
 export function lexicalSecrets(text: string): Span[] {
-  const out: Span[] = [];
-  const add = (m: RegExpExecArray) => {
-    const [start, end] = m.indices![1]!;
-    if (!isPlaceholder(m[1].replace(/''/g, "'"))) out.push({ start, end });
-  };
-  for (const m of text.matchAll(/\b(?:password|passwd)\s+'((?:[^']|'')*)'/dgi)) add(m as RegExpExecArray);
-  for (const m of text.matchAll(/\bpassword\s*=\s*([^\s'",)]+)/dgi)) add(m as RegExpExecArray);
-  for (const m of text.matchAll(/:\/\/[^:/?#@\s'"]+:([^@\s/'"]+)@/dg)) add(m as RegExpExecArray);
-  return out;
+  return secretShapes(text).map((s) => ({ start: s.start, end: s.end }));
 }
 
 /** Where the secrets of a statement are (file offsets): from its AST, or by shape when it did not parse. */

@@ -22,6 +22,7 @@ import type { SourceStatement } from '../source/index.js';
 import { lintProject, UsageError } from '../project/index.js';
 import { discover, exitCode, reportPlan, runLint, type LintCliOptions } from './run.js';
 import { readAll, type CliIo } from './io.js';
+import { maskSecrets } from '../report/mask.js';
 
 const MAX_PASSES = 5;
 
@@ -103,6 +104,8 @@ export async function runFix(paths: string[], o: FixCliOptions, io: CliIo): Prom
       let text: string;
       let bom = false;
       if (isStdin) text = stdinText!;
+      // Reading from stdin never writes a file, not even the down migration paired with --stdin-filename.
+      else if (fromStdin) continue;
       else {
         if (!rs.some((r) => r.findings.some((f) => f.fix))) continue;
         const file = await readSourceFile(resolve(io.cwd, path));
@@ -142,7 +145,10 @@ export async function runFix(paths: string[], o: FixCliOptions, io: CliIo): Prom
 
   if (!fromStdin) return runLint(paths, { ...o, stdin: undefined }, io);
   // The fixed SQL is the output; the report moves to stderr.
-  io.stdout.write(stdinText ?? raw ?? '');
+  const fixedSql = stdinText ?? raw?.toString('utf8') ?? '';
+  // stdout is masked like every output (src/report/mask.ts): say so rather than hand back a changed password silently.
+  if (maskSecrets(fixedSql) !== fixedSql) io.stderr.write('pgsafe: the fixed SQL holds a literal secret, printed masked with *: pgsafe never prints a password\n');
+  io.stdout.write(fixedSql);
   io.stderr.write(plan.reporter({ files: results, rules, color: false, cwd: io.cwd, env: io.env }));
   for (const n of linted.notes) io.stderr.write(`pgsafe: ${n}\n`);
   return exitCode(results, o.failOn);

@@ -1,4 +1,6 @@
 // The streams and surroundings a command runs with: the real ones from bin/pgsafe.js, buffers in tests.
+import { InputTooLarge, readCapped } from '../source/read.js';
+import { UsageError } from '../project/errors.js';
 
 export interface OutStream {
   write(chunk: string | Uint8Array): unknown;
@@ -18,10 +20,14 @@ export function processIo(): CliIo {
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, cwd: process.cwd(), env: process.env };
 }
 
+/** All of stdin, up to the input size limit (past it: a usage error naming the limit). */
 export async function readAll(stdin: CliIo['stdin']): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks);
+  try {
+    return await readCapped(stdin, 'stdin');
+  } catch (err) {
+    if (err instanceof InputTooLarge) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Colour when the stream is a terminal, unless NO_COLOR; FORCE_COLOR forces it either way. */

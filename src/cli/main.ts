@@ -11,6 +11,7 @@ import { explainRule, rulesTable } from './explain.js';
 import { registerLspCommand } from '../lsp/command.js';
 import { runFix, type FixCliOptions } from './fix.js';
 import { processIo, type CliIo } from './io.js';
+import { maskWrites } from '../report/mask.js';
 export { processIo, type CliIo } from './io.js';
 import { registerStatsCommand } from './stats.js';
 
@@ -104,6 +105,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   // Global: before or after the command.
   const debug = argv.includes('--debug');
   const args = argv.filter((a, i) => i < 2 || a !== '--debug' || positional[0] === 'replay');
+  // No password leaves pgsafe: every write to stdout and stderr is masked, whatever wrote it (src/report/mask.ts).
+  const unmask = maskWrites([io.stdout, io.stderr]);
   try {
     await program.parseAsync(args);
     // replay sets the process's exit code itself.
@@ -120,5 +123,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     io.stderr.write(`pgsafe: internal error: ${e?.message ?? String(err)}\n`);
     if (debug && e?.stack) io.stderr.write(e.stack + '\n');
     return 2;
+  } finally {
+    unmask();
   }
 }

@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { RuleSetting } from '../engine/engine.js';
-import type { FrameworkName, LoadedConfig } from './types.js';
+import { ConfigError, type FrameworkName, type LoadedConfig } from './types.js';
 
 /** What applies to one file after the config's base settings, its matching overrides (in order) and the CLI flags. */
 export interface FileSettings {
@@ -63,7 +63,15 @@ export class ConfigResolver {
   /** Whether the config has `include` globs (used as default paths when none are given). */
   get includeGlobs(): string[] | undefined {
     const c = this.loaded?.config;
-    return c?.include?.length ? c.include.map((g) => relative(this.cwd, resolve(this.loaded!.dir, g)) || '.') : undefined;
+    if (!c?.include?.length) return undefined;
+    return c.include.map((g) => {
+      // Globs are relative to the config file; one that leaves its directory would walk the whole filesystem.
+      const inside = relative(this.loaded!.dir, resolve(this.loaded!.dir, g));
+      if (isAbsolute(g) || inside.startsWith('..') || isAbsolute(inside)) {
+        throw new ConfigError(this.loaded!.path, 'include', `${JSON.stringify(g)} is outside the config file's directory: include globs are relative to it`);
+      }
+      return relative(this.cwd, resolve(this.loaded!.dir, g)) || '.';
+    });
   }
 
   forFile(path: string): FileSettings {

@@ -12,20 +12,23 @@
 // `bodyStatements` still parses them (for tools that want to look inside a
 // function) and is what `expandBodies` uses for DO blocks.
 //
-// What is found: `PLpgSQL_stmt_execsql` (static SQL) and `EXECUTE` of a plain
-// string literal. Text inside string literals is never a statement, and
-// `EXECUTE` of anything built at run time (format(), ||) is not followed.
-// A body that the PL/pgSQL parser rejects, or a statement inside it that the
-// SQL parser rejects, is skipped silently: Postgres checks function bodies at
-// CREATE time itself, and pgsafe's parser knows no catalog, so reporting its
-// failures inside bodies would mostly be noise.
-import { parsePlPgSQLSync, parseSync } from 'libpg-query';
+// What is found: `PLpgSQL_stmt_execsql` (static SQL) and `EXECUTE` of a
+// string literal ('…', E'…' or dollar-quoted, holding one statement or
+// several). Text inside string literals is never a statement, and `EXECUTE`
+// of anything built at run time (format(), ||) is not followed.
+// A DO block runs in the migration, so what pgsafe cannot read in it is never
+// passed as safe: a body in another LANGUAGE, a body the PL/pgSQL parser
+// rejects, a statement in it the SQL parser rejects, or blocks nested deeper
+// than MAX_DEPTH mark the DO statement `unanalyzed` (reported as
+// unanalyzed-statement). In function bodies those are skipped silently:
+// Postgres checks them at CREATE time, and they do not run in the migration.
+import { pgParse as parseSync, pgParsePlpgsql as parsePlPgSQLSync } from '../source/pg.js';
 import type { ParsedSource, SourceStatement } from '../source/index.js';
 import { byteToCharMapper } from '../source/locate.js';
 import { dollarTagEnd, skipTrivia } from '../source/lexer.js';
 
-/** DO blocks are expanded inside DO blocks up to this depth. */
-const MAX_DEPTH = 3;
+/** DO blocks are expanded inside DO blocks up to this depth; a deeper one is reported as not analysed. */
+const MAX_DEPTH = 8;
 
 /** Inner statements of bodies that are single-quoted in the file: their text has doubled quotes, so fixes must not edit it. */
 export const inQuotedBody = new WeakSet<SourceStatement>();
@@ -35,7 +38,11 @@ export function expandBodies(parsed: ParsedSource): SourceStatement[] {
   const out: SourceStatement[] = [];
   const visit = (s: SourceStatement, depth: number) => {
     out.push(s);
-    if (s.kind !== 'DoStmt' || depth >= MAX_DEPTH) return;
+    if (s.kind !== 'DoStmt') return;
+    if (depth >= MAX_DEPTH) {
+      s.unanalyzed ??= `DO blocks nested more than ${MAX_DEPTH} deep are not read`;
+      return;
+    }
     for (const inner of bodyStatements(parsed, s)) visit(inner, depth + 1);
   };
   for (const s of parsed.statements) visit(s, 0);
@@ -63,19 +70,25 @@ export function bodyStatements(parsed: ParsedSource, stmt: SourceStatement): Sou
   else if (stmt.kind === 'CreateFunctionStmt') options = n?.options ?? [];
   else return [];
   const opt = (name: string) => options.map((o) => o?.DefElem).find((d) => d?.defname === name);
-  const language = opt('language')?.arg?.String?.sval ?? (stmt.kind === 'DoStmt' ? 'plpgsql' : undefined);
-  if (String(language).toLowerCase() !== 'plpgsql') return [];
+  const isDo = stmt.kind === 'DoStmt';
+  // What a DO block holds that pgsafe could not read: it runs in the migration, so say so.
+  const unread = (why: string): SourceStatement[] => {
+    if (isDo) stmt.unanalyzed ??= why;
+    return [];
+  };
+  const language = opt('language')?.arg?.String?.sval ?? (isDo ? 'plpgsql' : undefined);
+  if (String(language).toLowerCase() !== 'plpgsql') return isDo ? unread(`the DO block is in LANGUAGE ${language}, whose body pgsafe does not read`) : [];
   const as = opt('as');
   const body: string | undefined = as?.arg?.String?.sval ?? as?.arg?.List?.items?.[0]?.String?.sval;
   if (typeof body !== 'string' || !as) return [];
   const lit = literalAt(parsed.text, stmt.toOffset(as.location), stmt.end);
-  if (!lit || lit.value !== body) return [];
+  if (!lit || lit.value !== body) return unread('the DO block\'s body is written in a form pgsafe does not map (an E\'\' string?)');
 
   let tree: any;
   try {
     tree = parsePlPgSQLSync(stmt.text);
-  } catch {
-    return [];
+  } catch (err) {
+    return unread(`the DO block's body does not parse as PL/pgSQL (${String((err as Error).message).split('\n')[0].slice(0, 120)})`);
   }
   const fn = tree?.plpgsql_funcs?.[0]?.PLpgSQL_function;
   const queries: { sql: string; line: number; literal?: boolean }[] = [];
@@ -95,16 +108,21 @@ export function bodyStatements(parsed: ParsedSource, stmt: SourceStatement): Sou
     let at = (i: number) => lit.at(found + i);
     if (q.literal) {
       // EXECUTE 'literal': the statement is the literal's content.
-      const inner = literalAt(body, found, found + q.sql.length);
+      const inner = literalAt(body, found, found + q.sql.length) ?? escapeLiteral(body, found, found + q.sql.length);
       if (!inner) continue;
       sql = inner.value;
       at = (i: number) => lit.at(inner.at(i));
     }
     // EXECUTE runs its string as plain SQL: PL/pgSQL variables are not substituted there.
-    const s = makeInner(parsed, stmt, sql, at, q.literal ? new Set() : vars);
-    if (!s) continue;
-    if (!lit.dollar || q.literal) inQuotedBody.add(s);
-    out.push(s);
+    const made = makeInner(parsed, stmt, sql, at, q.literal ? new Set() : vars);
+    if (!made) {
+      if (isDo) unread('a statement in the DO block\'s body does not parse');
+      continue;
+    }
+    for (const s of made) {
+      if (!lit.dollar || q.literal) inQuotedBody.add(s);
+      out.push(s);
+    }
   }
   return out;
 }
@@ -131,10 +149,53 @@ function collect(node: any, out: { sql: string; line: number; literal?: boolean 
   }
 }
 
-/** `'…'` or `$tag$…$tag$`, nothing else: EXECUTE of a constant string. */
+/** `'…'`, `E'…'` or `$tag$…$tag$`, nothing else: EXECUTE of a constant string. */
 function isPlainLiteral(expr: string): boolean {
-  const lit = literalAt(expr, 0, expr.length);
-  return !!lit && lit.at(lit.value.length) + (lit.dollar ? tagLength(expr) : 1) === expr.length;
+  const t = expr.trim();
+  const lit = literalAt(t, 0, t.length) ?? escapeLiteral(t, 0, t.length);
+  return !!lit && lit.at(lit.value.length) + (lit.dollar ? tagLength(t) : 1) === t.length && t === expr;
+}
+
+/**
+ * An `E'…'` literal at `pos`: its content with backslash escapes decoded. Each decoded character maps to the
+ * start of its escape in `text`.
+ */
+function escapeLiteral(text: string, pos: number, limit: number): Literal | undefined {
+  const i = skipTrivia(text, pos, limit);
+  if (!/[eE]/.test(text[i] ?? '') || text[i + 1] !== "'") return undefined;
+  const offsets: number[] = [];
+  let value = '';
+  let j = i + 2;
+  while (j < limit) {
+    const c = text[j];
+    if (c === '\\') {
+      const e = text[j + 1] ?? '';
+      const oct = /^[0-7]{1,3}/.exec(text.slice(j + 1, j + 4));
+      const hex = /^x[0-9a-fA-F]{1,2}/.exec(text.slice(j + 1, j + 4));
+      let ch: string;
+      let len = 2;
+      if (hex) { ch = String.fromCharCode(parseInt(hex[0].slice(1), 16)); len = 1 + hex[0].length; }
+      else if (oct) { ch = String.fromCharCode(parseInt(oct[0], 8)); len = 1 + oct[0].length; }
+      else ch = e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === 'b' ? '\b' : e === 'f' ? '\f' : e;
+      offsets.push(j);
+      value += ch;
+      j += len;
+      continue;
+    }
+    if (c === "'") {
+      if (text[j + 1] !== "'") break;
+      offsets.push(j);
+      value += "'";
+      j += 2;
+      continue;
+    }
+    offsets.push(j);
+    value += c;
+    j++;
+  }
+  if (text[j] !== "'") return undefined;
+  offsets.push(j);
+  return { value, at: (k) => offsets[Math.max(0, Math.min(k, offsets.length - 1))], dollar: false };
 }
 
 function tagLength(expr: string): number {
@@ -201,43 +262,52 @@ function literalAt(text: string, pos: number, limit: number): Literal | undefine
   return { value, at: (k) => offsets[Math.max(0, Math.min(k, offsets.length - 1))], dollar: false };
 }
 
-/** Parses one inner statement and locates it in the file through `at` (query char offset → file offset). */
-function makeInner(parsed: ParsedSource, parent: SourceStatement, query: string, at: (i: number) => number, vars: Set<string>): SourceStatement | undefined {
-  let raw: any;
+/**
+ * Parses the inner statement(s) of `query` and locates them in the file through `at` (query char offset → file
+ * offset). Returns undefined when the query does not parse.
+ */
+function makeInner(parsed: ParsedSource, parent: SourceStatement, query: string, at: (i: number) => number, vars: Set<string>): SourceStatement[] | undefined {
+  let raws: any[];
   try {
-    const stmts = parseSync(query).stmts ?? [];
-    if (stmts.length !== 1) return undefined;
-    raw = stmts[0].stmt;
-    const bound = bindVariables(query, raw, vars);
-    if (bound !== query) raw = parseSync(bound).stmts?.[0]?.stmt ?? raw;
+    raws = parseSync(query).stmts ?? [];
+    if (raws.length === 1) {
+      const bound = bindVariables(query, raws[0].stmt, vars);
+      if (bound !== query) raws = [{ ...raws[0], stmt: parseSync(bound).stmts?.[0]?.stmt ?? raws[0].stmt }];
+    }
   } catch {
     return undefined;
   }
-  const kind = Object.keys(raw)[0];
-  // Transaction control inside a body is PL/pgSQL's own COMMIT/ROLLBACK, never a nested BEGIN.
-  if (kind === 'TransactionStmt') return undefined;
-  const lead = skipTrivia(query, 0);
-  let tail = query.length;
-  while (tail > lead && /[\s;]/.test(query[tail - 1])) tail--;
-  const start = at(lead);
-  const end = tail > lead ? at(tail) : start;
   const toChar = byteToCharMapper(query);
-  const s = parsed.lines.position(start);
-  const e = parsed.lines.position(end);
-  return {
-    index: parent.index,
-    start,
-    end,
-    text: parsed.text.slice(start, end),
-    line: s.line,
-    column: s.column,
-    endLine: e.line,
-    endColumn: e.column,
-    kind,
-    node: raw[kind],
-    toOffset: (loc) => (typeof loc === 'number' && loc >= 0 ? at(Math.min(toChar(loc), query.length)) : start),
-    parent,
-  };
+  const out: SourceStatement[] = [];
+  for (const raw of raws) {
+    const kind = Object.keys(raw.stmt)[0];
+    // Transaction control inside a body is PL/pgSQL's own COMMIT/ROLLBACK, never a nested BEGIN.
+    if (kind === 'TransactionStmt') continue;
+    const from = raws.length === 1 ? 0 : toChar(raw.stmt_location ?? 0);
+    const to = raws.length === 1 || !raw.stmt_len ? query.length : toChar((raw.stmt_location ?? 0) + raw.stmt_len);
+    const lead = skipTrivia(query, from, to);
+    let tail = to;
+    while (tail > lead && /[\s;]/.test(query[tail - 1])) tail--;
+    const start = at(lead);
+    const end = tail > lead ? at(tail) : start;
+    const s = parsed.lines.position(start);
+    const e = parsed.lines.position(end);
+    out.push({
+      index: parent.index,
+      start,
+      end,
+      text: parsed.text.slice(start, end),
+      line: s.line,
+      column: s.column,
+      endLine: e.line,
+      endColumn: e.column,
+      kind,
+      node: raw.stmt[kind],
+      toOffset: (loc) => (typeof loc === 'number' && loc >= 0 ? at(Math.min(toChar(loc), query.length)) : start),
+      parent,
+    });
+  }
+  return out;
 }
 
 /** Names of the block's variables, parameters and records (`found`, `new`, loop records…), lower-cased. */

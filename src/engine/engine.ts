@@ -203,9 +203,9 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   const kept = applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path);
   kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   if (input.rollbackOf) for (const f of kept) { f.rollback = true; f.message += ' (rollback path)'; }
-  // A secret a rule found is masked in everything a reporter can print from this result.
-  const shown = redactResult(parsed, analysed, kept.flatMap((f) => f.redact ?? []));
-  return { path, findings: kept, statements: statements.length, parsed: shown.parsed, analysed: shown.analysed };
+  // Secrets (found by rules, ASTs or their shape) are masked in everything a reporter can print from this result.
+  const shown = redactResult(parsed, analysed, kept);
+  return { path, findings: shown.findings, statements: statements.length, parsed: shown.parsed, analysed: shown.analysed };
 }
 
 type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix, messageId?: string, redact?: Span[]) => void;

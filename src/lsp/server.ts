@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
 import {
   createConnection,
+  StreamMessageReader,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   MessageType,
@@ -22,6 +23,7 @@ import { bufferSet, lintProjectSync } from '../project/index.js';
 import { annotateResults } from '../stats/annotate.js';
 import { cachedStatsOptions } from '../stats/options.js';
 import { codeActionsFor, hoverAt, toDiagnostic, type OffsetMap } from './features.js';
+import { maskedWriter, resync } from './frames.js';
 import { sanitizeClientSettings, settingsFor, type ClientSettings } from './settings.js';
 
 export interface ServerOptions {
@@ -63,7 +65,8 @@ function keepStdoutClean(): void {
 /** Starts the pgsafe language server; it runs until the client sends `exit` or closes the stream. */
 export function startServer(opts: ServerOptions): Connection {
   if (opts.output === process.stdout) keepStdoutClean();
-  const connection = createConnection(opts.input, opts.output);
+  // Malformed frames are skipped, and every outgoing message is masked for secrets (see frames.ts).
+  const connection = createConnection(new StreamMessageReader(opts.input.pipe(resync())), maskedWriter(opts.output));
   const documents = new TextDocuments(TextDocument);
   const known = ruleIds(rules);
   const linted = new Map<string, Linted>();

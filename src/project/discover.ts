@@ -11,6 +11,7 @@ import { commonDir, findConfigFile, loadConfig } from '../config/load.js';
 import { ConfigResolver, type FileSettings } from '../config/resolve.js';
 import { frameworks } from '../config/frameworks/index.js';
 import { prepareText, type PreparedText } from '../config/prepare.js';
+import { markerNotes } from '../source/markers.js';
 import { FRAMEWORKS, type FrameworkName, type LoadedConfig } from '../config/types.js';
 import { UsageError } from './errors.js';
 import { compareMigrations, resolvePaths } from './files.js';
@@ -129,7 +130,7 @@ export async function discoverMigrations(paths: string[], o: DiscoverOptions): P
     }
     return true;
   };
-  const found = searchPaths.length ? await resolvePaths(searchPaths, cwd) : [];
+  const found = searchPaths.length ? await resolvePaths(searchPaths, cwd, notes) : [];
   let kept = found.filter((f) => keep(f, false));
   // A directory, glob or include that yields nothing to lint is a wrong path, not a clean run (CI must not go green).
   // Files named one by one may all be skipped: a pre-commit hook passes whatever changed.
@@ -180,6 +181,7 @@ export async function discoverMigrations(paths: string[], o: DiscoverOptions): P
   const files: MigrationFile[] = [];
   const add = (path: string, text: string, lint: boolean, pending: boolean) => {
     const settings = resolver.forFile(path);
+    for (const n of markerNotes(text, settings.framework)) notes.push(`${path}: ${n}`);
     files.push({ path, original: text, lint, pending, settings, prepared: prepareText(path, text, settings, o.assumeInTransaction) });
   };
   const addError = (path: string, error: string) => files.push({ path, error, lint: true, pending: false, settings: resolver.forFile(path) });

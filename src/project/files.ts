@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 
@@ -57,27 +57,67 @@ function compareSegment(a: string, b: string): number {
   return ka.length - kb.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/**
+ * Every *.sql file below `dir`. Symbolic links are followed (to files and directories, each real directory once,
+ * so a link loop ends); what cannot be read (an unreadable subdirectory, a broken link, a FIFO named *.sql) is
+ * skipped with a note, and the rest is still found.
+ */
+async function walk(dir: string, out: string[], notes: string[], seen = new Set<string>()): Promise<void> {
+  let real: string;
+  try {
+    real = await realpath(dir);
+  } catch {
+    real = dir;
+  }
+  if (seen.has(real)) {
+    notes.push(`${dir}: skipped, a symbolic link loop (already read as ${real})`);
+    return;
+  }
+  seen.add(real);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if (seen.size === 1) throw err;
+    notes.push(`${dir}: skipped, cannot read the directory (${reason(err)})`);
+    return;
+  }
   for (const e of entries) {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile() && e.name.toLowerCase().endsWith('.sql')) out.push(p);
+    const sql = e.name.toLowerCase().endsWith('.sql');
+    if (e.isDirectory()) await walk(p, out, notes, seen);
+    else if (e.isFile() && sql) out.push(p);
+    else if (e.isSymbolicLink()) {
+      let st;
+      try {
+        st = await stat(p);
+      } catch (err) {
+        if (sql) notes.push(`${p}: skipped, a broken symbolic link (${reason(err)})`);
+        continue;
+      }
+      if (st.isDirectory()) await walk(p, out, notes, seen);
+      else if (st.isFile() && sql) out.push(p);
+    } else if (sql) notes.push(`${p}: skipped, not a regular file`);
   }
+}
+
+function reason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'no such file' : code === 'ELOOP' ? 'too many levels of links' : (err as Error)?.message ?? String(err);
 }
 
 const GLOB = /[*?[\]{}]/;
 
 /** Expands files, directories (every *.sql below, in migration order) and globs. */
-export async function resolvePaths(inputs: string[], cwd = process.cwd()): Promise<string[]> {
+export async function resolvePaths(inputs: string[], cwd = process.cwd(), notes: string[] = []): Promise<string[]> {
   const out: string[] = [];
   for (const input of inputs) {
     if (GLOB.test(input)) {
       const base = input.split(/[\\/]/).findIndex((p) => GLOB.test(p));
       const root = input.split(/[\\/]/).slice(0, base).join(sep) || '.';
       const all: string[] = [];
-      try { await walk(join(cwd, root), all); } catch { /* no such root: no matches */ }
+      try { await walk(join(cwd, root), all, notes); } catch { /* no such root: no matches */ }
       const match = picomatch(input, { dot: false });
       const hits = all.map((p) => relative(cwd, p)).filter((p) => match(p) || match(p.split(sep).join('/'))).sort(compareMigrations);
       if (hits.length === 0) throw new UsageError(`no files match ${input}`);
@@ -94,8 +134,14 @@ export async function resolvePaths(inputs: string[], cwd = process.cwd()): Promi
     }
     if (st.isDirectory()) {
       const files: string[] = [];
-      await walk(abs, files);
+      try {
+        await walk(abs, files, notes);
+      } catch (err) {
+        throw new UsageError(`cannot read ${input}: ${reason(err)}`);
+      }
       out.push(...files.map((f) => join(input, f.slice(abs.length))).sort(compareMigrations));
+    } else if (!st.isFile()) {
+      throw new UsageError(`cannot read ${input}: not a regular file (pgsafe reads files, directories and - for stdin)`);
     } else out.push(input);
   }
   return [...new Set(out)];

@@ -1,6 +1,7 @@
 // Results of linting a prepared text (placeholders substituted, sections blanked), mapped back onto the file as written.
 import type { FileResult, Finding } from '../engine/engine.js';
 import { maskText } from '../engine/redact.js';
+import { secretShapes } from '../source/secrets.js';
 import { LineIndex } from '../source/index.js';
 import type { PreparedText } from '../config/prepare.js';
 
@@ -46,7 +47,8 @@ export function remapResult(result: FileResult, original: string, prepared: Prep
     }
     findings.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   }
-  const spans = findings.flatMap((f) => f.redact ?? []);
+  // Secrets by shape too, whatever the rules reported (see engine/redact.ts).
+  const spans = [...findings.flatMap((f) => f.redact ?? []), ...secretShapes(original)];
   const shown = spans.length ? maskText(original, spans) : original;
   return {
     ...result,

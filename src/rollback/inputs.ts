@@ -55,7 +55,9 @@ export function withRollbackSync(inputs: LintInput[], opts: WithRollbackOptions 
     }
     if (!down) return input;
     const text = input.text!;
-    const marker = down.kind === 'section' ? sectionMarkers(text)?.down : undefined;
+    // Only the framework's own markers end the forward part: a foreign one (a goose marker under dbmate) hides nothing.
+    const found = down.kind === 'section' ? sectionMarkers(text) : undefined;
+    const marker = found?.framework === down.framework ? found.down : undefined;
     const forward: LintInput = marker ? { ...input, text: blankOutside(text, { start: 0, end: marker.start }) } : { ...input };
     if (input.lint === false) return forward;
     forward.down = down;

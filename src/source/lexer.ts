@@ -18,6 +18,8 @@ export interface Piece {
   end: number;
   /** Offset of the terminating `;`, or -1 at end of input. */
   semicolon: number;
+  /** Offsets of `;` inside unclosed parentheses: where to split again when the piece does not parse (a stray `(`). */
+  inner?: number[];
 }
 
 export interface LexResult {
@@ -42,6 +44,7 @@ export function lex(text: string): LexResult {
   let prevWord = '';
   let atomic = 0;
   let caseDepth = 0;
+  let inner: number[] | undefined;
 
   const mark = (from: number, to: number) => {
     if (pieceStart < 0) pieceStart = from;
@@ -126,9 +129,11 @@ export function lex(text: string): LexResult {
     }
     if (c === 40) depth++;
     else if (c === 41) { if (depth > 0) depth--; }
+    else if (c === 59 && depth > 0 && atomic === 0) (inner ??= []).push(i);
     else if (c === 59 && depth === 0 && atomic === 0) {
-      if (pieceStart >= 0) pieces.push({ start: pieceStart, end: lastEnd, semicolon: i });
+      if (pieceStart >= 0) pieces.push({ start: pieceStart, end: lastEnd, semicolon: i, ...(inner ? { inner } : {}) });
       pieceStart = -1;
+      inner = undefined;
       prevWord = '';
       i++;
       continue;
@@ -137,7 +142,7 @@ export function lex(text: string): LexResult {
     prevWord = '';
     i++;
   }
-  if (pieceStart >= 0) pieces.push({ start: pieceStart, end: lastEnd, semicolon: -1 });
+  if (pieceStart >= 0) pieces.push({ start: pieceStart, end: lastEnd, semicolon: -1, ...(inner ? { inner } : {}) });
   return { pieces, comments };
 }
 

@@ -5,27 +5,37 @@ export interface Position {
   column: number;
 }
 
-/** Maps string offsets to 1-based line and column. */
+/**
+ * Maps string offsets to 1-based line and column in log time (minified one-line files stay linear). Lines end at
+ * LF, CRLF or a lone CR.
+ */
 export class LineIndex {
   readonly starts: number[] = [0];
+  /** Offsets of the high surrogates (astral characters): each makes one column of two UTF-16 units. */
+  private readonly astral: number[] = [];
 
   constructor(readonly text: string) {
-    let i = text.indexOf('\n');
-    while (i >= 0) {
-      this.starts.push(i + 1);
-      i = text.indexOf('\n', i + 1);
+    const n = text.length;
+    const cr = text.indexOf('\r') >= 0;
+    if (!cr) {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) this.starts.push(i + 1);
+        else if (c === 13 && text.charCodeAt(i + 1) !== 10) this.starts.push(i + 1);
+      }
+    }
+    if (/[\ud800-\udbff]/.test(text)) {
+      for (let i = 0; i < n; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0xd800 && c <= 0xdbff) this.astral.push(i);
+      }
     }
   }
 
   lineOf(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    return upperBound(this.starts, offset);
   }
 
   position(offset: number): Position {
@@ -34,10 +44,7 @@ export class LineIndex {
     const start = this.starts[line - 1];
     let column = o - start + 1;
     // Astral characters take two UTF-16 units but are one character.
-    for (let k = start; k < o; k++) {
-      const c = this.text.charCodeAt(k);
-      if (c >= 0xd800 && c <= 0xdbff) column--;
-    }
+    if (this.astral.length) column -= countBelow(this.astral, o) - countBelow(this.astral, start);
     // A CR of a CRLF is not a column of its own.
     if (o > start && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10) column--;
     return { line, column };
@@ -54,6 +61,30 @@ export class LineIndex {
   get lineCount(): number {
     return this.starts.length;
   }
+}
+
+/** The number of entries of the sorted `xs` that are <= `x` (the 1-based index of the last one). */
+function upperBound(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The number of entries of the sorted `xs` that are < `x`. */
+function countBelow(xs: number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { rememberSecrets } from './secrets.js';
 
 export type DecodeResult =
   | { ok: true; text: string; bom: boolean }
@@ -18,6 +19,8 @@ export function decodeSource(buf: Uint8Array): DecodeResult {
     return { ok: false, offset, message: `not valid UTF-8: byte 0x${buf[offset]?.toString(16).padStart(2, '0')} at offset ${offset}` };
   }
   const bom = text.charCodeAt(0) === 0xfeff;
+  // Output sinks mask what any text read holds (src/report/mask.ts).
+  rememberSecrets(text);
   return { ok: true, text: bom ? text.slice(1) : text, bom };
 }
 
@@ -35,15 +38,42 @@ function firstInvalidUtf8(buf: Uint8Array): number {
 
 export type ReadResult = ({ ok: true; text: string; bom: boolean } | { ok: false; message: string; offset: number; unreadable?: boolean });
 
-/** Reads and decodes a file. `unreadable` marks I/O failures (missing file, permissions), as opposed to bad content. */
+/** Larger inputs are refused: a 50 MB migration is linted, `/dev/zero` or a runaway dump is not read to exhaustion. */
+export const MAX_INPUT_BYTES = 128 * 1024 * 1024;
+export const MAX_INPUT_LABEL = '128 MB';
+
+export class InputTooLarge extends Error {}
+
+/** Reads a stream (stdin) up to MAX_INPUT_BYTES; past the limit it throws InputTooLarge naming it. */
+export async function readCapped(stream: AsyncIterable<unknown>, name: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk));
+    size += b.length;
+    if (size > MAX_INPUT_BYTES) throw new InputTooLarge(`${name}: input larger than the ${MAX_INPUT_LABEL} limit`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Reads and decodes a file. `unreadable` marks I/O failures (missing file, permissions, not a regular file,
+ * over the size limit), as opposed to bad content. A FIFO or device is refused before it is opened: opening a
+ * FIFO waits for a writer, and reading /dev/zero never ends.
+ */
 export async function readSourceFile(path: string): Promise<ReadResult> {
+  const fail = (why: string): ReadResult => ({ ok: false, unreadable: true, offset: 0, message: `cannot read ${path}: ${why}` });
   let buf: Buffer;
   try {
+    const st = await stat(path);
+    if (st.isDirectory()) return fail('is a directory');
+    if (!st.isFile()) return fail('not a regular file');
+    if (st.size > MAX_INPUT_BYTES) return fail(`larger than the ${MAX_INPUT_LABEL} input limit (${Math.round(st.size / 1024 / 1024)} MB)`);
     buf = await readFile(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-    return { ok: false, unreadable: true, offset: 0, message: `cannot read ${path}: ${why}` };
+    return fail(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (err as Error).message);
   }
   return decodeSource(buf);
 }

@@ -1,0 +1,2 @@
+ALTER ROLE app PASSWORD 'Zqbm1khq80X9
+DROP TABLE users;

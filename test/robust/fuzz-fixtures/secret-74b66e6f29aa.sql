@@ -1,0 +1,2 @@
+DROP TABLE users;
+ALTER ROLE app PASSWORD 'Zq56dt89ogX9

@@ -1,0 +1,2 @@
+ALTER ROLE app PASSWORD 'Zq6zglzjeoX9
+DROP TABLE users;

@@ -1,0 +1,2 @@
+ALTER ROLE z PASSWORD E'Zq58zzt69sX9';
+CREATE TABLE audit (id bigint PRIMARY KEY);

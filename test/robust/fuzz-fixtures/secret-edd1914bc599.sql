@@ -1,0 +1,2 @@
+ALTER ROLE app PASSWORD 'Zq2u8qd05cX9
+DROP TABLE users;
