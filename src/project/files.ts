@@ -62,7 +62,7 @@ function compareSegment(a: string, b: string): number {
  * so a link loop ends); what cannot be read (an unreadable subdirectory, a broken link, a FIFO named *.sql) is
  * skipped with a note, and the rest is still found.
  */
-async function walk(dir: string, out: string[], notes: string[], seen = new Set<string>()): Promise<void> {
+async function walk(dir: string, out: string[], notes: string[], show: (p: string) => string = (p) => p, seen = new Set<string>()): Promise<void> {
   let real: string;
   try {
     real = await realpath(dir);
@@ -70,7 +70,7 @@ async function walk(dir: string, out: string[], notes: string[], seen = new Set<
     real = dir;
   }
   if (seen.has(real)) {
-    notes.push(`${dir}: skipped, a symbolic link loop (already read as ${real})`);
+    notes.push(`${show(dir)}: skipped, a symbolic link loop (already read as ${real})`);
     return;
   }
   seen.add(real);
@@ -79,26 +79,26 @@ async function walk(dir: string, out: string[], notes: string[], seen = new Set<
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     if (seen.size === 1) throw err;
-    notes.push(`${dir}: skipped, cannot read the directory (${reason(err)})`);
+    notes.push(`${show(dir)}: skipped, cannot read the directory (${reason(err)})`);
     return;
   }
   for (const e of entries) {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const p = join(dir, e.name);
     const sql = e.name.toLowerCase().endsWith('.sql');
-    if (e.isDirectory()) await walk(p, out, notes, seen);
+    if (e.isDirectory()) await walk(p, out, notes, show, seen);
     else if (e.isFile() && sql) out.push(p);
     else if (e.isSymbolicLink()) {
       let st;
       try {
         st = await stat(p);
       } catch (err) {
-        if (sql) notes.push(`${p}: skipped, a broken symbolic link (${reason(err)})`);
+        if (sql) notes.push(`${show(p)}: skipped, a broken symbolic link (${reason(err)})`);
         continue;
       }
-      if (st.isDirectory()) await walk(p, out, notes, seen);
+      if (st.isDirectory()) await walk(p, out, notes, show, seen);
       else if (st.isFile() && sql) out.push(p);
-    } else if (sql) notes.push(`${p}: skipped, not a regular file`);
+    } else if (sql) notes.push(`${show(p)}: skipped, not a regular file`);
   }
 }
 
@@ -117,7 +117,7 @@ export async function resolvePaths(inputs: string[], cwd = process.cwd(), notes:
       const base = input.split(/[\\/]/).findIndex((p) => GLOB.test(p));
       const root = input.split(/[\\/]/).slice(0, base).join(sep) || '.';
       const all: string[] = [];
-      try { await walk(join(cwd, root), all, notes); } catch { /* no such root: no matches */ }
+      try { await walk(join(cwd, root), all, notes, (p) => relative(cwd, p)); } catch { /* no such root: no matches */ }
       const match = picomatch(input, { dot: false });
       const hits = all.map((p) => relative(cwd, p)).filter((p) => match(p) || match(p.split(sep).join('/'))).sort(compareMigrations);
       if (hits.length === 0) throw new UsageError(`no files match ${input}`);
@@ -135,7 +135,8 @@ export async function resolvePaths(inputs: string[], cwd = process.cwd(), notes:
     if (st.isDirectory()) {
       const files: string[] = [];
       try {
-        await walk(abs, files, notes);
+        // Notes name paths as the user gave the directory, like the files found.
+        await walk(abs, files, notes, (p) => join(input, p.slice(abs.length)));
       } catch (err) {
         throw new UsageError(`cannot read ${input}: ${reason(err)}`);
       }
