@@ -54,7 +54,7 @@ export async function startOracleServer(binaries?: PgBinaries): Promise<OracleSe
           const empty = (await client.query(EMPTY_TABLES)).rows.map((r) => Number(r.oid));
           if (empty.every((oid) => tried.has(oid))) return [];
           for (const oid of empty) tried.add(oid);
-          const r = await seedDatabase(client, { rows: 3, superuser: true });
+          const r = await seedDatabase(client, { rows: 3, superuser: true, defaultPartition: false });
           return r.warnings;
         },
         async close(keep = false) {

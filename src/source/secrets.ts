@@ -131,6 +131,10 @@ function literal(text: string, i: number, add: Add): number {
     add(from, lineEnd(text, from));
     return j;
   }
+  // A literal that runs over lines may be an unterminated one that found a later quote: its first line is what a
+  // parser message or a snippet quotes, so that is a secret value too.
+  const nl = text.indexOf('\n', from);
+  if (nl >= 0 && nl < j) add(from, lineEnd(text, from));
   if (unicode) decoded = decoded.replace(/\\(\+[0-9a-fA-F]{6}|[0-9a-fA-F]{4})/g, (_, h: string) => codePoint(parseInt(h.replace('+', ''), 16)));
   add(from, j, decoded);
   return j + 1;
