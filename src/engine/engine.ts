@@ -5,7 +5,7 @@ import { LineIndex } from '../source/locate.js';
 import { parseIgnores, transactionOverride, type IgnoreDirective } from './ignores.js';
 import { expandBodies } from './bodies.js';
 import { formatMessage, type Fix, type Rule, type RuleContext, type RuleVisitor, type Severity } from './rule.js';
-import type { DownMigration } from '../rollback/types.js';
+import type { DownMigration } from '../analysis/down.js';
 import { cloneSchema, forkAnalyzer } from '../analysis/fork.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import { redactResult } from './redact.js';

@@ -2,7 +2,7 @@ import type { Node } from '@pgsql/types';
 import type { ActionKind, ActionOf, AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
 import type { Rel } from '../analysis/names.js';
 import type { SchemaModel } from '../analysis/schema.js';
-import type { DownMigration } from '../rollback/types.js';
+import type { DownMigration } from '../analysis/down.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Category = 'lock' | 'compat' | 'hygiene' | 'meta';
