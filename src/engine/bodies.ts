@@ -163,12 +163,19 @@ function isPlainLiteral(expr: string): boolean {
 function escapeLiteral(text: string, pos: number, limit: number): Literal | undefined {
   const i = skipTrivia(text, pos, limit);
   if (!/[eE]/.test(text[i] ?? '') || text[i + 1] !== "'") return undefined;
+  return quoted(text, i + 2, limit, true);
+}
+
+/**
+ * The rest of a quoted literal whose content starts at `j`: `''` is one quote, and with `escapes` (an `E''`
+ * string) backslash escapes are decoded. Each decoded character maps to where it starts in `text`.
+ */
+function quoted(text: string, j: number, limit: number, escapes: boolean): Literal | undefined {
   const offsets: number[] = [];
   let value = '';
-  let j = i + 2;
   while (j < limit) {
     const c = text[j];
-    if (c === '\\') {
+    if (escapes && c === '\\') {
       const e = text[j + 1] ?? '';
       const oct = /^[0-7]{1,3}/.exec(text.slice(j + 1, j + 4));
       const hex = /^x[0-9a-fA-F]{1,2}/.exec(text.slice(j + 1, j + 4));
@@ -242,24 +249,7 @@ function literalAt(text: string, pos: number, limit: number): Literal | undefine
   }
   if (text[i] !== "'") return undefined;
   if (i > 0 && /[eE]/.test(text[i - 1])) return undefined;
-  const offsets: number[] = [];
-  let value = '';
-  let j = i + 1;
-  while (j < limit) {
-    if (text[j] === "'") {
-      if (text[j + 1] !== "'") break;
-      offsets.push(j);
-      value += "'";
-      j += 2;
-      continue;
-    }
-    offsets.push(j);
-    value += text[j];
-    j++;
-  }
-  if (text[j] !== "'") return undefined;
-  offsets.push(j);
-  return { value, at: (k) => offsets[Math.max(0, Math.min(k, offsets.length - 1))], dollar: false };
+  return quoted(text, i + 1, limit, false);
 }
 
 /**
