@@ -9,6 +9,8 @@ export default defineRule({
     defaultSeverity: 'error',
     recommended: true,
     fix: 'none',
+    // Adding a serial primary key is one problem: its rewrite (adding-field-with-default) is a note here.
+    subsumes: ['adding-field-with-default'],
     messages: {
       build: 'Adding primary key {{name}} builds its unique index while holding ACCESS EXCLUSIVE on {{table}}, blocking reads and writes for the whole build',
       implicitNotNull: '`PRIMARY KEY USING INDEX` {{index}} sets NOT NULL on {{columns}} of {{table}}, scanning the whole table while holding ACCESS EXCLUSIVE',
