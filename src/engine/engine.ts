@@ -326,13 +326,14 @@ export function foldRelated(findings: Finding[], known: Map<string, Rule>): Find
     if (f.statement < 0) continue;
     const key = `${f.rule}\0${f.statement}\0${f.start}\0${f.end}`;
     const seen = first.get(key);
-    if (seen) {
+    // Engine diagnostics (no messageId: unused ignores, syntax errors) each say something different.
+    if (seen && f.messageId !== undefined) {
       folded.add(f);
       seen.related = [...(seen.related ?? []), note(f), ...(f.related ?? [])];
       if (f.redact?.length) seen.redact = [...(seen.redact ?? []), ...f.redact];
       continue;
     }
-    first.set(key, f);
+    if (!seen) first.set(key, f);
     if (known.get(f.rule)?.meta.subsumes?.length) owners.push(f);
   }
   for (const owner of owners) {

@@ -23,7 +23,7 @@ describe('folding (engine, generic)', () => {
   const other = defineRule({ meta: { id: 'b', category: 'lock', defaultSeverity: 'error', recommended: true, fix: 'safe', messages: { m: 'B' }, docs: { summary: 'Disallow b', what: '', why: '', example: { bad: '', good: '' }, references: [] } }, create: () => ({}) });
   const known = ruleIds([owner, other]);
   const f = (rule: string, statement: number, start: number, end: number, severity: Finding['severity'] = 'warning', fix?: Finding['fix']): Finding =>
-    ({ rule, severity, message: rule.toUpperCase(), file: 'm.sql', line: 1, column: start + 1, endLine: 1, endColumn: end + 1, start, end, statement, fix });
+    ({ rule, messageId: 'm', severity, message: rule.toUpperCase(), file: 'm.sql', line: 1, column: start + 1, endLine: 1, endColumn: end + 1, start, end, statement, fix });
 
   it('folds an overlapping finding of a subsumed rule on the same statement, keeping its own severity and taking the fix', () => {
     const fix = { title: 'x', safety: 'safe' as const, edits: [] };
