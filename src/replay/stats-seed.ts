@@ -86,10 +86,13 @@ export function checkFits(s: ReplayStats, touched: string[] | undefined, dir: st
     .map((t) => t.heapBytes + t.toastBytes + t.indexBytes);
   const need = (sizes.reduce((a, b) => a + b, 0) + Math.max(0, ...sizes)) * s.scale;
   if (need <= free * 0.8) return;
-  const fit = Math.floor(((free * 0.8) / (need / s.scale)) * 1000) / 1000;
+  // Rounded down to one significant digit: 0.037 → 0.03.
+  const exact = (free * 0.8) / (need / s.scale);
+  const step = 10 ** Math.floor(Math.log10(exact));
+  const fit = Number((Math.floor(exact / step) * step).toPrecision(1));
   throw new ReplayUsageError(
     `--stats: the tables the migrations touch hold ${bytesText(need / s.scale)} in the snapshot; at --scale ${s.scale} that needs about ${bytesText(need)} (with room for one rewrite), ` +
-      `more than the ${bytesText(free)} free in ${dir}: rerun with --scale ${fit > 0 ? fit : 0.001}`,
+      `more than the ${bytesText(free)} free in ${dir}: rerun with --scale ${fit}`,
   );
 }
 
