@@ -139,23 +139,23 @@ export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayO
  * Progress on stderr: on a TTY one status line, rewritten and erased when done; without one (CI logs) a plain
  * `progress:` line once the run has been quiet for `every` ms, and then every `every` ms, so a quick run prints nothing.
  */
-export function progressLine(mode: 'tty' | 'lines' | 'off', write: (s: string) => void, every = 10_000) {
+export function progressLine(mode: 'tty' | 'lines' | 'off', write: (s: string) => void, every = 10_000, now: () => number = () => performance.now()) {
   let last = '';
-  let started = performance.now();
-  const t0 = performance.now();
-  let printed = performance.now();
+  let started = now();
+  const t0 = now();
+  let printed = now();
   return {
     update(text: string) {
       if (mode === 'off') return;
-      if (text !== last) started = performance.now();
+      if (text !== last) started = now();
       last = text;
       if (mode === 'tty') write(`\r\x1b[2K${text}`);
     },
     tick() {
       if (!last) return;
-      if (mode === 'tty') write(`\r\x1b[2K${last} ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      else if (mode === 'lines' && performance.now() - printed >= every) {
-        printed = performance.now();
+      if (mode === 'tty') write(`\r\x1b[2K${last} ${((now() - started) / 1000).toFixed(1)} s`);
+      else if (mode === 'lines' && now() - printed >= every) {
+        printed = now();
         write(`progress: ${last} (${Math.round((printed - t0) / 1000)} s in)\n`);
       }
     },
