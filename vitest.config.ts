@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Most test files only call the library in process: parse, analyse, lint, report. Giving each of them a fresh
@@ -24,12 +25,20 @@ const IN_PROCESS = [
   'test/robust/edges.test.ts',
   'test/rollback/down.test.ts',
   'test/rollback/secrets-formats.test.ts',
+  'test/e2e/cli.test.ts',
+  'test/docs/rules-meta.test.ts',
 ];
+
+// The slow files mostly wait: on Postgres, npm, git and pre-commit, child processes with CPU of their own. Vitest's
+// default of one worker per core but one leaves a 2-core machine running a single file at a time, one core idle
+// while it waits. Two at least; as many as vitest's default where there are more cores.
+const WORKERS = Math.max(2, availableParallelism() - 1);
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    maxWorkers: WORKERS,
     projects: [
       { extends: true, test: { name: 'rules', include: RULE_TESTER, isolate: false } },
       { extends: true, test: { name: 'in-process', include: IN_PROCESS, exclude: RULE_TESTER, isolate: false } },
