@@ -4,7 +4,7 @@ import type { SourceStatement } from '../source/index.js';
 import { topLevelCommas, skipTrivia } from '../source/lexer.js';
 import { lockFromNumber } from './locks.js';
 import { makeRel, relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
-import type { Action, ActionFacts, AnalysisView, ColumnSpec, ConstraintSpec, RelationRole, Span, TxControl } from './types.js';
+import type { Action, ActionFacts, AnalysisView, ColumnSpec, ConstraintSpec, DomainChange, RelationRole, Span, TxControl } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
 import { whereSelectivity } from './predicates.js';
@@ -95,20 +95,20 @@ class Classifier {
         for (const r of n.relations ?? []) this.add({ type: 'lock-table', relation: relFromRangeVar(r.RangeVar), mode: lockFromNumber(n.mode) });
         return;
       case 'InsertStmt':
-        this.add({ type: 'insert', relation: relFromRangeVar(n.relation) });
+        this.add({ type: 'insert', relation: relFromRangeVar(n.relation), fromQuery: readsRows(n.selectStmt?.SelectStmt) });
         this.readsFrom(n.selectStmt);
         return;
       case 'UpdateStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause) });
+        this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause), whereStart: this.whereStart(n.whereClause), from: (n.fromClause?.length ?? 0) > 0 });
         return;
       case 'DeleteStmt':
-        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause) });
+        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause), whereStart: this.whereStart(n.whereClause) });
         return;
       case 'MergeStmt':
         this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: false, filter: 'broad' });
         return;
       case 'SelectStmt':
-        this.add({ type: 'select', forUpdate: false });
+        this.add({ type: 'select', forUpdate: false, fromQuery: readsRows(n) });
         this.readsFrom(n);
         return;
       case 'CopyStmt':
@@ -151,11 +151,11 @@ class Classifier {
         this.add({ type: 'create-type', relation: relFromNames(n.typeName) ?? relFromRangeVar(n.typevar) });
         return;
       case 'CreateDomainStmt':
-        this.add({ type: 'create-domain', relation: relFromNames(n.domainname) });
+        this.add({ type: 'create-domain', relation: relFromNames(n.domainname), constraints: domainConstraints(n, this.s) });
         return;
       case 'AlterDomainStmt':
         // ADD CONSTRAINT checks every column using the domain unless NOT VALID.
-        this.add({ type: 'alter-domain', relation: relFromNames(n.typeName), validates: n.subtype === 'C' && !n.def?.Constraint?.skip_validation });
+        this.add({ type: 'alter-domain', relation: relFromNames(n.typeName), validates: n.subtype === 'C' && !n.def?.Constraint?.skip_validation, change: domainChange(n) });
         return;
       case 'CreateFunctionStmt':
         this.add({ type: 'create-function' });
@@ -283,6 +283,12 @@ class Classifier {
     return { type: 'set', name: String(n.name ?? '').toLowerCase(), local: !!n.is_local, reset, value: n.kind === 'VAR_SET_VALUE' ? value : undefined };
   }
 
+  /** Where a WHERE condition starts in the file: its expression's first location. */
+  private whereStart(where: any): number | undefined {
+    const loc = where ? minLocation(where) : undefined;
+    return loc === undefined ? undefined : this.s.toOffset(loc);
+  }
+
   /** Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). */
   private readsFrom(q: any): void {
     const seen = new Set<string>();
@@ -376,7 +382,7 @@ class Classifier {
     for (const c of constraints) c.effectiveName = c.name ?? defaultConstraintName(rel?.name ?? 'table', c.kind, c.columns);
     const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec?.strategy as string] ?? 'range';
     this.add({
-      type: 'create-table', relation: rel, ifNotExists: !!n.if_not_exists, partitioned: !!n.partspec,
+      type: 'create-table', relation: rel, ifNotExists: !!n.if_not_exists, partitioned: !!n.partspec, temporary: n.relation?.relpersistence === 't',
       partitionOf: n.partbound ? parents[0] : undefined, reason: n.partspec ? 'partitioned' : undefined,
       columns, constraints,
       ...(n.partspec ? { partitionKey: { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') } } : {}),
@@ -408,11 +414,11 @@ class Classifier {
       switch (type) {
         case 'OBJECT_TABLE':
         case 'OBJECT_FOREIGN_TABLE':
-          this.add({ type: 'drop-table', relation: rel, ...common, ...this.related(this.droppedWith(rel, common.cascade)) });
+          this.add({ type: 'drop-table', relation: rel, foreign: type === 'OBJECT_FOREIGN_TABLE', ...common, ...this.related(this.droppedWith(rel, common.cascade)) });
           break;
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW':
-          this.add({ type: 'drop-view', relation: rel, ...common });
+          this.add({ type: 'drop-view', relation: rel, materialized: type === 'OBJECT_MATVIEW', ...common });
           break;
         case 'OBJECT_INDEX': {
           this.noTransaction ||= !!n.concurrent;
@@ -438,7 +444,7 @@ class Classifier {
           this.add({ type: 'drop-object', relation: rel, objectType: 'sequence', ...common });
           break;
         default:
-          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, object: relFromNames(o?.TypeName?.names ?? o), ...common });
+          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, object: relFromNames(o?.TypeName?.names ?? o), ...droppedName(o), ...common });
       }
     }
   }
@@ -489,7 +495,11 @@ class Classifier {
       const t = this.view.schema.table(rel)?.rel ?? rel;
       for (const name of this.view.schema.indexNamesOn(t)) indexes.push(makeRel(name, t.schema));
     }
-    this.add({ type: 'reindex', relation: rel, concurrently, target, ...this.related(indexes.map((r) => ({ role: 'index' as const, rel: r }))) });
+    this.add({
+      type: 'reindex', relation: rel, concurrently, target,
+      ...(n.kind === 'REINDEX_OBJECT_INDEX' ? { index: relFromRangeVar(n.relation) } : {}), ...(typeof n.name === 'string' && n.name ? { name: n.name } : {}),
+      ...this.related(indexes.map((r) => ({ role: 'index' as const, rel: r }))),
+    });
   }
 
   private vacuum(): void {
@@ -712,6 +722,34 @@ function trimRight(text: string, end: number): number {
   return e;
 }
 
+/** A SELECT with FROM or a set operation (UNION …) reads rows; `SELECT 1` and `VALUES` do not. */
+function readsRows(q: any): boolean {
+  return (q?.fromClause?.length ?? 0) > 0 || !!q?.larg;
+}
+
+const DOMAIN_CHANGE: Record<string, DomainChange> = { N: 'drop-not-null', O: 'set-not-null', C: 'add-constraint', X: 'drop-constraint', V: 'validate-constraint' };
+
+function domainChange(n: any): DomainChange {
+  if (n.subtype === 'T') return n.def ? 'set-default' : 'drop-default';
+  return DOMAIN_CHANGE[n.subtype] ?? 'other';
+}
+
+function domainConstraints(n: any, s: SourceStatement): { kind: 'check' | 'not-null'; start: number }[] {
+  return (n.constraints ?? []).map((c: any) => c.Constraint).filter((c: any) => c && (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_NOTNULL'))
+    .map((c: any) => ({ kind: c.contype === 'CONSTR_CHECK' ? 'check' : 'not-null', start: typeof c.location === 'number' && c.location >= 0 ? s.toOffset(c.location) : s.start }));
+}
+
+/** A dropped object's name as written: a function's name (without arguments), a type's, a schema's; a cast's two types. */
+function droppedName(o: any): { names?: string[]; cast?: { from: string[]; to: string[] } } {
+  if (o?.ObjectWithArgs) return { names: strings(o.ObjectWithArgs.objname) };
+  if (o?.TypeName) return { names: strings(o.TypeName.names) };
+  if (o?.String) return { names: [o.String.sval] };
+  const items: any[] = o?.List?.items ?? [];
+  if (items.length === 2 && items.every((i) => i?.TypeName)) return { cast: { from: strings(items[0].TypeName.names), to: strings(items[1].TypeName.names) } };
+  if (items.length) return { names: strings(items) };
+  return {};
+}
+
 export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec {
   const type = typeFromNode(def?.typeName);
   const col: ColumnSpec = {
@@ -823,6 +861,7 @@ export function constraintSpec(c: any, s: SourceStatement, span: Span): Constrai
     notNullColumn,
     expr: kind === 'check' ? e : undefined,
     sql: sliceStmt(s, span.start, span.end),
+    ...(typeof c?.location === 'number' && c.location >= 0 ? { start: s.toOffset(c.location) } : {}),
   };
 }
 

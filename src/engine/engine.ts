@@ -9,6 +9,7 @@ import type { DownMigration } from '../analysis/down.js';
 import { cloneSchema, forkAnalyzer } from '../analysis/fork.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import { redactResult } from './redact.js';
+import { SYNTAX } from '../analysis/syntax.js';
 
 export interface Finding {
   rule: string;
@@ -231,6 +232,7 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
       isNew: (rel) => analyzer.isNew(rel),
       down: input?.down,
       rollback: !!input?.rollbackOf,
+      syntax: SYNTAX,
       report(stmt, r) {
         const template = (rule.meta.messages as Record<string, string>)[r.messageId];
         if (template === undefined) throw new Error(`rule ${id} reported unknown messageId "${r.messageId}"`);
