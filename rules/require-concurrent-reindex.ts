@@ -35,17 +35,16 @@ export default defineRule({
   create(ctx) {
     return {
       reindex(action, stmt) {
-        const n = stmt.source.node;
-        if (action.concurrently || ctx.isNew(action.relation) || n?.kind === 'REINDEX_OBJECT_SYSTEM') return;
+        if (action.concurrently || ctx.isNew(action.relation) || action.target === 'system') return;
         const m = KIND.exec(stmt.source.text);
         const at = m ? stmt.source.start + m.index + m[0].length : undefined;
         const fixed = at === undefined ? undefined : `${stmt.source.text.slice(0, at - stmt.source.start)} CONCURRENTLY${stmt.source.text.slice(at - stmt.source.start)}`;
         // REINDEX INDEX on an index the schema model does not know: classify names the index itself.
-        const indexName = n?.kind === 'REINDEX_OBJECT_INDEX' ? n.relation?.relname : undefined;
+        const indexName = action.target === 'index' ? action.index?.name : undefined;
         const tableKnown = !!action.relation && action.relation.name !== indexName;
         const target = indexName
           ? `index "${indexName}"${tableKnown ? ` of ${label(action.relation)}` : ''}`
-          : action.relation ? label(action.relation) : n?.name ? `"${n.name}"` : 'its tables';
+          : action.relation ? label(action.relation) : action.name ? `"${action.name}"` : 'its tables';
         const inTx = stmt.tx.inTransaction;
         ctx.report(stmt, {
           messageId: 'blocking',

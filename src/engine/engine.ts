@@ -9,6 +9,7 @@ import type { DownMigration } from '../analysis/down.js';
 import { cloneSchema, forkAnalyzer } from '../analysis/fork.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import { redactResult } from './redact.js';
+import { SYNTAX } from '../analysis/syntax.js';
 
 export interface Finding {
   rule: string;
@@ -54,6 +55,13 @@ export interface FindingEstimate {
   blocks?: string;
   /** Which model produced it. */
   model?: string;
+  /** Other existing tables the lock blocks for the same time (a foreign key's referenced table). */
+  related?: { table: string; known: boolean; rows: number | null; blocks: string; readsPerSec?: number; writesPerSec?: number }[];
+  /**
+   * Inside a transaction the lock is held until COMMIT: the later statements of the transaction, and their estimated
+   * time. `lowMs`/`highMs` above then cover the statement and them; `statementLowMs`/`statementHighMs` the statement alone.
+   */
+  untilCommit?: { statements: number; notEstimated: number; lowMs: number; highMs: number; statementLowMs: number; statementHighMs: number };
   /** One line for reporters: `est. 40–70 s of blocked writes on "orders" (48M rows, 6.1 GB; ~350 writes/s queue behind it)`. */
   text: string;
 }
@@ -262,6 +270,7 @@ function subscribe(rules: readonly Rule[], severities: Map<string, Severity>, an
       isNew: (rel) => analyzer.isNew(rel),
       down: input?.down,
       rollback: !!input?.rollbackOf,
+      syntax: SYNTAX,
       report(stmt, r) {
         const template = (rule.meta.messages as Record<string, string>)[r.messageId];
         if (template === undefined) throw new Error(`rule ${id} reported unknown messageId "${r.messageId}"`);
