@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { rules } from '../../rules/index.js';
 import { FRAMEWORKS, type FrameworkName } from '../config/types.js';
-import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../rollback/roundtrip.js';
+import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../replay/roundtrip.js';
 import { formatReport, type ReplayFormat } from '../replay/format.js';
 import { splitPending } from '../replay/files.js';
 import type { ReplayMigration } from '../replay/migrations.js';
