@@ -1,5 +1,4 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { AnalysedStatement } from '../src/analysis/types.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -29,12 +28,11 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      AlterDomainStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        const rel = stmt.actions[0]?.relation;
-        const adding = n?.subtype === 'C' && !n.def?.Constraint?.skip_validation;
-        if (!adding && n?.subtype !== 'V') return;
-        const body = n?.subtype === 'C' ? (/\bCHECK\s*\(([\s\S]*)\)/i.exec(stmt.source.text)?.[1] ?? '<condition>').replace(/\bVALUE\b/gi, '<column>') : '<condition>';
+      'alter-domain'(action, stmt) {
+        const rel = action.relation;
+        const adding = action.change === 'add-constraint' && action.validates;
+        if (!adding && action.change !== 'validate-constraint') return;
+        const body = action.change === 'add-constraint' ? (/\bCHECK\s*\(([\s\S]*)\)/i.exec(stmt.source.text)?.[1] ?? '<condition>').replace(/\bVALUE\b/gi, '<column>') : '<condition>';
         ctx.report(stmt, {
           messageId: adding ? 'add' : 'validate',
           data: { domain: label(rel, 'the domain') },

@@ -2,19 +2,6 @@ import { defineRule } from '../src/engine/rule.js';
 import { label, quoteLiteral } from '../src/engine/sql.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
 
-/** Whether a statement's AST contains the string constant `value`. */
-function usesValue(node: any, value: string): boolean {
-  let found = false;
-  const visit = (x: any, depth: number) => {
-    if (found || !x || typeof x !== 'object' || depth > 80) return;
-    if (Array.isArray(x)) { for (const y of x) visit(y, depth + 1); return; }
-    if (x.A_Const?.sval?.sval === value) { found = true; return; }
-    for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v, depth + 1);
-  };
-  visit(node, 0);
-  return found;
-}
-
 export default defineRule({
   meta: {
     id: 'ban-alter-enum-add-value-in-transaction',
@@ -63,8 +50,9 @@ export default defineRule({
         if (!stmt.tx.inTransaction) { added = []; return; }
         added = added.filter((a) => a.txId === stmt.tx.id);
         if (stmt.kind === 'AlterEnumStmt') return;
+        const used = ctx.syntax.stringConstants(stmt);
         for (const a of added) {
-          if (!usesValue(stmt.source.node, a.value)) continue;
+          if (!used.has(a.value)) continue;
           ctx.report(stmt, {
             messageId: 'unusable',
             data: { value: quoteLiteral(a.value), type: a.type },

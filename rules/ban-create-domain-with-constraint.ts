@@ -1,5 +1,4 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { AnalysedStatement } from '../src/analysis/types.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -29,13 +28,11 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      CreateDomainStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        const cons: any[] = (n?.constraints ?? []).map((c: any) => c.Constraint).filter((c: any) => c && (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_NOTNULL'));
-        if (cons.length === 0) return;
-        const rel = stmt.actions[0]?.relation;
-        const first = cons[0];
-        const start = typeof first.location === 'number' && first.location >= 0 ? stmt.source.toOffset(first.location) : stmt.source.start;
+      'create-domain'(action, stmt) {
+        const first = action.constraints?.[0];
+        if (!first) return;
+        const rel = action.relation;
+        const start = first.start;
         const base = stmt.source.text.slice(0, start - stmt.source.start).trim();
         ctx.report(stmt, {
           messageId: 'constraint',

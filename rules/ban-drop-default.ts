@@ -1,7 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import type { AnalysedStatement } from '../src/analysis/types.js';
 import { label } from '../src/engine/sql.js';
-import { relFromNames } from '../src/analysis/names.js';
 
 export default defineRule({
   meta: {
@@ -40,12 +38,11 @@ export default defineRule({
           help: `Make every insert set "${action.column}" in the application and deploy that first; drop the default in a later migration.`,
         });
       },
-      AlterDomainStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        if (n?.subtype !== 'T' || n.def) return;
+      'alter-domain'(action, stmt) {
+        if (action.change !== 'drop-default') return;
         ctx.report(stmt, {
           messageId: 'domain',
-          data: { domain: label(relFromNames(n.typeName), 'the domain') },
+          data: { domain: label(action.relation, 'the domain') },
           help: 'Make every insert set the columns of this domain in the application and deploy that first; drop the default in a later migration.',
         });
       },

@@ -1,8 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
-import { strings } from '../src/analysis/names.js';
-
-const KINDS: Record<string, string> = { OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'procedure', OBJECT_ROUTINE: 'routine' };
+const KINDS = new Set(['function', 'procedure', 'routine']);
 
 export default defineRule({
   meta: {
@@ -33,10 +31,10 @@ export default defineRule({
   create(ctx) {
     return {
       DropStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        const kind = KINDS[n?.removeType];
+        const drops = stmt.actions.flatMap((a) => (a.type === 'drop-object' && KINDS.has(a.objectType) ? [a] : []));
+        const kind = drops[0]?.objectType;
         if (!kind) return;
-        const names = (n.objects ?? []).map((o: any) => `"${strings(o?.ObjectWithArgs?.objname).join('.')}"`);
+        const names = drops.map((a) => `"${(a.names ?? []).join('.')}"`);
         ctx.report(stmt, {
           messageId: 'drop',
           data: { kind: names.length > 1 ? `${kind}s` : kind, names: names.join(', ') },

@@ -1,6 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
-import { strings } from '../src/analysis/names.js';
 
 export default defineRule({
   meta: {
@@ -28,10 +27,9 @@ export default defineRule({
     return {
       'drop-trigger'(action, stmt) {
         if (ctx.isNew(action.relation)) return;
-        const names = (stmt.source.node?.objects ?? []).map((o: any) => strings(o?.List?.items).at(-1));
         ctx.report(stmt, {
           messageId: 'drop',
-          data: { trigger: `"${names[0] ?? '?'}"`, table: label(action.relation) },
+          data: { trigger: `"${action.name ?? '?'}"`, table: label(action.relation) },
           help: 'Deploy code that no longer relies on the trigger first, or create its replacement in the same transaction as the drop.',
         });
       },

@@ -1,6 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
-import { strings } from '../src/analysis/names.js';
 
 export default defineRule({
   meta: {
@@ -29,21 +28,22 @@ export default defineRule({
     },
   },
   create(ctx) {
-    const typeName = (t: any) => `"${strings(t?.TypeName?.names).filter((s) => s !== 'pg_catalog').join('.')}"`;
+    const typeName = (names: string[] = []) => `"${names.filter((s) => s !== 'pg_catalog').join('.')}"`;
     return {
       DropStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        if (n?.removeType === 'OBJECT_TYPE') {
+        const drops = stmt.actions.flatMap((a) => (a.type === 'drop-object' ? [a] : []));
+        const types = drops.filter((a) => a.objectType === 'type');
+        const cast = drops.find((a) => a.objectType === 'cast')?.cast;
+        if (types.length > 0) {
           ctx.report(stmt, {
             messageId: 'type',
-            data: { names: (n.objects ?? []).map(typeName).join(', '), cascade: n.behavior === 'DROP_CASCADE' ? ', and CASCADE also drops every column of that type with its data' : '' },
+            data: { names: types.map((a) => typeName(a.names)).join(', '), cascade: types[0].cascade ? ', and CASCADE also drops every column of that type with its data' : '' },
             help: 'Stop using the type in the application and deploy that first; drop it in a later migration, without CASCADE, so Postgres refuses while a column still uses it.',
           });
-        } else if (n?.removeType === 'OBJECT_CAST') {
-          const [from, to] = n.objects?.[0]?.List?.items ?? [];
+        } else if (drops.some((a) => a.objectType === 'cast')) {
           ctx.report(stmt, {
             messageId: 'cast',
-            data: { names: `(${typeName(from)} AS ${typeName(to)})` },
+            data: { names: `(${typeName(cast?.from)} AS ${typeName(cast?.to)})` },
             help: 'Stop relying on the cast in the application and deploy that first; drop it in a later migration.',
           });
         }

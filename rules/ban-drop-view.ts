@@ -32,7 +32,7 @@ export default defineRule({
       DropStmt(stmt: AnalysedStatement) {
         const views = stmt.actions.filter((a) => a.type === 'drop-view' && !ctx.isNew(a.relation));
         if (views.length === 0) return;
-        const matview = stmt.source.node?.removeType === 'OBJECT_MATVIEW';
+        const matview = views.some((a) => a.type === 'drop-view' && a.materialized);
         ctx.report(stmt, {
           messageId: 'drop',
           data: { kind: matview ? 'materialized view' : views.length > 1 ? 'views' : 'view', views: views.map((a) => label(a.relation)).join(', ') },

@@ -1,13 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement, Span } from '../src/analysis/types.js';
-
-interface Target {
-  name: string;
-  /** `a.x = …` or `a[1] = …`: assigns part of the column. */
-  partial: boolean;
-  location: number;
-}
+import type { ColumnTarget } from '../src/analysis/syntax.js';
 
 export default defineRule({
   meta: {
@@ -35,42 +29,24 @@ export default defineRule({
     },
   },
   create(ctx) {
-    const check = (stmt: AnalysedStatement, command: string, targets: Target[], messageId: 'assigned' | 'listed') => {
-      const byName = new Map<string, Target[]>();
+    const check = (stmt: AnalysedStatement, command: string, targets: ColumnTarget[], messageId: 'assigned' | 'listed') => {
+      const byName = new Map<string, ColumnTarget[]>();
       for (const t of targets) byName.set(t.name, [...(byName.get(t.name) ?? []), t]);
       for (const [name, list] of byName) {
         if (list.length < 2 || list.every((t) => t.partial)) continue;
-        for (const t of list) ctx.report(stmt, { messageId, data: { column: `"${name}"`, command }, span: nameSpan(stmt, t.location), help: `Name ${quoteIdent(name)} once, and merge or correct the duplicate ${messageId === 'assigned' ? 'assignment' : 'entry'}.` });
+        for (const t of list) ctx.report(stmt, { messageId, data: { column: `"${name}"`, command }, span: nameSpan(stmt, t.start), help: `Name ${quoteIdent(name)} once, and merge or correct the duplicate ${messageId === 'assigned' ? 'assignment' : 'entry'}.` });
       }
     };
-    const resTargets = (list: any[] | undefined): Target[] =>
-      (list ?? []).map((x) => x?.ResTarget).filter((r) => typeof r?.name === 'string').map((r) => ({ name: r.name, partial: (r.indirection ?? []).length > 0, location: r.location }));
-    return {
-      InsertStmt(stmt: AnalysedStatement) {
-        check(stmt, 'INSERT', resTargets(stmt.source.node.cols), 'listed');
-      },
-      UpdateStmt(stmt: AnalysedStatement) {
-        check(stmt, 'UPDATE', resTargets(stmt.source.node.targetList), 'assigned');
-      },
-      MergeStmt(stmt: AnalysedStatement) {
-        for (const w of stmt.source.node.mergeWhenClauses ?? []) {
-          const c = w?.MergeWhenClause;
-          if (c?.commandType === 'CMD_INSERT') check(stmt, 'MERGE … INSERT', resTargets(c.targetList), 'listed');
-          else if (c?.commandType === 'CMD_UPDATE') check(stmt, 'MERGE … UPDATE', resTargets(c.targetList), 'assigned');
-        }
-      },
-      CreateStmt(stmt: AnalysedStatement) {
-        const cols = (stmt.source.node.tableElts ?? []).map((e: any) => e?.ColumnDef).filter((d: any) => typeof d?.colname === 'string');
-        check(stmt, 'CREATE TABLE', cols.map((d: any) => ({ name: d.colname, partial: false, location: d.location })), 'listed');
-      },
+    const all = (stmt: AnalysedStatement) => {
+      for (const list of ctx.syntax.columnLists(stmt)) check(stmt, list.command, list.columns, list.kind);
     };
+    return { InsertStmt: all, UpdateStmt: all, MergeStmt: all, CreateStmt: all };
   },
 });
 
-/** The column name token at a node location. */
-function nameSpan(stmt: AnalysedStatement, location: number | undefined): Span {
+/** The column name token starting at `start`. */
+function nameSpan(stmt: AnalysedStatement, start: number): Span {
   const s = stmt.source;
-  const start = s.toOffset(location);
   const text = s.text;
   let i = start - s.start;
   if (text[i] === '"') {

@@ -2,7 +2,7 @@ import { quoteIdent } from '../src/analysis/names.js';
 import type { AnalysedStatement, Span } from '../src/analysis/types.js';
 import { defineRule } from '../src/engine/rule.js';
 import { parseSource } from '../src/source/index.js';
-import { findSecrets, lexicalSecrets, locateSecret, SECRET_HINT } from '../src/analysis/secrets.js';
+import { lexicalSecrets, locateSecret, SECRET_HINT } from '../src/analysis/secrets.js';
 
 /** The string literal around a secret, quotes included: the span to underline. */
 function literalAround(text: string, span: Span, limit: Span): Span {
@@ -48,8 +48,7 @@ export default defineRule({
   create(ctx) {
     return {
       '*'(stmt: AnalysedStatement) {
-        if (!stmt.source.node) return;
-        for (const s of findSecrets(stmt.kind, stmt.source.node)) {
+        for (const s of ctx.syntax.secrets(stmt)) {
           const secret = locateSecret(stmt.source, s);
           const whole = secret.start === stmt.source.start && secret.end === stmt.source.end;
           const span = whole ? secret : literalAround(ctx.text, secret, { start: stmt.source.start, end: stmt.source.end });

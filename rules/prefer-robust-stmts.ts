@@ -44,45 +44,46 @@ export default defineRule({
     let dropped = new Set<string>();
     const text = (stmt: AnalysedStatement) => stmt.source.text.trim();
     const check = (stmt: AnalysedStatement) => {
-      const n = stmt.source.node;
-      const rel = stmt.actions[0]?.relation;
+      const first = stmt.actions[0];
+      const rel = first?.relation;
       const t = rel?.sql ?? 'the_table';
       const add = (what: string, help: string, span?: Span, alone = false) => candidates.push({ stmt, what, help, span, alone });
       switch (stmt.kind) {
         case 'CreateStmt':
-          if (!n.if_not_exists) add(`\`CREATE TABLE\` ${label(rel)}`, `Make it idempotent:\n${text(stmt).replace(/\bTABLE\b/i, 'TABLE IF NOT EXISTS')};`);
+          if (first?.type === 'create-table' && !first.ifNotExists) add(`\`CREATE TABLE\` ${label(rel)}`, `Make it idempotent:\n${text(stmt).replace(/\bTABLE\b/i, 'TABLE IF NOT EXISTS')};`);
           return;
         case 'IndexStmt': {
-          const name = n.idxname ? quoteIdent(n.idxname) : undefined;
-          if (n.concurrent) {
-            if (!name || dropped.has(n.idxname)) return;
+          if (first?.type !== 'create-index') return;
+          const idxname = first.explicitName ? first.name : undefined;
+          const name = idxname ? quoteIdent(idxname) : undefined;
+          if (first.concurrently) {
+            if (!name || dropped.has(idxname!)) return;
             // IF NOT EXISTS would keep an invalid index from a failed build, so drop and rebuild.
-            add(`\`CREATE INDEX CONCURRENTLY\` ${`"${n.idxname}"`}`, `Drop any invalid leftover of a failed build first:\nDROP INDEX CONCURRENTLY IF EXISTS ${rel?.schema ? `${quoteIdent(rel.schema)}.` : ''}${name};\n${text(stmt)};`, undefined, true);
-          } else if (!n.if_not_exists && name) {
-            add(`\`CREATE INDEX\` "${n.idxname}"`, `Make it idempotent:\n${text(stmt).replace(/\bINDEX\b/i, 'INDEX IF NOT EXISTS')};`);
+            add(`\`CREATE INDEX CONCURRENTLY\` ${`"${idxname}"`}`, `Drop any invalid leftover of a failed build first:\nDROP INDEX CONCURRENTLY IF EXISTS ${rel?.schema ? `${quoteIdent(rel.schema)}.` : ''}${name};\n${text(stmt)};`, undefined, true);
+          } else if (!first.ifNotExists && name) {
+            add(`\`CREATE INDEX\` "${idxname}"`, `Make it idempotent:\n${text(stmt).replace(/\bINDEX\b/i, 'INDEX IF NOT EXISTS')};`);
           }
           return;
         }
         case 'CreateSeqStmt':
         case 'CreateSchemaStmt':
         case 'CreateExtensionStmt':
-          if (!n.if_not_exists) {
+          if (first && !first.ifNotExists) {
             const kw = stmt.kind === 'CreateSeqStmt' ? 'SEQUENCE' : stmt.kind === 'CreateSchemaStmt' ? 'SCHEMA' : 'EXTENSION';
             add(`\`CREATE ${kw}\``, `Make it idempotent:\n${text(stmt).replace(new RegExp(`\\b${kw}\\b`, 'i'), `${kw} IF NOT EXISTS`)};`);
           }
           return;
         case 'DropStmt':
-          if (n.removeType === 'OBJECT_INDEX' && n.missing_ok) {
-            for (const o of n.objects ?? []) { const parts = (o?.List?.items ?? []).map((i: any) => i?.String?.sval); if (parts.length) dropped.add(parts[parts.length - 1]); }
-          }
-          if (!n.missing_ok) {
+          if (!first) return;
+          for (const a of stmt.actions) if (a.type === 'drop-index' && a.ifExists && a.index) dropped.add(a.index.name);
+          if (!first.ifExists) {
             const kw = /^\s*DROP\s+((?:MATERIALIZED\s+|FOREIGN\s+)?\w+)/i.exec(stmt.source.text)?.[1] ?? 'object';
-            const concurrently = n.concurrent ? ' CONCURRENTLY' : '';
+            const concurrently = first.concurrently ? ' CONCURRENTLY' : '';
             add(`\`DROP ${kw.toUpperCase()}\``, `Make it idempotent:\n${text(stmt).replace(new RegExp(`^(DROP\\s+${kw.replace(/\s+/g, '\\s+')}${concurrently ? '\\s+CONCURRENTLY' : ''})`, 'i'), '$1 IF EXISTS')};`);
           }
           return;
         case 'AlterTableStmt': {
-          if (n.objtype !== 'OBJECT_TABLE') return;
+          if (ctx.syntax.objectKind(stmt) !== 'table') return;
           for (const a of stmt.actions) {
             if (a.ifExists || a.ifNotExists) continue;
             switch (a.type) {

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 // `REINDEX [ ( options ) ] { INDEX | TABLE | SCHEMA | DATABASE }`: CONCURRENTLY goes after the kind.
@@ -14,7 +15,7 @@ export default defineRule({
     pgVersions: { min: 12 },
     fix: 'safe',
     messages: {
-      blocking: '`REINDEX` on {{table}} holds ACCESS EXCLUSIVE on each index it rebuilds (and SHARE on the table): writes and every query planned against the table wait until it ends',
+      blocking: '`REINDEX` on {{table}} holds {{lock}} on the table, blocking {{blocked}}, and ACCESS EXCLUSIVE on each index it rebuilds, so every query planned against the table waits until it ends',
     },
     docs: {
       summary: 'Require `REINDEX CONCURRENTLY` on existing tables',
@@ -35,21 +36,20 @@ export default defineRule({
   create(ctx) {
     return {
       reindex(action, stmt) {
-        const n = stmt.source.node;
-        if (action.concurrently || ctx.isNew(action.relation) || n?.kind === 'REINDEX_OBJECT_SYSTEM') return;
+        if (action.concurrently || ctx.isNew(action.relation) || action.target === 'system') return;
         const m = KIND.exec(stmt.source.text);
         const at = m ? stmt.source.start + m.index + m[0].length : undefined;
         const fixed = at === undefined ? undefined : `${stmt.source.text.slice(0, at - stmt.source.start)} CONCURRENTLY${stmt.source.text.slice(at - stmt.source.start)}`;
         // REINDEX INDEX on an index the schema model does not know: classify names the index itself.
-        const indexName = n?.kind === 'REINDEX_OBJECT_INDEX' ? n.relation?.relname : undefined;
+        const indexName = action.target === 'index' ? action.index?.name : undefined;
         const tableKnown = !!action.relation && action.relation.name !== indexName;
         const target = indexName
           ? `index "${indexName}"${tableKnown ? ` of ${label(action.relation)}` : ''}`
-          : action.relation ? label(action.relation) : n?.name ? `"${n.name}"` : 'its tables';
+          : action.relation ? label(action.relation) : action.name ? `"${action.name}"` : 'its tables';
         const inTx = stmt.tx.inTransaction;
         ctx.report(stmt, {
           messageId: 'blocking',
-          data: { table: target },
+          data: { table: target, ...lockPhrase(stmt, action.relation) },
           help: fixed
             ? `Rebuild the indexes concurrently${inTx ? ", outside the migration's transaction (CONCURRENTLY cannot run in one)" : ''}:\n${fixed};`
             : 'Add `CONCURRENTLY` after the object kind, outside a transaction.',

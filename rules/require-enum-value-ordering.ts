@@ -29,15 +29,15 @@ export default defineRule({
   create(ctx) {
     return {
       'alter-enum-add-value'(action, stmt) {
-        const n = stmt.source.node;
-        if (n?.newValNeighbor || typeof n?.newVal !== 'string') return;
+        const value = action.value;
+        if (action.neighbor || typeof value !== 'string') return;
         const known = action.relation ? ctx.schema.enums.get(action.relation.key)?.values : undefined;
         const after = known?.length ? quoteLiteral(known[known.length - 1]) : "'<existing value>'";
-        const ine = n.skipIfNewValExists ? 'IF NOT EXISTS ' : '';
+        const ine = action.ifNotExists ? 'IF NOT EXISTS ' : '';
         ctx.report(stmt, {
           messageId: 'unordered',
-          data: { value: quoteLiteral(n.newVal), type: label(action.relation, 'the enum') },
-          help: `Say where the value belongs${known?.length ? ` (known values: ${known.map(quoteLiteral).join(', ')})` : ''}:\nALTER TYPE ${action.relation?.sql ?? 'the_enum'} ADD VALUE ${ine}${quoteLiteral(n.newVal)} AFTER ${after};`,
+          data: { value: quoteLiteral(value), type: label(action.relation, 'the enum') },
+          help: `Say where the value belongs${known?.length ? ` (known values: ${known.map(quoteLiteral).join(', ')})` : ''}:\nALTER TYPE ${action.relation?.sql ?? 'the_enum'} ADD VALUE ${ine}${quoteLiteral(value)} AFTER ${after};`,
         });
       },
     };

@@ -27,34 +27,31 @@ export default defineRule({
     },
   },
   create(ctx) {
-    const check = (stmt: AnalysedStatement, rv: any, command: string) => {
-      if (!rv || typeof rv.relname !== 'string' || rv.schemaname || rv.relpersistence === 't') return;
-      const start = stmt.source.toOffset(rv.location);
-      const span: Span = { start, end: nameEnd(stmt, start) };
+    const check = (stmt: AnalysedStatement, command: string) => {
+      const t = ctx.syntax.writtenTable(stmt);
+      if (!t || t.schema || t.temporary) return;
+      const span: Span = { start: t.start, end: nameEnd(stmt, t.start) };
       ctx.report(stmt, {
         messageId: 'unqualified',
-        data: { table: rv.relname, command },
+        data: { table: t.name, command },
         span,
         help: `Qualify the table with its schema:\n${qualified(stmt, span)}`,
       });
     };
     return {
       CreateStmt(stmt: AnalysedStatement) {
-        check(stmt, stmt.source.node.relation, 'CREATE TABLE');
+        check(stmt, 'CREATE TABLE');
       },
       CreateTableAsStmt(stmt: AnalysedStatement) {
-        if (stmt.source.node.objtype === 'OBJECT_TABLE') check(stmt, stmt.source.node.into?.rel, 'CREATE TABLE … AS');
+        check(stmt, 'CREATE TABLE … AS');
       },
       AlterTableStmt(stmt: AnalysedStatement) {
-        if (stmt.source.node.objtype === 'OBJECT_TABLE') check(stmt, stmt.source.node.relation, 'ALTER TABLE');
+        check(stmt, 'ALTER TABLE');
       },
       DropStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        if (n.removeType !== 'OBJECT_TABLE') return;
-        for (const o of n.objects ?? []) {
-          const items = o?.List?.items ?? [];
-          if (items.length !== 1) continue;
-          const name = items[0]?.String?.sval;
+        for (const a of stmt.actions) {
+          if (a.type !== 'drop-table' || a.foreign || !a.relation || a.relation.schema !== undefined) continue;
+          const name = a.relation.name;
           const start = findName(stmt, name);
           if (start === undefined) continue;
           ctx.report(stmt, {

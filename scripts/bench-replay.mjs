@@ -11,7 +11,7 @@ import { findLocalBinaries } from '../dist/src/replay/binaries.js';
 import { startCluster } from '../dist/src/replay/cluster.js';
 import { seedDatabase } from '../dist/src/replay/seed.js';
 import { runReplay } from '../dist/src/replay/replay.js';
-import { discoverMigrations } from '../dist/src/cli/replay.js';
+import { replayMigrations } from '../dist/src/cli/replay.js';
 
 const execFileP = promisify(execFile);
 const arg = (name, def) => {
@@ -113,7 +113,7 @@ try {
   const { writeFileSync } = await import('node:fs');
   writeFileSync(path.join(dir, '001.sql'), `CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));\n`);
   writeFileSync(path.join(dir, '002.sql'), `ALTER TABLE pgbench_accounts ADD COLUMN note text;\n`);
-  const migrations = await discoverMigrations([path.join(dir, '001.sql'), path.join(dir, '002.sql')], { config: false });
+  const { migrations } = await replayMigrations([path.join(dir, '001.sql'), path.join(dir, '002.sql')], { config: false });
   const opts = { migrations, rows: 100_000 * scale, maxBlockingMs: 1000, provider: 'local', seedCache: cacheDir };
   let t0 = performance.now();
   await runReplay(opts);

@@ -43,6 +43,8 @@ export interface ColumnSpec {
   references?: Rel;
   /** The inline REFERENCES constraint: its name as written and its node location. */
   referencesConstraint?: { name?: string; location?: number };
+  /** The columns the inline REFERENCES names (none: the referenced table's primary key). */
+  referencesColumns?: string[];
   /** Where the column definition starts, as a file offset. */
   start?: number;
   primaryKey: boolean;
@@ -66,7 +68,12 @@ export interface ConstraintSpec {
   expr?: unknown;
   /** The constraint's SQL as written, for messages and fixes. */
   sql: string;
+  /** Where the constraint starts, as a file offset (when the parser gives its location). */
+  start?: number;
 }
+
+/** What ALTER DOMAIN changes. */
+export type DomainChange = 'set-default' | 'drop-default' | 'set-not-null' | 'drop-not-null' | 'add-constraint' | 'drop-constraint' | 'validate-constraint' | 'other';
 
 /** Transaction control, in Postgres's own words (TRANS_STMT_*). */
 export type TxControl = 'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollback-to' | 'prepare' | 'commit-prepared' | 'rollback-prepared';
@@ -92,6 +99,8 @@ interface ActionBase<K extends ActionKind> {
   newType?: TypeInfo;
   /** For add-column. */
   columnDef?: ColumnSpec;
+  /** An INSERT/UPDATE/DELETE of a data-modifying CTE (`WITH u AS (UPDATE …)`), not the statement's own target. */
+  viaCte?: boolean;
   /** For update/delete: how far the WHERE bounds the rows touched (see predicates.ts). */
   filter?: 'none' | 'broad' | 'selective';
   // Filled by the lock table (lock-table.ts):
@@ -109,18 +118,28 @@ interface ActionBase<K extends ActionKind> {
 type Variant<K extends ActionKind, Extra = object> = ActionBase<K> & Extra;
 
 export type Action =
-  | Variant<'create-table', { partitioned: boolean; partitionOf?: Rel; partitionKey?: { strategy: 'range' | 'list' | 'hash'; columns: string[] }; columns: ColumnSpec[]; constraints: ConstraintSpec[] }>
+  | Variant<'create-table', { partitioned: boolean; partitionOf?: Rel; partitionKey?: { strategy: 'range' | 'list' | 'hash'; columns: string[] }; columns: ColumnSpec[]; constraints: ConstraintSpec[]; temporary?: boolean }>
   | Variant<'create-table-as', { withData: boolean }>
   | Variant<'create-matview', { withData: boolean }>
   | Variant<'create-view', { replace: boolean }>
-  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[] }>
+  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[]; /** IF NOT EXISTS, and the schema model knows an index of that name: nothing is built. */ exists?: boolean }>
   | Variant<'drop-index', { index?: Rel; count: number }>
-  | Variant<'drop-table', { count: number }>
-  | Variant<'drop-view', { count: number }>
-  | Variant<'drop-object', { objectType: string; count: number; object?: Rel }>
+  | Variant<'drop-table', { count: number; /** DROP FOREIGN TABLE. */ foreign?: boolean }>
+  | Variant<'drop-view', { count: number; /** DROP MATERIALIZED VIEW. */ materialized?: boolean }>
+  | Variant<'drop-object', {
+    objectType: string; count: number; object?: Rel;
+    /** The object's name as written, qualified parts in order (a function's name without its arguments). */
+    names?: string[];
+    /** DROP CAST (from AS to): each type's names. */
+    cast?: { from: string[]; to: string[] };
+  }>
   | Variant<'drop-trigger', { name?: string }>
   | Variant<'truncate'>
-  | Variant<'add-column'>
+  /**
+   * `checksReferences`: an inline REFERENCES is checked against the existing rows. Postgres skips that when no
+   * ADD COLUMN of the same ALTER TABLE has a default (serial and generated included): every new value is NULL.
+   */
+  | Variant<'add-column', { checksReferences?: boolean }>
   | Variant<'drop-column'>
   | Variant<'alter-column-type', { using: boolean; change: { rewrites: boolean; reason: string } }>
   | Variant<'set-not-null', { provenByCheck: boolean }>
@@ -139,17 +158,17 @@ export type Action =
   | Variant<'set-unlogged'>
   | Variant<'set-tablespace'>
   | Variant<'alter-table', { subcommand: string; onIndex: boolean; options?: string[] }>
-  | Variant<'reindex', { target: 'table' | 'index' | 'schema' | 'database' | 'system' }>
+  | Variant<'reindex', { target: 'table' | 'index' | 'schema' | 'database' | 'system'; /** REINDEX INDEX: the index as written. */ index?: Rel; /** REINDEX SCHEMA/DATABASE: its name. */ name?: string }>
   | Variant<'vacuum'>
   | Variant<'vacuum-full'>
   | Variant<'analyze'>
   | Variant<'cluster', { index?: string }>
   | Variant<'refresh-matview', { withData: boolean }>
   | Variant<'lock-table', { mode: LockMode }>
-  | Variant<'insert'>
-  | Variant<'update', { hasWhere: boolean }>
-  | Variant<'delete', { hasWhere: boolean }>
-  | Variant<'select', { forUpdate: boolean }>
+  | Variant<'insert', { /** Its rows come from a query with FROM or a set operation, so its run time grows with the data. */ fromQuery?: boolean }>
+  | Variant<'update', { hasWhere: boolean; /** File offset where the statement's own WHERE condition starts. */ whereStart?: number; /** UPDATE … FROM. */ from?: boolean }>
+  | Variant<'delete', { hasWhere: boolean; whereStart?: number }>
+  | Variant<'select', { forUpdate: boolean; /** The statement's own query has FROM or a set operation (not a role 'read' action). */ fromQuery?: boolean }>
   | Variant<'create-trigger'>
   | Variant<'create-policy'>
   | Variant<'create-rule'>
@@ -157,8 +176,8 @@ export type Action =
   | Variant<'grant'>
   | Variant<'alter-enum-add-value', { value?: string; neighbor?: string; after?: boolean }>
   | Variant<'create-type', { enumValues?: string[] }>
-  | Variant<'create-domain'>
-  | Variant<'alter-domain', { validates: boolean }>
+  | Variant<'create-domain', { /** Its CHECK and NOT NULL constraints, with their file offsets. */ constraints?: { kind: 'check' | 'not-null'; start: number }[] }>
+  | Variant<'alter-domain', { validates: boolean; change?: DomainChange }>
   | Variant<'create-function'>
   | Variant<'do-block'>
   | Variant<'create-extension'>

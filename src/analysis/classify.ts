@@ -3,8 +3,8 @@
 import type { SourceStatement } from '../source/index.js';
 import { topLevelCommas, skipTrivia } from '../source/lexer.js';
 import { lockFromNumber } from './locks.js';
-import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
-import type { Action, ActionFacts, AnalysisView, ColumnSpec, ConstraintSpec, RelationRole, Span, TxControl } from './types.js';
+import { makeRel, relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
+import type { Action, ActionFacts, AnalysisView, ColumnSpec, ConstraintSpec, DomainChange, RelationRole, Span, TxControl } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
 import { whereSelectivity } from './predicates.js';
@@ -95,20 +95,17 @@ class Classifier {
         for (const r of n.relations ?? []) this.add({ type: 'lock-table', relation: relFromRangeVar(r.RangeVar), mode: lockFromNumber(n.mode) });
         return;
       case 'InsertStmt':
-        this.add({ type: 'insert', relation: relFromRangeVar(n.relation) });
-        this.readsFrom(n.selectStmt);
-        return;
       case 'UpdateStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause) });
-        return;
       case 'DeleteStmt':
-        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause) });
+        this.modifies(k, n);
+        // Every table the statement reads (FROM, USING, subqueries, CTEs): ACCESS SHARE; a writable CTE writes.
+        this.readsFrom([n.selectStmt, n.fromClause, n.usingClause, n.whereClause, n.targetList, n.withClause, n.returningList]);
         return;
       case 'MergeStmt':
         this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: false, filter: 'broad' });
         return;
       case 'SelectStmt':
-        this.add({ type: 'select', forUpdate: false });
+        this.add({ type: 'select', forUpdate: false, fromQuery: readsRows(n) });
         this.readsFrom(n);
         return;
       case 'CopyStmt':
@@ -151,11 +148,11 @@ class Classifier {
         this.add({ type: 'create-type', relation: relFromNames(n.typeName) ?? relFromRangeVar(n.typevar) });
         return;
       case 'CreateDomainStmt':
-        this.add({ type: 'create-domain', relation: relFromNames(n.domainname) });
+        this.add({ type: 'create-domain', relation: relFromNames(n.domainname), constraints: domainConstraints(n, this.s) });
         return;
       case 'AlterDomainStmt':
         // ADD CONSTRAINT checks every column using the domain unless NOT VALID.
-        this.add({ type: 'alter-domain', relation: relFromNames(n.typeName), validates: n.subtype === 'C' && !n.def?.Constraint?.skip_validation });
+        this.add({ type: 'alter-domain', relation: relFromNames(n.typeName), validates: n.subtype === 'C' && !n.def?.Constraint?.skip_validation, change: domainChange(n) });
         return;
       case 'CreateFunctionStmt':
         this.add({ type: 'create-function' });
@@ -283,24 +280,113 @@ class Classifier {
     return { type: 'set', name: String(n.name ?? '').toLowerCase(), local: !!n.is_local, reset, value: n.kind === 'VAR_SET_VALUE' ? value : undefined };
   }
 
-  /** Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). */
+  /** Where a WHERE condition starts in the file: its expression's first location. */
+  private whereStart(where: any): number | undefined {
+    const loc = where ? minLocation(where) : undefined;
+    return loc === undefined ? undefined : this.s.toOffset(loc);
+  }
+
+  /**
+   * INSERT, UPDATE or DELETE of one table (the statement's own, or a writable CTE's): ROW EXCLUSIVE on it, and the
+   * foreign keys it checks take ROW SHARE on the referenced tables (INSERT: every FK; UPDATE: those on a SET column).
+   */
+  private modifies(kind: string, n: any, viaCte = false): void {
+    const rel = relFromRangeVar(n.relation);
+    const t = this.view.schema.table(rel);
+    const set = new Set<string>((n.targetList ?? []).map((x: any) => x.ResTarget?.name).filter((x: unknown): x is string => typeof x === 'string'));
+    const checked: { role: RelationRole; rel: Rel }[] = [];
+    for (const c of t?.constraints.values() ?? []) {
+      if (c.kind !== 'foreign' || !c.references || kind === 'DeleteStmt') continue;
+      if (kind === 'UpdateStmt' && !c.columns.some((col) => set.has(col))) continue;
+      const ref = this.view.schema.table(c.references)?.rel ?? c.references;
+      if (ref.key !== t?.rel.key) checked.push({ role: 'referenced', rel: ref });
+    }
+    const also = { ...this.related(checked), ...(viaCte ? { viaCte } : {}) };
+    const where = { hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause), whereStart: this.whereStart(n.whereClause) };
+    if (kind === 'InsertStmt') this.add({ type: 'insert', relation: rel, fromQuery: readsRows(n.selectStmt?.SelectStmt), ...also });
+    else if (kind === 'UpdateStmt') this.add({ type: 'update', relation: rel, ...where, from: (n.fromClause?.length ?? 0) > 0, ...also });
+    else this.add({ type: 'delete', relation: rel, ...where, ...also });
+  }
+
+  /**
+   * Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). A CTE's name is not a
+   * relation; a data-modifying CTE (`WITH u AS (UPDATE …)`) modifies its table.
+   */
   private readsFrom(q: any): void {
     const seen = new Set<string>();
-    const forUpdate = Array.isArray(q?.SelectStmt?.lockingClause ?? q?.lockingClause);
-    const visit = (x: any, depth: number) => {
+    const ctes = new Set<string>();
+    const collect = (x: any, depth: number) => {
       if (!x || typeof x !== 'object' || depth > 60) return;
-      if (Array.isArray(x)) { for (const y of x) visit(y, depth + 1); return; }
+      if (Array.isArray(x)) { for (const y of x) collect(y, depth + 1); return; }
+      if (x.CommonTableExpr?.ctename) ctes.add(x.CommonTableExpr.ctename);
+      for (const v of Object.values(x)) if (v && typeof v === 'object') collect(v, depth + 1);
+    };
+    collect(q, 0);
+    const visit = (x: any, depth: number, forUpdate: boolean) => {
+      if (!x || typeof x !== 'object' || depth > 60) return;
+      if (Array.isArray(x)) { for (const y of x) visit(y, depth + 1, forUpdate); return; }
       if (x.RangeVar) {
         const rel = relFromRangeVar(x.RangeVar);
-        if (rel && !seen.has(rel.key)) {
+        if (rel && !(!rel.schema && ctes.has(rel.name)) && !seen.has(rel.key)) {
           seen.add(rel.key);
           this.add({ type: 'select', relation: rel, role: 'read', forUpdate });
         }
         return;
       }
-      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v, depth + 1);
+      const body = x.CommonTableExpr?.ctequery;
+      const write = body && (['InsertStmt', 'UpdateStmt', 'DeleteStmt'] as const).find((k) => body[k]);
+      if (write) {
+        const w = body[write];
+        this.modifies(write, w, true);
+        visit([w.selectStmt, w.fromClause, w.usingClause, w.whereClause, w.targetList, w.withClause, w.returningList], depth + 1, false);
+        return;
+      }
+      const locking = Array.isArray(x.SelectStmt?.lockingClause) && x.SelectStmt.lockingClause.length > 0;
+      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v, depth + 1, forUpdate || locking);
     };
-    visit(q, 0);
+    visit(q, 0, Array.isArray(q?.SelectStmt?.lockingClause ?? q?.lockingClause));
+  }
+
+  /** `related`, only when there are some (actions without related relations keep no empty list). */
+  private related(list: { role: RelationRole; rel: Rel }[]): { related?: { role: RelationRole; rel: Rel }[] } {
+    const seen = new Set<string>();
+    const out = list.filter((x) => !seen.has(`${x.role} ${x.rel.key}`) && !!seen.add(`${x.role} ${x.rel.key}`));
+    return out.length ? { related: out } : {};
+  }
+
+  /**
+   * What goes with a dropped table, as far as the schema model knows: its foreign keys (the referenced tables are
+   * locked), its partitions, and with CASCADE the foreign keys of other tables that reference it.
+   */
+  private droppedWith(rel: Rel | undefined, cascade: boolean): { role: RelationRole; rel: Rel }[] {
+    const schema = this.view.schema;
+    const t = schema.table(rel);
+    if (!t) return [];
+    const out: { role: RelationRole; rel: Rel }[] = [];
+    for (const c of t.constraints.values()) {
+      const ref = c.kind === 'foreign' ? schema.table(c.references)?.rel ?? c.references : undefined;
+      if (ref && ref.key !== t.rel.key) out.push({ role: 'referenced', rel: ref });
+    }
+    for (const p of schema.partitionsOf(t.rel)) out.push({ role: 'partition', rel: p.rel });
+    if (cascade) for (const fk of schema.foreignKeysTo(t.rel)) out.push({ role: 'referencing', rel: fk.table.rel });
+    return out;
+  }
+
+  /**
+   * The foreign keys a column is part of: its own (the referenced table) and, when `incoming`, those of other
+   * tables that reference it (the referencing table). Dropping or retyping the column drops or rebuilds them.
+   */
+  private foreignKeysOn(rel: Rel | undefined, column: string, incoming: boolean): { role: RelationRole; rel: Rel }[] {
+    const schema = this.view.schema;
+    const t = schema.table(rel);
+    if (!t) return [];
+    const out: { role: RelationRole; rel: Rel }[] = [];
+    for (const c of t.constraints.values()) {
+      const ref = c.kind === 'foreign' && c.columns.includes(column) ? schema.table(c.references)?.rel ?? c.references : undefined;
+      if (ref && ref.key !== t.rel.key) out.push({ role: 'referenced', rel: ref });
+    }
+    if (incoming) for (const fk of schema.foreignKeysTo(t.rel)) if (schema.referencedColumns(fk.constraint).includes(column)) out.push({ role: 'referencing', rel: fk.table.rel });
+    return out;
   }
 
   private createTable(): void {
@@ -334,7 +420,7 @@ class Classifier {
     for (const c of constraints) c.effectiveName = c.name ?? defaultConstraintName(rel?.name ?? 'table', c.kind, c.columns);
     const strategy = ({ PARTITION_STRATEGY_RANGE: 'range', PARTITION_STRATEGY_LIST: 'list', PARTITION_STRATEGY_HASH: 'hash' } as const)[n.partspec?.strategy as string] ?? 'range';
     this.add({
-      type: 'create-table', relation: rel, ifNotExists: !!n.if_not_exists, partitioned: !!n.partspec,
+      type: 'create-table', relation: rel, ifNotExists: !!n.if_not_exists, partitioned: !!n.partspec, temporary: n.relation?.relpersistence === 't',
       partitionOf: n.partbound ? parents[0] : undefined, reason: n.partspec ? 'partitioned' : undefined,
       columns, constraints,
       ...(n.partspec ? { partitionKey: { strategy, columns: (n.partspec.partParams ?? []).map((p: any) => p.PartitionElem?.name).filter((x: any): x is string => typeof x === 'string') } } : {}),
@@ -348,9 +434,11 @@ class Classifier {
     this.noTransaction = !!n.concurrent;
     const params: string[] = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expr)');
     const named = params.filter((c) => c !== '(expr)');
+    const name: string = n.idxname ?? defaultIndexName(rel?.name ?? 'table', params);
+    const exists = !!n.if_not_exists && !!n.idxname && !!this.view.schema.index(rel?.schema ? makeRel(name, rel.schema) : makeRel(name));
     this.add({
       type: 'create-index', relation: rel, concurrently: !!n.concurrent, ifNotExists: !!n.if_not_exists,
-      name: n.idxname ?? defaultIndexName(rel?.name ?? 'table', params),
+      name, ...(exists ? { exists } : {}),
       explicitName: !!n.idxname, columns: params, unique: !!n.unique, only: n.relation?.inh === false, column: named[0],
       refs: columnRefs([n.whereClause, (n.indexParams ?? []).map((p: any) => p.IndexElem?.expr)]),
     });
@@ -366,11 +454,11 @@ class Classifier {
       switch (type) {
         case 'OBJECT_TABLE':
         case 'OBJECT_FOREIGN_TABLE':
-          this.add({ type: 'drop-table', relation: rel, ...common });
+          this.add({ type: 'drop-table', relation: rel, foreign: type === 'OBJECT_FOREIGN_TABLE', ...common, ...this.related(this.droppedWith(rel, common.cascade)) });
           break;
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW':
-          this.add({ type: 'drop-view', relation: rel, ...common });
+          this.add({ type: 'drop-view', relation: rel, materialized: type === 'OBJECT_MATVIEW', ...common });
           break;
         case 'OBJECT_INDEX': {
           this.noTransaction ||= !!n.concurrent;
@@ -396,7 +484,7 @@ class Classifier {
           this.add({ type: 'drop-object', relation: rel, objectType: 'sequence', ...common });
           break;
         default:
-          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, object: relFromNames(o?.TypeName?.names ?? o), ...common });
+          this.add({ type: 'drop-object', objectType: type.replace(/^OBJECT_/, '').toLowerCase(), reason: type, object: relFromNames(o?.TypeName?.names ?? o), ...droppedName(o), ...common });
       }
     }
   }
@@ -414,10 +502,12 @@ class Classifier {
       case 'OBJECT_FOREIGN_TABLE':
         this.add({ type: 'rename-table', relation: rel, newName: n.newname });
         return;
-      case 'OBJECT_INDEX':
-        // The lock is on the index's table.
-        this.add({ type: 'rename-object', relation: this.view.schema.index(rel)?.table ?? rel, objectType: 'index', object: rel, newName: n.newname });
+      case 'OBJECT_INDEX': {
+        // The lock is on the index (on its table too before PG 12, by the row).
+        const idx = this.view.schema.index(rel);
+        this.add({ type: 'rename-object', relation: idx?.table ?? rel, objectType: 'index', object: rel, newName: n.newname, ...this.related([{ role: 'index', rel: indexRel(rel!, idx?.table) }]) });
         return;
+      }
       case 'OBJECT_TABCONSTRAINT':
       case 'OBJECT_TRIGGER':
       case 'OBJECT_POLICY':
@@ -434,9 +524,22 @@ class Classifier {
     const concurrently = (n.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently') || !!n.concurrent;
     this.noTransaction = concurrently || n.kind === 'REINDEX_OBJECT_SCHEMA' || n.kind === 'REINDEX_OBJECT_DATABASE' || n.kind === 'REINDEX_OBJECT_SYSTEM';
     let rel = relFromRangeVar(n.relation);
-    if (n.kind === 'REINDEX_OBJECT_INDEX') rel = this.view.schema.index(rel)?.table ?? rel;
     const target = ({ REINDEX_OBJECT_INDEX: 'index', REINDEX_OBJECT_SCHEMA: 'schema', REINDEX_OBJECT_DATABASE: 'database', REINDEX_OBJECT_SYSTEM: 'system' } as const)[n.kind as string] ?? 'table';
-    this.add({ type: 'reindex', relation: rel, concurrently, target });
+    // Each index rebuilt is locked itself: REINDEX INDEX names one, REINDEX TABLE rebuilds every index of the table.
+    const indexes: Rel[] = [];
+    if (target === 'index' && rel) {
+      const idx = this.view.schema.index(rel);
+      indexes.push(indexRel(rel, idx?.table));
+      rel = idx?.table ?? rel;
+    } else if (target === 'table' && rel) {
+      const t = this.view.schema.table(rel)?.rel ?? rel;
+      for (const name of this.view.schema.indexNamesOn(t)) indexes.push(makeRel(name, t.schema));
+    }
+    this.add({
+      type: 'reindex', relation: rel, concurrently, target,
+      ...(n.kind === 'REINDEX_OBJECT_INDEX' ? { index: relFromRangeVar(n.relation) } : {}), ...(typeof n.name === 'string' && n.name ? { name: n.name } : {}),
+      ...this.related(indexes.map((r) => ({ role: 'index' as const, rel: r }))),
+    });
   }
 
   private vacuum(): void {
@@ -468,17 +571,22 @@ class Classifier {
     const cmds: any[] = (n.cmds ?? []).map((c: any) => c.AlterTableCmd);
     const spans = this.cmdSpans(cmds.length);
     if (n.objtype === 'OBJECT_INDEX') {
-      // The lock is on the index's table.
+      // The lock is on the index itself; `relation` is its table, for messages.
       const idx = this.view.schema.index(rel);
-      cmds.forEach((cmd, i) => this.add({ type: 'alter-table', relation: idx?.table ?? rel, onIndex: true, subcommand: subcommand(cmd), span: spans[i] }));
+      const index = rel ? [{ role: 'index' as const, rel: indexRel(rel, idx?.table) }] : [];
+      cmds.forEach((cmd, i) => this.add({ type: 'alter-table', relation: idx?.table ?? rel, onIndex: true, subcommand: subcommand(cmd), span: spans[i], ...this.related(index) }));
       return;
     }
     if (n.objtype === 'OBJECT_SEQUENCE' || n.objtype === 'OBJECT_TYPE') {
       this.add({ type: 'catalog', relation: rel });
       return;
     }
+    this.addsDefault = cmds.some((cmd) => (cmd?.subtype === 'AT_AddColumn' || cmd?.subtype === 'AT_AddColumnToView') && columnHasDefault(cmd.def?.ColumnDef));
     cmds.forEach((cmd, i) => this.alterCmd(rel, cmd, spans[i]));
   }
+
+  /** Some ADD COLUMN of this ALTER TABLE has a default: Postgres then validates every new inline foreign key. */
+  private addsDefault = false;
 
   /** Each ALTER TABLE subcommand's text, split at top-level commas. */
   private cmdSpans(count: number): Span[] {
@@ -501,18 +609,21 @@ class Classifier {
       case 'AddColumn':
       case 'AddColumnToView': {
         const col = columnSpec(cmd.def?.ColumnDef, this.s, span);
-        this.add({ ...base, type: 'add-column', column: col.name, columnDef: col, ifNotExists: !!cmd.missing_ok, ifExists: undefined, ...(col.references ? { related: [{ role: 'referenced', rel: col.references }] } : {}) });
+        this.add({ ...base, type: 'add-column', column: col.name, columnDef: col, ifNotExists: !!cmd.missing_ok, ifExists: undefined, ...(col.references ? { related: [{ role: 'referenced', rel: col.references }], checksReferences: this.addsDefault } : {}) });
         return;
       }
       case 'DropColumn':
-        this.add({ ...base, type: 'drop-column', column: cmd.name });
+        this.add({ ...base, type: 'drop-column', column: cmd.name, ...this.related(this.foreignKeysOn(rel, cmd.name, base.cascade)) });
         return;
       case 'AlterColumnType': {
         const def = cmd.def?.ColumnDef;
         const newType = typeFromNode(def?.typeName);
         const oldType = t?.columns.get(cmd.name)?.type;
-        const { cost, reason } = typeChangeCost(oldType, newType, !!def?.raw_default, this.view.isNew(rel));
-        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason } });
+        // `USING col` (or `col::newtype`) is the plain cast: the same as no USING.
+        const using = !!def?.raw_default && !isPlainCast(def.raw_default, cmd.name);
+        const { cost, reason } = typeChangeCost(oldType, newType, using, this.view.isNew(rel), { pgVersion: this.view.settings.pgVersion, timeZoneUtc: this.view.timeZoneUtc?.() });
+        // Every foreign key on the column, from either side, is dropped and re-created.
+        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason }, ...this.related(this.foreignKeysOn(rel, cmd.name, true)) });
         return;
       }
       case 'SetNotNull':
@@ -604,6 +715,25 @@ class Classifier {
   }
 }
 
+/** A column definition with a default as Postgres's parser sees it: DEFAULT, a serial type, or GENERATED … STORED. */
+function columnHasDefault(def: any): boolean {
+  const type = typeFromNode(def?.typeName)?.name;
+  if (type && ['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8'].includes(type)) return true;
+  return (def?.constraints ?? []).some((c: any) => c.Constraint?.contype === 'CONSTR_DEFAULT' || c.Constraint?.contype === 'CONSTR_GENERATED');
+}
+
+/** `col` or `col::type`: a USING that is just the column's cast. */
+function isPlainCast(e: any, column: string): boolean {
+  const inner = e?.TypeCast ? e.TypeCast.arg : e;
+  const f = strings(inner?.ColumnRef?.fields);
+  return f.length >= 1 && f[f.length - 1] === column;
+}
+
+/** An index's name as a relation, in its table's schema when the statement does not say. */
+function indexRel(index: Rel, table: Rel | undefined): Rel {
+  return index.schema || !table?.schema ? index : makeRel(index.name, table.schema);
+}
+
 /** Columns an expression names (the last part of each column reference). */
 function columnRefs(x: unknown): string[] {
   const out = new Set<string>();
@@ -632,6 +762,34 @@ function trimRight(text: string, end: number): number {
   return e;
 }
 
+/** A SELECT with FROM or a set operation (UNION …) reads rows; `SELECT 1` and `VALUES` do not. */
+function readsRows(q: any): boolean {
+  return (q?.fromClause?.length ?? 0) > 0 || !!q?.larg;
+}
+
+const DOMAIN_CHANGE: Record<string, DomainChange> = { N: 'drop-not-null', O: 'set-not-null', C: 'add-constraint', X: 'drop-constraint', V: 'validate-constraint' };
+
+function domainChange(n: any): DomainChange {
+  if (n.subtype === 'T') return n.def ? 'set-default' : 'drop-default';
+  return DOMAIN_CHANGE[n.subtype] ?? 'other';
+}
+
+function domainConstraints(n: any, s: SourceStatement): { kind: 'check' | 'not-null'; start: number }[] {
+  return (n.constraints ?? []).map((c: any) => c.Constraint).filter((c: any) => c && (c.contype === 'CONSTR_CHECK' || c.contype === 'CONSTR_NOTNULL'))
+    .map((c: any) => ({ kind: c.contype === 'CONSTR_CHECK' ? 'check' : 'not-null', start: typeof c.location === 'number' && c.location >= 0 ? s.toOffset(c.location) : s.start }));
+}
+
+/** A dropped object's name as written: a function's name (without arguments), a type's, a schema's; a cast's two types. */
+function droppedName(o: any): { names?: string[]; cast?: { from: string[]; to: string[] } } {
+  if (o?.ObjectWithArgs) return { names: strings(o.ObjectWithArgs.objname) };
+  if (o?.TypeName) return { names: strings(o.TypeName.names) };
+  if (o?.String) return { names: [o.String.sval] };
+  const items: any[] = o?.List?.items ?? [];
+  if (items.length === 2 && items.every((i) => i?.TypeName)) return { cast: { from: strings(items[0].TypeName.names), to: strings(items[1].TypeName.names) } };
+  if (items.length) return { names: strings(items) };
+  return {};
+}
+
 export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec {
   const type = typeFromNode(def?.typeName);
   const col: ColumnSpec = {
@@ -656,7 +814,13 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
       }
       case 'CONSTR_IDENTITY': col.identity = true; break;
       case 'CONSTR_GENERATED': col.generated = c.generated_kind === 'v' ? 'virtual' : 'stored'; break;
-      case 'CONSTR_FOREIGN': col.references = relFromRangeVar(c.pktable); col.referencesConstraint = { name: c.conname, location: c.location }; break;
+      case 'CONSTR_FOREIGN': {
+        col.references = relFromRangeVar(c.pktable);
+        col.referencesConstraint = { name: c.conname, location: c.location };
+        const pk = strings(c.pk_attrs);
+        if (pk.length) col.referencesColumns = pk;
+        break;
+      }
       case 'CONSTR_PRIMARY': col.primaryKey = true; col.notNull = true; break;
       case 'CONSTR_UNIQUE': col.unique = true; break;
       case 'CONSTR_CHECK': col.check = !c.skip_validation; break;
@@ -737,6 +901,7 @@ export function constraintSpec(c: any, s: SourceStatement, span: Span): Constrai
     notNullColumn,
     expr: kind === 'check' ? e : undefined,
     sql: sliceStmt(s, span.start, span.end),
+    ...(typeof c?.location === 'number' && c.location >= 0 ? { start: s.toOffset(c.location) } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import type { Rel } from './names.js';
 import type { SchemaModel } from './schema.js';
 import type { Action, RelationRole } from './actions.js';
 
-export type { Action, ActionFacts, ActionKind, ActionOf, ColumnSpec, ConstraintSpec, RelatedLock, RelationRole, Span, TxControl } from './actions.js';
+export type { Action, ActionFacts, ActionKind, ActionOf, ColumnSpec, ConstraintSpec, DomainChange, RelatedLock, RelationRole, Span, TxControl } from './actions.js';
 export { ACTION_KINDS } from './actions.js';
 
 /**
@@ -80,4 +80,6 @@ export interface AnalysisView {
   schema: SchemaModel;
   /** True for relations created in this file (or a pending file): new and empty. */
   isNew(rel: Rel | undefined): boolean;
+  /** The file set the session's TimeZone to one at UTC offset 0 with no DST (`SET timezone = 'UTC'`). */
+  timeZoneUtc?(): boolean;
 }

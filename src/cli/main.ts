@@ -98,7 +98,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const positional = argv.slice(2).filter((a) => !a.startsWith('-'));
   if (positional[0] === 'replay' || (positional[0] === 'help' && positional[1] === 'replay')) {
     const { registerReplayCommand } = await import('./replay.js');
-    registerReplayCommand(program);
+    registerReplayCommand(program, io, exit);
   } else {
     program.command('replay').description('run pending migrations on a throwaway Postgres seeded with data; measure locks, rewrites, time and blocking');
   }
@@ -109,7 +109,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   const unmask = maskWrites([io.stdout, io.stderr]);
   try {
     await program.parseAsync(args);
-    // replay sets the process's exit code itself.
+    // `pgsafe locks` sets the process's exit code itself.
     return exit.code || (typeof process.exitCode === 'number' ? process.exitCode : 0);
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -3,6 +3,7 @@ import type { ActionKind, ActionOf, AnalysedStatement, AnalysisSettings, Span } 
 import type { Rel } from '../analysis/names.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import type { DownMigration } from '../analysis/down.js';
+import type { SyntaxAccessors } from '../analysis/syntax.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type Category = 'lock' | 'compat' | 'hygiene' | 'meta';
@@ -79,6 +80,11 @@ export interface RuleContext<M extends string = string> {
   readonly down?: DownMigration;
   /** This file is a down migration, linted as the rollback path. */
   readonly rollback?: boolean;
+  /**
+   * Syntax beyond the facts: names and literals as written, and where (src/analysis/syntax.ts). Rules that need
+   * the statement's text shape use these instead of reading the parse tree; everything else is on the actions.
+   */
+  readonly syntax: SyntaxAccessors;
   report(stmt: AnalysedStatement, r: Report<M>): void;
 }
 

@@ -15,6 +15,8 @@ export interface ReplayMigration {
   inTransaction: boolean;
   pending: boolean;
   framework?: string;
+  /** How to run the file outside a transaction under its framework (diesel's metadata.toml, …), when it wraps it. */
+  transactionOptOut?: string;
 }
 
 export interface LoadedFile {
@@ -22,6 +24,8 @@ export interface LoadedFile {
   text: string;
   statements: SourceStatement[];
   inTransaction: boolean;
+  framework?: string;
+  transactionOptOut?: string;
 }
 
 /** goose's `StatementBegin` … `StatementEnd`: one statement, semicolons and all, as goose sends it. */
@@ -47,11 +51,11 @@ export function statementsOf(text: string, framework?: string): SourceStatement[
 }
 
 /** A file's statements; a syntax error is a usage error (nothing is started). */
-export function loadMigration(m: Pick<ReplayMigration, 'path' | 'text' | 'inTransaction' | 'framework'>): LoadedFile {
+export function loadMigration(m: Pick<ReplayMigration, 'path' | 'text' | 'inTransaction' | 'framework' | 'transactionOptOut'>): LoadedFile {
   const statements = statementsOf(m.text, m.framework);
   const bad = statements.find((s) => s.kind === 'SyntaxError');
   if (bad) throw new ReplayUsageError(`${m.path}:${bad.line}:${bad.column}: ${bad.error?.message ?? 'syntax error'}`);
-  return { path: m.path, text: m.text, statements, inTransaction: m.inTransaction };
+  return { path: m.path, text: m.text, statements, inTransaction: m.inTransaction, framework: m.framework, transactionOptOut: m.transactionOptOut };
 }
 
 /** `--schema`: pg_dump output may contain psql meta-commands (`\connect`, `\restrict`), which are not SQL. */

@@ -5,7 +5,8 @@ import { startCluster } from './cluster.js';
 import { ensureSeedCacheDir, readSeedEntry, seedEntry, writeSeedEntry } from './seed-cache.js';
 import { defaultRuntimeEndpoints, detectContainerRuntime, type RuntimeEndpoint } from './runtime-probe.js';
 import { quoteIdent } from '../analysis/names.js';
-import { maskSecrets, randomSuffix, ReplayUsageError, urlPassword, errorMessage, oneLine } from './util.js';
+import { displayUrl, randomSuffix, rememberUrlPasswords, ReplayUsageError, errorMessage, oneLine } from './util.js';
+import { maskSecrets } from '../report/mask.js';
 
 export type ProviderName = 'url' | 'testcontainers' | 'local' | 'embedded';
 export const PROVIDERS: ProviderName[] = ['url', 'testcontainers', 'local', 'embedded'];
@@ -77,14 +78,14 @@ export async function planProviders(opts: ProviderOptions): Promise<{ order: Pro
 export async function startServer(opts: ProviderOptions): Promise<{ server: ReplayServer; attempts: ProviderAttempt[] }> {
   const plan = await planProviders(opts);
   const attempts: ProviderAttempt[] = [...plan.skipped];
-  const secrets = opts.databaseUrl ? [urlPassword(opts.databaseUrl) ?? ''] : [];
+  rememberUrlPasswords([opts.databaseUrl]);
   for (const name of plan.order) {
     try {
       const server = await startWith(name, opts, plan.runtime);
       attempts.push({ provider: name, ok: true, reason: server.detail });
       return { server, attempts };
     } catch (err) {
-      const reason = maskSecrets(oneLine(errorMessage(err)), secrets);
+      const reason = maskSecrets(oneLine(errorMessage(err)));
       attempts.push({ provider: name, ok: false, reason });
       if (err instanceof ReplayUsageError || plan.order.length === 1) {
         throw err instanceof ReplayUsageError ? new ReplayUsageError(reason) : new Error(`${name} provider: ${reason}`);
@@ -213,9 +214,9 @@ async function startUrl(opts: ProviderOptions): Promise<ReplayServer> {
   try {
     new URL(url);
   } catch {
-    throw new ReplayUsageError(`--database-url is not a valid URL: ${maskSecrets(url)}`);
+    throw new ReplayUsageError(`--database-url is not a valid URL: ${displayUrl(url)}`);
   }
-  if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) throw new ReplayUsageError(`--database-url must start with postgres:// or postgresql:// (got ${maskSecrets(url)})`);
+  if (!/^postgres(ql)?:$/.test(new URL(url).protocol)) throw new ReplayUsageError(`--database-url must start with postgres:// or postgresql:// (got ${displayUrl(url)})`);
   const t0 = performance.now();
   const source = databaseOf(url);
   const database = scratchDatabaseName();
@@ -224,7 +225,7 @@ async function startUrl(opts: ProviderOptions): Promise<ReplayServer> {
   try {
     await admin.connect();
   } catch (err) {
-    throw new Error(`cannot connect to ${maskSecrets(url)}: ${errorMessage(err)}`);
+    throw new Error(`cannot connect to ${displayUrl(url)}: ${errorMessage(err)}`);
   }
   let created = false;
   let release = () => {};

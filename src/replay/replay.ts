@@ -3,12 +3,16 @@ import { initParser, parseSource, type SourceStatement } from '../source/index.j
 import { loadMigration, loadSchemaFile, plannedForeignKeys, type LoadedFile, type ReplayMigration } from './migrations.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
-import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
+import { seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
+import { addEstimates, checkFits, replayedTables, seedRows, type ReplayStats, type ReplayStatsSummary } from './stats-seed.js';
+import { defaultBaseDir } from './cluster.js';
+import type { StatsSnapshot } from '../stats/snapshot.js';
 import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { blankTrace, holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
 import { Analyzer } from '../analysis/analyzer.js';
 import type { StatementTrace } from './trace-types.js';
-import { displayName, errorMessage, lockStrength, maskSecrets, ms, oneLine, ReplayUsageError, urlPassword } from './util.js';
+import { displayName, errorMessage, lockStrength, ms, oneLine, rememberUrlPasswords, ReplayUsageError } from './util.js';
+import { maskSecrets } from '../report/mask.js';
 import { judge, lintPending } from './static.js';
 
 export interface ReplayOptions {
@@ -17,6 +21,9 @@ export interface ReplayOptions {
   schema?: string;
   rows: number;
   rowsFor?: Record<string, number>;
+  /** A `pgsafe stats` snapshot: tables seeded at its row counts (× scale), estimates set beside measurements. */
+  stats?: ReplayStats;
+  /** Deprecated: a live database to snapshot instead of a `--stats` file (the same path). */
   statsFrom?: string;
   maxBlockingMs: number;
   simulateLongTransactionMs?: number;
@@ -26,10 +33,10 @@ export interface ReplayOptions {
   provider?: 'auto' | ProviderName;
   pgVersion?: number;
   /**
-   * A base migration that fails is skipped (statement by statement) with a note, instead of stopping the replay: for
-   * histories with steps that are not SQL files (goose Go migrations) or need another server.
+   * Stop at the first base (history) statement that fails. By default it is skipped with a note: a history with a
+   * step that is not an SQL file (a goose Go migration) is not the pending migration's fault.
    */
-  skipFailingBase?: boolean;
+  strictBase?: boolean;
   /** Reuse seeded clusters across runs (local and embedded providers): true = the default cache dir, or a dir. */
   seedCache?: boolean | string;
   log?: (message: string) => void;
@@ -48,7 +55,7 @@ export interface ReplayFinding {
 
 export interface ReplayReport {
   server: { version: string; provider: ProviderName; detail: string; startMs: number; attempts: ProviderAttempt[] } | null;
-  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean; schemaOnly?: boolean }[]; rowsPerSecond: number; cached?: boolean }) | null;
+  seed: (Omit<SeedResult, 'tables'> & { tables: { table: string; rows: number; loadMs: number; warning?: string; prefilled?: boolean; schemaOnly?: boolean }[]; rowsPerSecond: number; cached?: boolean; baseFailures?: BaseFailure[] }) | null;
   base: { schema?: string; files: string[] };
   longTransaction?: { ms: number; tables: string[] };
   files: { path: string; statements: StatementTrace[] }[];
@@ -56,8 +63,12 @@ export interface ReplayReport {
   maxBlockingMs: number;
   /** Notes that apply to the whole replay (e.g. the static-lint comparison that is not available yet). */
   notes: string[];
+  /** Base statements that failed and were skipped (the history did not apply cleanly). */
+  baseFailures?: BaseFailure[];
   /** Rows per table as the server counts them just before the trace (seeded, cached or cloned alike). */
   tableRows?: Record<string, number>;
+  /** With `--stats`: the snapshot, scale and model, and how the measurements compare with the estimates. */
+  stats?: ReplayStatsSummary;
 }
 
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -67,8 +78,30 @@ async function connect(config: pg.ClientConfig): Promise<pg.Client> {
   return c;
 }
 
-/** Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions. */
-async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15): Promise<void> {
+/** A base (history) statement that failed. */
+export interface BaseFailure {
+  path: string;
+  line: number;
+  column: number;
+  message: string;
+  code?: string;
+}
+
+function failureOf(file: LoadedFile, s: SourceStatement, err: unknown, major: number): BaseFailure {
+  const code = (err as { code?: string }).code;
+  const hint = code === '42601' ? ` (PostgreSQL ${major} rejects it as a syntax error; if the project needs a newer version, rerun with --pg-version <major>)` : '';
+  return { path: file.path, line: s.line, column: s.column, message: `${oneLine(errorMessage(err))}${hint}`, code };
+}
+
+const failureText = (f: BaseFailure) => `${f.path}:${f.line}:${f.column}: ${f.message}`;
+
+/**
+ * Applies untraced SQL statement by statement (so CONCURRENTLY and VACUUM work), honouring its transactions.
+ * `strict`: the first failure throws. Otherwise a file that fails is run again one statement at a time, outside a
+ * transaction, so that everything that does run is applied (later files find as much of the schema as possible);
+ * the statements that still fail are returned.
+ */
+async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15, strict = true): Promise<BaseFailure[]> {
   // As the framework runs it: one transaction when it wraps the file (LOCK TABLE and friends need one). A statement
   // Postgres refuses in a transaction block would fail under the framework too; the base is not under test, so run
   // such a file statement by statement instead.
@@ -87,11 +120,29 @@ async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15): P
   let failed = wrap ? await run(wrapInTransaction(file)) : await run(file.statements);
   if (failed && wrap && (failed.err as { code?: string }).code === '25001') failed = await run(file.statements);
   await client.query('ROLLBACK').catch(() => {});
-  if (failed) {
-    const code = (failed.err as { code?: string }).code;
-    const hint = code === '42601' ? ` (PostgreSQL ${major} rejects it as a syntax error; if the project needs a newer version, rerun with --pg-version <major>)` : '';
-    throw new ReplayUsageError(`base migration failed: ${file.path}:${failed.s.line}:${failed.s.column}: ${oneLine(errorMessage(failed.err))}${hint}`);
+  if (!failed) return [];
+  if (strict) throw new ReplayUsageError(`base migration failed: ${failureText(failureOf(file, failed.s, failed.err, major))}`);
+  const out: BaseFailure[] = [];
+  for (const s of file.statements) {
+    if (s.kind === 'TransactionStmt') continue;
+    try {
+      await client.query(s.text);
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      out.push(failureOf(file, s, err, major));
+    }
   }
+  return out;
+}
+
+/** The report's note on a history that did not apply cleanly: how much failed, the first failures, what to do. */
+function baseFailureNote(failures: BaseFailure[]): string {
+  const files = new Set(failures.map((f) => f.path));
+  const shown = failures.slice(0, 3).map(failureText).join('; ');
+  const more = failures.length > 3 ? `; and ${failures.length - 3} more` : '';
+  return `the history did not apply cleanly: ${failures.length} base statement(s) in ${files.size} file(s) failed and were skipped (${shown}${more}). ` +
+    'A history step that is not an SQL file (a Go or code migration) or a server version mismatch is the usual cause; ' +
+    'the schema the pending migrations see may differ from production. Pass --schema with `pg_dump --schema-only` of a real database to start from its schema, or --strict-base to stop instead';
 }
 
 function wrapInTransaction(file: LoadedFile): SourceStatement[] {
@@ -118,31 +169,35 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   if (pending.every((f) => f.statements.length === 0)) {
     return { server: null, seed: null, base: { schema: opts.schema, files: base.map((f) => f.path) }, files: pending.map((f) => ({ path: f.path, statements: [] })), findings: [], maxBlockingMs: opts.maxBlockingMs, notes: ['the pending migrations contain no SQL statement: nothing to replay, no server started'] };
   }
-  const secrets = [opts.databaseUrl, opts.statsFrom].filter(Boolean).map((u) => urlPassword(u!) ?? '');
+  rememberUrlPasswords([opts.databaseUrl, opts.statsFrom]);
 
-  let stats: Record<string, number> | undefined;
-  if (opts.statsFrom) {
-    const c = new pg.Client({ connectionString: opts.statsFrom, connectionTimeoutMillis: 10_000 });
-    c.on('error', () => {});
+  let statsSource = opts.stats;
+  if (opts.statsFrom && !statsSource) {
+    // The same path as --stats, with the snapshot taken now (read-only session, no traffic sample).
+    const { openSession, maskUrl } = await import('../stats/connect.js');
+    const { collectSnapshot } = await import('../stats/collect.js');
+    let c: pg.Client | undefined;
     try {
-      await c.connect();
-      stats = await readStats(c);
+      c = await openSession(opts.statsFrom);
+      statsSource = { snapshot: await collectSnapshot(c, { sampleMs: 0 }), source: '--stats-from (a snapshot taken now)', scale: 1 };
     } catch (err) {
-      throw new ReplayUsageError(`--stats-from: ${maskSecrets(oneLine(errorMessage(err)), secrets)}`);
+      throw new ReplayUsageError(`--stats-from: ${maskSecrets(maskUrl(oneLine(errorMessage(err)), opts.statsFrom))}`);
     } finally {
-      await c.end().catch(() => {});
+      await c?.end().catch(() => {});
     }
   }
+  const stats = statsSource && seedRows(statsSource);
 
   opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
   const touched = touchedTables(pending);
+  if (statsSource && (!opts.provider || opts.provider === 'auto' || opts.provider === 'local' || opts.provider === 'embedded') && !opts.databaseUrl) checkFits(statsSource, touched, defaultBaseDir());
   const cacheDir = opts.seedCache === true ? defaultSeedCacheDir() : typeof opts.seedCache === 'string' ? opts.seedCache : undefined;
   const seedCache = cacheDir
     ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null, plannedFks: plannedForeignKeys(pending), touched }) }
     : undefined;
   const { server, attempts } = await startServer({ provider: opts.provider, databaseUrl: opts.databaseUrl, clone: opts.clone, pgVersion: opts.pgVersion, log: opts.log, seedCache });
   const report: ReplayReport = {
-    server: { version: server.version, provider: server.provider, detail: maskSecrets(server.detail, secrets), startMs: Math.round(server.startMs), attempts },
+    server: { version: server.version, provider: server.provider, detail: maskSecrets(server.detail), startMs: Math.round(server.startMs), attempts },
     seed: null,
     base: { schema: opts.schema, files: base.map((f) => f.path) },
     files: [],
@@ -150,6 +205,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     maxBlockingMs: opts.maxBlockingMs,
     notes: [],
   };
+  let replayed: StatsSnapshot | undefined;
+  const baseFailures: BaseFailure[] = [];
   try {
     let admin = await connect(server.clientConfig());
     try {
@@ -168,12 +225,9 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
         }
         for (const f of base) {
           try {
-            await applyUntraced(admin, f, Number.parseInt(server.version, 10));
+            baseFailures.push(...(await applyUntraced(admin, f, Number.parseInt(server.version, 10), !!opts.strictBase)));
           } catch (err) {
-            if (!opts.skipFailingBase || !(err instanceof ReplayUsageError)) throw err;
-            // Run what does run, one statement at a time, so later files find as much of the schema as possible.
-            for (const s of f.statements) await admin.query(s.text).catch(() => admin.query('ROLLBACK').catch(() => {}));
-            report.notes.push(`${err.message.replace(/^base migration failed: /, 'base migration skipped in part: ')}; the schema the pending migrations see may differ from production`);
+            throw err instanceof ReplayUsageError ? new ReplayUsageError(`${err.message} (--strict-base: without it a failing base statement is skipped with a warning)`) : err;
           }
         }
         const seed = await seedDatabase(admin, {
@@ -186,7 +240,8 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           onProgress: opts.onProgress,
           connect: () => connect(server.clientConfig()),
         });
-        report.seed = { ...seed, rowsPerSecond: seed.loadMs > 0 ? Math.round((seed.totalRows / seed.loadMs) * 1000) : 0 };
+        // The base failures travel with a cached seed: a later run from the cache must say the same.
+        report.seed = { ...seed, rowsPerSecond: seed.loadMs > 0 ? Math.round((seed.totalRows / seed.loadMs) * 1000) : 0, ...(baseFailures.length ? { baseFailures } : {}) };
         if (server.saveSeed) {
           opts.onProgress?.({ phase: 'base', detail: 'saving the seeded cluster for the next run' });
           await admin.end().catch(() => {});
@@ -196,8 +251,15 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
       } else {
         report.notes.push('cloned database: base schema and seeding skipped, the data is the real one');
       }
+      if (server.cachedSeed) baseFailures.push(...(report.seed?.baseFailures ?? []));
+      if (baseFailures.length) {
+        report.baseFailures = baseFailures;
+        report.notes.unshift(baseFailureNote(baseFailures));
+        opts.log?.(`pgsafe replay: warning: ${baseFailures.length} base statement(s) failed and were skipped (first: ${failureText(baseFailures[0])}); see the report's notes`);
+      }
       // Never analysed (reltuples -1): the seeder's own count.
       report.tableRows = { ...Object.fromEntries((report.seed?.tables ?? []).map((t) => [t.table, t.rows])), ...(await liveRows(admin)) };
+      if (statsSource) replayed = await replayedTables(admin);
       const targets = await loadProbeTargets(admin);
       const tracer = new Tracer(server.clientConfig(), { probeTargets: targets });
       await tracer.connect();
@@ -230,6 +292,13 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
             entry.statements.push(t);
             if (t.error) {
               stop = true;
+              if (t.error.code === '25001' && f.inTransaction) {
+                const why = f.transactionOptOut ?? 'the file runs in a transaction (--assume-in-transaction or the config)';
+                t.notes.push(`PostgreSQL refuses this statement inside a transaction block. ${why}. To replay the file as it runs with that opt-out in place, pass --no-assume-in-transaction`);
+              }
+              if (baseFailures.length && ['42P01', '42703', '42704', '42883', '3F000'].includes(t.error.code ?? '')) {
+                t.notes.push(`this may be the history's fault, not this migration's: ${baseFailures.length} base statement(s) failed and were skipped (first: ${failureText(baseFailures[0])})`);
+              }
               if (t.error.code === '42601') t.notes.push(`pgsafe's parser (PostgreSQL 18 grammar) accepts this statement but the PostgreSQL ${major} server does not: if it needs a newer version, rerun with --pg-version <major>`);
               if (tracer.transactionOpen) {
                 const earlier = entry.statements.filter((x) => x.inTransaction && x.mode !== 'transaction-control' && x !== t).length;
@@ -265,6 +334,9 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     }
   }
   await compareWithLint(report, [...(schema ? [schema] : []), ...base], pending, opts);
+  if (statsSource && replayed) {
+    report.stats = await addEstimates(report.files, [...(schema ? [schema] : []), ...base], pending, { stats: statsSource, replayed, pgVersion: Number.parseInt(report.server?.version ?? '', 10) || 15, assumeInTransaction: !!opts.assumeInTransaction, touched });
+  }
   report.findings = findingsOf(report, opts);
   return report;
 }

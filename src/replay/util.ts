@@ -1,32 +1,43 @@
 import { randomBytes } from 'node:crypto';
 import { LOCK_MODES, type LockMode } from '../analysis/locks.js';
 import { quoteIdent } from '../analysis/names.js';
+import { rememberValues } from '../source/secrets.js';
 
 /** An error whose message is meant for the user as is (exit code 2, no stack). */
 export class ReplayUsageError extends Error {
   override name = 'ReplayUsageError';
 }
 
-/** Replaces the password of every `scheme://user:password@host` URL (and `password=` keyword) in a text. */
-export function maskSecrets(text: string, extra: string[] = []): string {
-  // Up to the last `@` of the URL: a password may hold an unencoded `@` (`p@ss@host`), and none of it may show.
-  let out = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(\S*)@/gi, (_m, pre: string) => `${pre}****@`);
-  out = out.replace(/(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)/gi, '$1****');
-  for (const secret of extra) {
-    if (secret && secret.length >= 3) out = out.split(secret).join('****');
-  }
-  return out;
-}
-
-/** Extracts the password from a connection URL (to mask it even where a driver echoes it unencoded). */
+/** The password of a connection URL, decoded, as a driver may echo it (an unencoded `@` in it included). */
 export function urlPassword(url: string): string | undefined {
   try {
     const u = new URL(url);
-    return u.password ? decodeURIComponent(u.password) : undefined;
+    if (u.password) return decodeURIComponent(u.password);
   } catch {
-    const m = /:\/\/[^:/@]*:([^@]*)@/.exec(url);
-    return m?.[1];
+    // not a URL: the part between `user:` and the last `@`
   }
+  return /:\/\/[^:/@]*:(.*)@[^@]*$/.exec(url)?.[1] || undefined;
+}
+
+/**
+ * Adds the passwords of these URLs (as written and decoded) to the secrets every output of pgsafe masks
+ * (src/source/secrets.ts feeds src/report/mask.ts): replay has no masker of its own.
+ */
+export function rememberUrlPasswords(urls: (string | undefined)[]): void {
+  const values: string[] = [];
+  for (const url of urls) {
+    if (!url) continue;
+    const pw = urlPassword(url);
+    if (pw) values.push(pw);
+    const written = /:\/\/[^:/@]*:(.*)@[^@]*$/.exec(url)?.[1];
+    if (written) values.push(written);
+  }
+  rememberValues(values);
+}
+
+/** A connection URL fit to print: its password replaced by `****`, whatever its length or characters. */
+export function displayUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]*:)(.*)@([^@]*)$/i, '$1****@$3');
 }
 
 export function randomSuffix(bytes = 4): string {

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, ROOT, PROVIDER } from './helpers.js';
+import { cliArgs, clusterDirsOf, migrations, removeDir, serversOf, PROVIDER } from './helpers.js';
+import { runCli } from '../helpers/cli.js';
 import { sleep } from '../../src/replay/util.js';
 import { sweepStaleClusters } from '../../src/replay/cluster.js';
 
@@ -12,12 +13,16 @@ const BASE = `CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL,
 const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'pgsafe-seed-cache-test-'));
 const env = { ...process.env, NO_COLOR: '1', PGSAFE_SEED_CACHE_DIR: cacheDir };
 
-function run(args: string[], cwd: string) {
+/** `pgsafe replay …` in this process, through main(argv, io). */
+const run = (args: string[], cwd: string) => runCli(['replay', ...args], { cwd, env });
+
+/** The built CLI as a process: for exit codes and signals. */
+function runProcess(args: string[], cwd: string) {
   const r = spawnSync('node', [...cliArgs(), 'replay', ...args], { cwd, encoding: 'utf8', env, timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, pid: r.pid };
 }
 
-describe('pgsafe replay (CLI process)', () => {
+describe('pgsafe replay (CLI)', () => {
   let dir: string;
   beforeAll(() => {
     dir = migrations({
@@ -33,8 +38,8 @@ describe('pgsafe replay (CLI process)', () => {
     removeDir(cacheDir);
   });
 
-  it('prints the JSON shape of issue 4; lint findings replay confirms decide the exit code', () => {
-    const r = run(['migrations', '--pending', '002_*.sql', '--rows', '30000', '--format', 'json'], dir);
+  it('prints the JSON shape of issue 4; lint findings replay confirms decide the exit code', async () => {
+    const r = await run(['migrations', '--pending', '002_*.sql', '--rows', '30000', '--format', 'json'], dir);
     expect(r.stderr.replace(/^progress: .*\n/gm, '')).toBe('');
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
@@ -61,28 +66,28 @@ describe('pgsafe replay (CLI process)', () => {
     expect(out.findings).toEqual(expect.arrayContaining([expect.objectContaining({ rule: 'require-concurrent-index-creation', severity: 'error', line: 1 })]));
   });
 
-  it('exits 1 with a finding when a statement blocks longer than --max-blocking', () => {
-    const r = run(['migrations', '--pending', '002_*.sql', '--rows', '100k', '--max-blocking', '5'], dir);
+  it('exits 1 with a finding when a statement blocks longer than --max-blocking (as a process)', () => {
+    const r = runProcess(['migrations', '--pending', '002_*.sql', '--rows', '100k', '--max-blocking', '5'], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/002_index\.sql:1:1: error `CREATE INDEX` blocked writes for [\d.]+ m?s on "accounts" at 100,000 rows \(limit 5 ms\); it took ShareLock on "accounts" \[replay-blocking\]/);
   });
 
-  it('a second run with the same schema and rows reuses the seeded cluster', () => {
+  it('a second run with the same schema and rows reuses the seeded cluster', async () => {
     const entries = () => readdirSync(cacheDir).filter((n) => n.endsWith('.json')).length;
     const before = entries();
-    const first = JSON.parse(run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '-f', 'json'], dir).stdout);
+    const first = JSON.parse((await run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '-f', 'json'], dir)).stdout);
     expect(first.seed.cached).toBeUndefined();
     expect(entries()).toBe(before + 1);
-    const second = JSON.parse(run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '-f', 'json'], dir).stdout);
+    const second = JSON.parse((await run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '-f', 'json'], dir)).stdout);
     expect(second.seed).toEqual(expect.objectContaining({ cached: true, totalRows: first.seed.totalRows, tables: first.seed.tables }));
     // Same observations on the cached data: the base (001, 002) is there, with its index.
     expect(second.files[0].statements[0].locks).toEqual(first.files[0].statements[0].locks);
-    const third = JSON.parse(run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '--no-seed-cache', '-f', 'json'], dir).stdout);
+    const third = JSON.parse((await run(['migrations', '--pending', '003_*.sql', '--rows', '25000', '--no-seed-cache', '-f', 'json'], dir)).stdout);
     expect(third.seed.cached).toBeUndefined();
   });
 
-  it('markdown output is a table per file; exit 0 when nothing blocks and lint has no confirmed error', () => {
-    const r = run(['migrations', '--rows', '1000', '--format', 'markdown'], dir);
+  it('markdown output is a table per file; exit 0 when nothing blocks and lint has no confirmed error', async () => {
+    const r = await run(['migrations', '--rows', '1000', '--format', 'markdown'], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('| line | statement | time | locks | held from earlier | rewrite | scan | blocked |');
     expect(r.stdout).toMatch(/\| 1 \| `ALTER TABLE accounts ADD COLUMN note text` \| .* \| AccessExclusive\(accounts\) \|/);
@@ -96,20 +101,20 @@ describe('pgsafe replay (CLI process)', () => {
     [['migrations', '--pending', 'nomatch*.sql'], /^pgsafe replay: no pending migration: nothing matched --pending nomatch\*\.sql\n$/],
     [['bad'], /^pgsafe replay: bad\/002\.sql:1:\d+: .*syntax error.*\n$/],
     [['migrations', '--rows-for', 'accounts'], /^pgsafe replay: --rows-for: expected table=N, got "accounts"\n$/],
-  ])('usage errors exit 2 with one line: %j', (args, expected) => {
-    const r = run(args, dir);
+  ])('usage errors exit 2 with one line: %j', async (args, expected) => {
+    const r = await run(args, dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(expected);
     expect(r.stdout).toBe('');
   });
 
-  it('never prints a connection-string password', () => {
-    const r = run(['migrations', '--database-url', 'postgres://admin:hunter2-secret@127.0.0.1:1/app'], dir);
+  it('never prints a connection-string password', async () => {
+    const r = await run(['migrations', '--database-url', 'postgres://admin:hunter2-secret@127.0.0.1:1/app'], dir);
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(r.stderr).toMatch(/^pgsafe replay: error: .*cannot connect to postgres:\/\/admin:\*\*\*\*@127\.0\.0\.1:1\/app: connect ECONNREFUSED/);
+    expect(r.stderr).toMatch(/^pgsafe replay: error: .*cannot connect to postgres:\/\/admin:\*+@127\.0\.0\.1:1\/app: connect ECONNREFUSED/);
     expect(r.stderr + r.stdout).not.toContain('hunter2');
-    const s = run(['migrations', '--stats-from', 'postgres://admin:hunter2-secret@127.0.0.1:1/app'], dir);
+    const s = await run(['migrations', '--stats-from', 'postgres://admin:hunter2-secret@127.0.0.1:1/app'], dir);
     expect(s.code).toBe(2);
     expect(s.stderr + s.stdout).not.toContain('hunter2');
   });
@@ -147,8 +152,8 @@ describe('pgsafe replay (CLI process)', () => {
     expect(clusterDirsOf(child.pid!)).toEqual([]);
   }, 90_000);
 
-  it('--help lists the options of issue 4', () => {
-    const r = spawnSync('node', [...cliArgs(), 'replay', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  it('--help lists the options of issue 4', async () => {
+    const r = await run(['--help'], dir);
     for (const opt of ['--schema', '--pending', '--changed-since', '--rows', '--rows-for', '--stats-from', '--format', '--max-blocking', '--simulate-long-transaction', '--assume-in-transaction', '--database-url', '--pg-version']) {
       expect(r.stdout).toContain(opt);
     }

@@ -58,9 +58,7 @@ describe('replay: faults (issue 15, bug 9)', () => {
 
   it('an empty or comment-only pending file starts no server', async () => {
     const dir = mk({ '001.sql': `CREATE TABLE t (id int PRIMARY KEY);\n`, '002.sql': `-- nothing yet\n/* really */\n` });
-    const t0 = performance.now();
     const r = await replay({ paths: [dir], rows: 100, maxBlockingMs: 1000, provider: PROVIDER });
-    expect(performance.now() - t0).toBeLessThan(1500);
     expect(r.server).toBeNull();
     expect(r.seed).toBeNull();
     expect(r.notes).toEqual([expect.stringContaining('nothing to replay, no server started')]);

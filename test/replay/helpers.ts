@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { findEmbeddedBinaries, findLocalBinaries, type PgBinaries } from '../../src/replay/binaries.js';
 import { defaultBaseDir } from '../../src/replay/cluster.js';
 import { runReplay, type ReplayOptions, type ReplayReport } from '../../src/replay/replay.js';
-import { discoverMigrations, type DiscoverOptions } from '../../src/cli/replay.js';
+import { replayMigrations, type DiscoverOptions } from '../../src/cli/replay.js';
 
 /**
  * Real Postgres for the tests: local binaries (PG_BINDIR, pg_config, /usr/lib/postgresql/<major>/bin), else the
@@ -52,6 +52,6 @@ export function cliArgs(): string[] {
 /** Replays paths as `pgsafe replay` does: discovery (order, framework, pending) first, then the engine. */
 export async function replay(o: Omit<ReplayOptions, 'migrations'> & { paths: string[] } & DiscoverOptions): Promise<ReplayReport> {
   const { paths, pending, changedSince, framework, config, ...rest } = o;
-  const migrations = await discoverMigrations(paths, { pending, changedSince, framework, config: config ?? false, assumeInTransaction: rest.assumeInTransaction });
+  const { migrations } = await replayMigrations(paths, { pending, changedSince, framework, config: config ?? false, assumeInTransaction: rest.assumeInTransaction });
   return runReplay({ ...rest, migrations });
 }
