@@ -3,7 +3,7 @@
 // replay code is in the file too, but esbuild wraps dynamically imported modules in lazy initialisers, so their
 // packages are only required when those commands run. One CommonJS file is what bin/pgsafe.js can compile with a
 // V8 code cache (node 20 has no code cache for ES modules): resolving and compiling ~140 modules cost more than
-// a pre-commit hook can spare. dist/src/ (tsc) stays for tests and scripts.
+// a pre-commit hook can spare. dist/src/ (scripts/build.mjs) stays for tests and scripts.
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,5 +1,5 @@
 // npm's `prepare` (install from a checkout or git) and `prepack` (npm pack / publish) for pgsafe.
-//   prepare: the full build (tsc for tests and scripts, plus the bundle) when the devDependencies are installed;
+//   prepare: the full build (dist/src for tests and scripts, plus the bundle; scripts/build.mjs) when the devDependencies are installed;
 //   prepack: the bundle only (dist/bundle/ is all the package ships).
 // Without the build tools (a git install whose devDependencies npm or pre-commit left out) a checkout that already
 // carries dist/bundle/ (a release tag, see docs/integrations.md#releases) is used as it is; any other checkout
@@ -29,13 +29,12 @@ const has = (pkg) => {
 const node = (...args) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
 
 const bundle = join(root, 'dist', 'bundle', 'main.cjs');
-const tools = mode === 'prepare' ? ['typescript', 'esbuild'] : ['esbuild'];
+const tools = ['esbuild'];
 const missing = tools.filter((t) => !has(t));
 
 if (missing.length === 0) {
   node('scripts/gen-rules-index.mjs');
-  if (mode === 'prepare') node(join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json');
-  node('scripts/bundle.mjs');
+  node(mode === 'prepare' ? 'scripts/build.mjs' : 'scripts/bundle.mjs');
 } else if (existsSync(bundle)) {
   process.stderr.write(`pgsafe: ${missing.join(', ')} not installed; using the prebuilt dist/bundle of this checkout\n`);
 } else {

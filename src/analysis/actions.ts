@@ -43,6 +43,8 @@ export interface ColumnSpec {
   references?: Rel;
   /** The inline REFERENCES constraint: its name as written and its node location. */
   referencesConstraint?: { name?: string; location?: number };
+  /** The columns the inline REFERENCES names (none: the referenced table's primary key). */
+  referencesColumns?: string[];
   /** Where the column definition starts, as a file offset. */
   start?: number;
   primaryKey: boolean;
@@ -131,7 +133,11 @@ export type Action =
   }>
   | Variant<'drop-trigger', { name?: string }>
   | Variant<'truncate'>
-  | Variant<'add-column'>
+  /**
+   * `checksReferences`: an inline REFERENCES is checked against the existing rows. Postgres skips that when no
+   * ADD COLUMN of the same ALTER TABLE has a default (serial and generated included): every new value is NULL.
+   */
+  | Variant<'add-column', { checksReferences?: boolean }>
   | Variant<'drop-column'>
   | Variant<'alter-column-type', { using: boolean; change: { rewrites: boolean; reason: string } }>
   | Variant<'set-not-null', { provenByCheck: boolean }>

@@ -8,6 +8,9 @@ import { applyAction } from './reducer.js';
 import { parseDuration } from './duration.js';
 import type { ActionOf, AnalysedStatement, AnalysisSettings, AnalysisView, Timeouts, TxControl, TxState } from './types.js';
 
+/** TimeZone values at UTC offset 0 with no DST, as `SET timezone` takes them (lower-cased). */
+const UTC_ZONES = new Set(['utc', 'etc/utc', 'gmt', 'etc/gmt', 'zulu', 'etc/zulu', 'universal', 'etc/universal', 'uct', 'etc/uct', 'gmt0', 'etc/gmt0', 'greenwich', 'z', '0', '+00', '+00:00', 'utc0']);
+
 export interface FileOptions {
   /** The file runs inside one transaction (a framework wraps it, or `--assume-in-transaction`). */
   inTransaction?: boolean;
@@ -35,6 +38,8 @@ export class Analyzer implements AnalysisView {
   private txCounter = 0;
   private session: Timeouts = { lockTimeoutMs: null, statementTimeoutMs: null };
   private local: Partial<Timeouts> = {};
+  /** `SET timezone` of the file: session and SET LOCAL; undefined when not set (the server's default, unknown). */
+  private tz: { session?: string; local?: string } = {};
   /** Set when a pending file is analysed: its new tables stay new in later pending files. */
   newScope: 'file' | 'pending' = 'file';
 
@@ -45,6 +50,7 @@ export class Analyzer implements AnalysisView {
     this.fileOpts = opts;
     this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
     this.local = {};
+    this.tz = {};
     const wrapped = opts.inTransaction ?? this.settings.assumeInTransaction;
     this.tx = { inTransaction: wrapped, explicit: false, id: wrapped ? ++this.txCounter : 0, held: [], ...(wrapped && opts.transactionOptOut ? { optOut: opts.transactionOptOut } : {}), ...(wrapped && opts.implicitTransaction ? { implicit: true } : {}) };
   }
@@ -56,6 +62,11 @@ export class Analyzer implements AnalysisView {
   isNew(rel: Rel | undefined): boolean {
     const t = this.schema.table(rel);
     return !!t && (t.createdIn === this.file || (this.newScope === 'pending' && !!t.createdPending && !!this.fileOpts.pending));
+  }
+
+  timeZoneUtc(): boolean {
+    const tz = this.tz.local ?? this.tz.session;
+    return tz !== undefined && UTC_ZONES.has(tz.toLowerCase());
   }
 
   private timeouts(): Timeouts {
@@ -78,7 +89,7 @@ export class Analyzer implements AnalysisView {
       actions: c.actions,
       locks,
       cost,
-      ...rewritesAndScans(c.actions),
+      ...rewritesAndScans(c.actions, (r) => this.isNew(r)),
       runtime: statementRuntime(s.kind, c.actions, (r) => this.isNew(r)),
       blocks: { reads: existing.some((l) => blocksReads(l.mode)), writes: existing.some((l) => blocksWrites(l.mode)) },
       // Inside a DO block (s.parent): the block runs as one statement, in the file's
@@ -115,12 +126,14 @@ export class Analyzer implements AnalysisView {
       case 'prepare':
         this.tx = { inTransaction: false, explicit: false, id: 0, held: [] };
         this.local = {};
+        delete this.tz.local;
         return;
     }
   }
 
   private setVar(set: ActionOf<'set'>): void {
     const name = set.name;
+    if (name === 'timezone' || set.reset === 'all') this.setTimeZone(set);
     const key = name === 'lock_timeout' ? 'lockTimeoutMs' : name === 'statement_timeout' ? 'statementTimeoutMs' : undefined;
     if (set.reset === 'all') {
       this.session = { lockTimeoutMs: null, statementTimeoutMs: null };
@@ -140,6 +153,13 @@ export class Analyzer implements AnalysisView {
       this.session[key] = value;
       delete this.local[key];
     }
+  }
+
+  private setTimeZone(set: ActionOf<'set'>): void {
+    const value = set.reset !== 'none' || set.value === undefined ? undefined : String(set.value);
+    if (set.reset === 'all') this.tz = {};
+    else if (set.local) { if (this.tx.inTransaction) this.tz.local = value ?? ''; }
+    else { this.tz.session = value; delete this.tz.local; }
   }
 
   private applySchema(a: AnalysedStatement): void {

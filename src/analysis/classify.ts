@@ -3,7 +3,7 @@
 import type { SourceStatement } from '../source/index.js';
 import { topLevelCommas, skipTrivia } from '../source/lexer.js';
 import { lockFromNumber } from './locks.js';
-import { relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
+import { makeRel, relFromNames, relFromRangeVar, strings, typeFromNode, type Rel } from './names.js';
 import type { Action, ActionFacts, AnalysisView, ColumnSpec, ConstraintSpec, DomainChange, RelationRole, Span, TxControl } from './types.js';
 import { defaultVolatility } from './volatility.js';
 import { typeChangeCost } from './type-change.js';
@@ -309,6 +309,48 @@ class Classifier {
     visit(q, 0);
   }
 
+  /** `related`, only when there are some (actions without related relations keep no empty list). */
+  private related(list: { role: RelationRole; rel: Rel }[]): { related?: { role: RelationRole; rel: Rel }[] } {
+    const seen = new Set<string>();
+    const out = list.filter((x) => !seen.has(`${x.role} ${x.rel.key}`) && !!seen.add(`${x.role} ${x.rel.key}`));
+    return out.length ? { related: out } : {};
+  }
+
+  /**
+   * What goes with a dropped table, as far as the schema model knows: its foreign keys (the referenced tables are
+   * locked), its partitions, and with CASCADE the foreign keys of other tables that reference it.
+   */
+  private droppedWith(rel: Rel | undefined, cascade: boolean): { role: RelationRole; rel: Rel }[] {
+    const schema = this.view.schema;
+    const t = schema.table(rel);
+    if (!t) return [];
+    const out: { role: RelationRole; rel: Rel }[] = [];
+    for (const c of t.constraints.values()) {
+      const ref = c.kind === 'foreign' ? schema.table(c.references)?.rel ?? c.references : undefined;
+      if (ref && ref.key !== t.rel.key) out.push({ role: 'referenced', rel: ref });
+    }
+    for (const p of schema.partitionsOf(t.rel)) out.push({ role: 'partition', rel: p.rel });
+    if (cascade) for (const fk of schema.foreignKeysTo(t.rel)) out.push({ role: 'referencing', rel: fk.table.rel });
+    return out;
+  }
+
+  /**
+   * The foreign keys a column is part of: its own (the referenced table) and, when `incoming`, those of other
+   * tables that reference it (the referencing table). Dropping or retyping the column drops or rebuilds them.
+   */
+  private foreignKeysOn(rel: Rel | undefined, column: string, incoming: boolean): { role: RelationRole; rel: Rel }[] {
+    const schema = this.view.schema;
+    const t = schema.table(rel);
+    if (!t) return [];
+    const out: { role: RelationRole; rel: Rel }[] = [];
+    for (const c of t.constraints.values()) {
+      const ref = c.kind === 'foreign' && c.columns.includes(column) ? schema.table(c.references)?.rel ?? c.references : undefined;
+      if (ref && ref.key !== t.rel.key) out.push({ role: 'referenced', rel: ref });
+    }
+    if (incoming) for (const fk of schema.foreignKeysTo(t.rel)) if (schema.referencedColumns(fk.constraint).includes(column)) out.push({ role: 'referencing', rel: fk.table.rel });
+    return out;
+  }
+
   private createTable(): void {
     const n = this.n;
     const rel = relFromRangeVar(n.relation);
@@ -372,7 +414,7 @@ class Classifier {
       switch (type) {
         case 'OBJECT_TABLE':
         case 'OBJECT_FOREIGN_TABLE':
-          this.add({ type: 'drop-table', relation: rel, foreign: type === 'OBJECT_FOREIGN_TABLE', ...common });
+          this.add({ type: 'drop-table', relation: rel, foreign: type === 'OBJECT_FOREIGN_TABLE', ...common, ...this.related(this.droppedWith(rel, common.cascade)) });
           break;
         case 'OBJECT_VIEW':
         case 'OBJECT_MATVIEW':
@@ -420,10 +462,12 @@ class Classifier {
       case 'OBJECT_FOREIGN_TABLE':
         this.add({ type: 'rename-table', relation: rel, newName: n.newname });
         return;
-      case 'OBJECT_INDEX':
-        // The lock is on the index's table.
-        this.add({ type: 'rename-object', relation: this.view.schema.index(rel)?.table ?? rel, objectType: 'index', object: rel, newName: n.newname });
+      case 'OBJECT_INDEX': {
+        // The lock is on the index (on its table too before PG 12, by the row).
+        const idx = this.view.schema.index(rel);
+        this.add({ type: 'rename-object', relation: idx?.table ?? rel, objectType: 'index', object: rel, newName: n.newname, ...this.related([{ role: 'index', rel: indexRel(rel!, idx?.table) }]) });
         return;
+      }
       case 'OBJECT_TABCONSTRAINT':
       case 'OBJECT_TRIGGER':
       case 'OBJECT_POLICY':
@@ -440,11 +484,21 @@ class Classifier {
     const concurrently = (n.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently') || !!n.concurrent;
     this.noTransaction = concurrently || n.kind === 'REINDEX_OBJECT_SCHEMA' || n.kind === 'REINDEX_OBJECT_DATABASE' || n.kind === 'REINDEX_OBJECT_SYSTEM';
     let rel = relFromRangeVar(n.relation);
-    if (n.kind === 'REINDEX_OBJECT_INDEX') rel = this.view.schema.index(rel)?.table ?? rel;
     const target = ({ REINDEX_OBJECT_INDEX: 'index', REINDEX_OBJECT_SCHEMA: 'schema', REINDEX_OBJECT_DATABASE: 'database', REINDEX_OBJECT_SYSTEM: 'system' } as const)[n.kind as string] ?? 'table';
+    // Each index rebuilt is locked itself: REINDEX INDEX names one, REINDEX TABLE rebuilds every index of the table.
+    const indexes: Rel[] = [];
+    if (target === 'index' && rel) {
+      const idx = this.view.schema.index(rel);
+      indexes.push(indexRel(rel, idx?.table));
+      rel = idx?.table ?? rel;
+    } else if (target === 'table' && rel) {
+      const t = this.view.schema.table(rel)?.rel ?? rel;
+      for (const name of this.view.schema.indexNamesOn(t)) indexes.push(makeRel(name, t.schema));
+    }
     this.add({
       type: 'reindex', relation: rel, concurrently, target,
       ...(n.kind === 'REINDEX_OBJECT_INDEX' ? { index: relFromRangeVar(n.relation) } : {}), ...(typeof n.name === 'string' && n.name ? { name: n.name } : {}),
+      ...this.related(indexes.map((r) => ({ role: 'index' as const, rel: r }))),
     });
   }
 
@@ -477,17 +531,22 @@ class Classifier {
     const cmds: any[] = (n.cmds ?? []).map((c: any) => c.AlterTableCmd);
     const spans = this.cmdSpans(cmds.length);
     if (n.objtype === 'OBJECT_INDEX') {
-      // The lock is on the index's table.
+      // The lock is on the index itself; `relation` is its table, for messages.
       const idx = this.view.schema.index(rel);
-      cmds.forEach((cmd, i) => this.add({ type: 'alter-table', relation: idx?.table ?? rel, onIndex: true, subcommand: subcommand(cmd), span: spans[i] }));
+      const index = rel ? [{ role: 'index' as const, rel: indexRel(rel, idx?.table) }] : [];
+      cmds.forEach((cmd, i) => this.add({ type: 'alter-table', relation: idx?.table ?? rel, onIndex: true, subcommand: subcommand(cmd), span: spans[i], ...this.related(index) }));
       return;
     }
     if (n.objtype === 'OBJECT_SEQUENCE' || n.objtype === 'OBJECT_TYPE') {
       this.add({ type: 'catalog', relation: rel });
       return;
     }
+    this.addsDefault = cmds.some((cmd) => (cmd?.subtype === 'AT_AddColumn' || cmd?.subtype === 'AT_AddColumnToView') && columnHasDefault(cmd.def?.ColumnDef));
     cmds.forEach((cmd, i) => this.alterCmd(rel, cmd, spans[i]));
   }
+
+  /** Some ADD COLUMN of this ALTER TABLE has a default: Postgres then validates every new inline foreign key. */
+  private addsDefault = false;
 
   /** Each ALTER TABLE subcommand's text, split at top-level commas. */
   private cmdSpans(count: number): Span[] {
@@ -510,18 +569,21 @@ class Classifier {
       case 'AddColumn':
       case 'AddColumnToView': {
         const col = columnSpec(cmd.def?.ColumnDef, this.s, span);
-        this.add({ ...base, type: 'add-column', column: col.name, columnDef: col, ifNotExists: !!cmd.missing_ok, ifExists: undefined, ...(col.references ? { related: [{ role: 'referenced', rel: col.references }] } : {}) });
+        this.add({ ...base, type: 'add-column', column: col.name, columnDef: col, ifNotExists: !!cmd.missing_ok, ifExists: undefined, ...(col.references ? { related: [{ role: 'referenced', rel: col.references }], checksReferences: this.addsDefault } : {}) });
         return;
       }
       case 'DropColumn':
-        this.add({ ...base, type: 'drop-column', column: cmd.name });
+        this.add({ ...base, type: 'drop-column', column: cmd.name, ...this.related(this.foreignKeysOn(rel, cmd.name, base.cascade)) });
         return;
       case 'AlterColumnType': {
         const def = cmd.def?.ColumnDef;
         const newType = typeFromNode(def?.typeName);
         const oldType = t?.columns.get(cmd.name)?.type;
-        const { cost, reason } = typeChangeCost(oldType, newType, !!def?.raw_default, this.view.isNew(rel));
-        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason } });
+        // `USING col` (or `col::newtype`) is the plain cast: the same as no USING.
+        const using = !!def?.raw_default && !isPlainCast(def.raw_default, cmd.name);
+        const { cost, reason } = typeChangeCost(oldType, newType, using, this.view.isNew(rel), { pgVersion: this.view.settings.pgVersion, timeZoneUtc: this.view.timeZoneUtc?.() });
+        // Every foreign key on the column, from either side, is dropped and re-created.
+        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason }, ...this.related(this.foreignKeysOn(rel, cmd.name, true)) });
         return;
       }
       case 'SetNotNull':
@@ -613,6 +675,25 @@ class Classifier {
   }
 }
 
+/** A column definition with a default as Postgres's parser sees it: DEFAULT, a serial type, or GENERATED … STORED. */
+function columnHasDefault(def: any): boolean {
+  const type = typeFromNode(def?.typeName)?.name;
+  if (type && ['serial', 'bigserial', 'smallserial', 'serial2', 'serial4', 'serial8'].includes(type)) return true;
+  return (def?.constraints ?? []).some((c: any) => c.Constraint?.contype === 'CONSTR_DEFAULT' || c.Constraint?.contype === 'CONSTR_GENERATED');
+}
+
+/** `col` or `col::type`: a USING that is just the column's cast. */
+function isPlainCast(e: any, column: string): boolean {
+  const inner = e?.TypeCast ? e.TypeCast.arg : e;
+  const f = strings(inner?.ColumnRef?.fields);
+  return f.length >= 1 && f[f.length - 1] === column;
+}
+
+/** An index's name as a relation, in its table's schema when the statement does not say. */
+function indexRel(index: Rel, table: Rel | undefined): Rel {
+  return index.schema || !table?.schema ? index : makeRel(index.name, table.schema);
+}
+
 /** Columns an expression names (the last part of each column reference). */
 function columnRefs(x: unknown): string[] {
   const out = new Set<string>();
@@ -693,7 +774,13 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
       }
       case 'CONSTR_IDENTITY': col.identity = true; break;
       case 'CONSTR_GENERATED': col.generated = c.generated_kind === 'v' ? 'virtual' : 'stored'; break;
-      case 'CONSTR_FOREIGN': col.references = relFromRangeVar(c.pktable); col.referencesConstraint = { name: c.conname, location: c.location }; break;
+      case 'CONSTR_FOREIGN': {
+        col.references = relFromRangeVar(c.pktable);
+        col.referencesConstraint = { name: c.conname, location: c.location };
+        const pk = strings(c.pk_attrs);
+        if (pk.length) col.referencesColumns = pk;
+        break;
+      }
       case 'CONSTR_PRIMARY': col.primaryKey = true; col.notNull = true; break;
       case 'CONSTR_UNIQUE': col.unique = true; break;
       case 'CONSTR_CHECK': col.check = !c.skip_validation; break;

@@ -27,18 +27,32 @@ function addRel(list: Rel[], rel: Rel | undefined): void {
   if (rel && !list.some((r) => r.key === rel.key)) list.push(rel);
 }
 
-/** Relations whose relfilenode changes, and relations read in full (a rewrite reads its table too). */
-export function rewritesAndScans(actions: readonly Action[]): { rewrites: Rel[]; scans: Rel[] } {
+/**
+ * Relations whose relfilenode changes, and relations read in full (a rewrite reads its table too). `isNew`: a table
+ * created in this file is empty, so validating a foreign key from it reads nothing of the referenced table.
+ */
+export function rewritesAndScans(actions: readonly Action[], isNew: (r: Rel | undefined) => boolean = () => false): { rewrites: Rel[]; scans: Rel[] } {
   const rewrites: Rel[] = [];
   const scans: Rel[] = [];
   for (const a of actions) {
-    if (a.cost === 'rewrite') addRel(rewrites, a.relation);
-    if (a.cost === 'rewrite' || a.cost === 'index-build' || a.cost === 'scan') addRel(scans, a.relation);
-    // Validating a foreign key reads the referenced table as well.
-    const validatesFk = (a.type === 'add-constraint' || a.type === 'validate-constraint') && a.constraint?.kind === 'foreign' && a.cost === 'scan';
-    if (validatesFk) for (const x of a.also ?? []) if (x.role === 'referenced') addRel(scans, x.rel);
+    // ALTER INDEX … SET TABLESPACE copies the index, not its table.
+    const own = a.type === 'alter-table' && a.onIndex ? (a.related ?? []).find((x) => x.role === 'index')?.rel : a.relation;
+    if (a.cost === 'rewrite') addRel(rewrites, own);
+    if (a.cost === 'rewrite' || a.cost === 'index-build' || a.cost === 'scan') addRel(scans, a.type === 'alter-table' && a.onIndex ? undefined : a.relation);
+    // Validating a foreign key reads the tables on its other side as well (unless this side is new, so empty).
+    if (validatesForeignKey(a) && !isNew(a.relation)) for (const x of a.also ?? []) if (x.role === 'referenced' || x.role === 'referencing') addRel(scans, x.rel);
   }
   return { rewrites, scans };
+}
+
+/** The action checks a foreign key against existing rows: a new or re-validated FK, or one rebuilt by a type change. */
+function validatesForeignKey(a: Action): boolean {
+  if (a.cost !== 'scan' && a.cost !== 'rewrite') return false;
+  if ((a.type === 'add-constraint' || a.type === 'validate-constraint') && a.constraint?.kind === 'foreign') return true;
+  // ADD COLUMN … REFERENCES is checked (the referenced table read) only when the ALTER adds a default.
+  if (a.type === 'add-column') return !!a.columnDef?.references && !!a.checksReferences;
+  // A type change that rewrites re-validates every foreign key on the column, from either side.
+  return a.type === 'alter-column-type' && a.cost === 'rewrite';
 }
 
 const RUNTIME_ORDER: Runtime[] = ['instant', 'bounded', 'open-ended'];

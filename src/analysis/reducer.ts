@@ -158,8 +158,9 @@ function dropTable(schema: SchemaModel, t: TableInfo): void {
 export function addColumn(table: TableInfo, c: ColumnSpec): void {
   table.columns.set(c.name, { name: c.name, type: c.type, notNull: c.notNull, hasDefault: !!c.default });
   const put = (kind: 'primary' | 'unique' | 'foreign', references?: Rel) => {
-    const name = defaultConstraintName(table.rel.name, kind, [c.name]);
-    table.constraints.set(name, { name, kind, validated: true, columns: [c.name], ...(references ? { references } : {}) });
+    const name = (kind === 'foreign' ? c.referencesConstraint?.name : undefined) ?? defaultConstraintName(table.rel.name, kind, [c.name]);
+    const refCols = kind === 'foreign' && c.referencesColumns?.length ? { referencedColumns: c.referencesColumns } : {};
+    table.constraints.set(name, { name, kind, validated: true, columns: [c.name], ...(references ? { references } : {}), ...refCols });
   };
   if (c.primaryKey) put('primary');
   if (c.unique) put('unique');
@@ -170,7 +171,7 @@ function putConstraint(t: TableInfo, spec: ConstraintSpec, validated: boolean, a
   const name = spec.name ?? defaultConstraintName(t.rel.name, spec.kind, spec.columns);
   t.constraints.set(name, {
     name, kind: spec.kind, validated, columns: spec.columns, notNullColumn: spec.notNullColumn,
-    references: spec.references, expr: spec.expr, ...(addedAt ? { addedAt } : {}),
+    references: spec.references, expr: spec.expr, ...(spec.referencedColumns?.length ? { referencedColumns: spec.referencedColumns } : {}), ...(addedAt ? { addedAt } : {}),
   });
   return name;
 }

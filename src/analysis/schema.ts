@@ -21,6 +21,8 @@ export interface ConstraintInfo {
   /** For `CHECK (col IS NOT NULL)`: that column. */
   notNullColumn?: string;
   references?: Rel;
+  /** For a foreign key: the referenced columns as written (none: the referenced table's primary key). */
+  referencedColumns?: string[];
   /** A CHECK's expression (libpg-query AST), for proofs such as a partition bound. */
   expr?: any;
   /** Where it was added: file and statement index, for same-transaction checks. */
@@ -113,6 +115,39 @@ export class SchemaModel {
       this.byTable = { version: this.indexes.version, map };
     }
     return this.byTable.map.get(key) ?? [];
+  }
+
+  /** The columns a foreign key references: as written, else the referenced table's primary key (if known). */
+  referencedColumns(c: ConstraintInfo): string[] {
+    if (c.referencedColumns?.length) return c.referencedColumns;
+    const pk = [...(this.table(c.references)?.constraints.values() ?? [])].find((x) => x.kind === 'primary');
+    return pk?.columns ?? [];
+  }
+
+  /** Foreign keys of other tables that reference `rel` (its own self-references left out). */
+  foreignKeysTo(rel: Rel): { table: TableInfo; constraint: ConstraintInfo }[] {
+    const key = this.table(rel)?.rel.key ?? rel.key;
+    const out: { table: TableInfo; constraint: ConstraintInfo }[] = [];
+    for (const t of this.tables.values()) {
+      if (t.rel.key === key) continue;
+      for (const c of t.constraints.values()) if (c.kind === 'foreign' && c.references && (this.table(c.references)?.rel.key ?? c.references.key) === key) out.push({ table: t, constraint: c });
+    }
+    return out;
+  }
+
+  /** The partitions of a partitioned table, at every level. */
+  partitionsOf(rel: Rel): TableInfo[] {
+    const key = this.table(rel)?.rel.key ?? rel.key;
+    const out: TableInfo[] = [];
+    for (const t of this.tables.values()) if (t.partitionOf === key) out.push(t, ...this.partitionsOf(t.rel));
+    return out;
+  }
+
+  /** Every index of a table known to the model: created ones and those behind PRIMARY KEY/UNIQUE/EXCLUDE constraints. */
+  indexNamesOn(rel: Rel): string[] {
+    const names = new Set(this.indexesOn(rel).map((i) => i.name));
+    for (const c of this.table(rel)?.constraints.values() ?? []) if (c.kind === 'primary' || c.kind === 'unique' || c.kind === 'exclusion') names.add(c.name);
+    return [...names];
   }
 
   /** A validated `CHECK (col IS NOT NULL)` lets PG 12+ skip SET NOT NULL's scan. */

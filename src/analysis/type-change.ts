@@ -11,6 +11,8 @@ export function typeChangeCost(
   newType: TypeInfo | undefined,
   hasUsing: boolean,
   tableIsNew: boolean,
+  /** PG major, and whether the session TimeZone is UTC: timestamp ↔ timestamptz then keeps every stored value. */
+  session: { pgVersion?: number; timeZoneUtc?: boolean } = {},
 ): { cost: Cost; reason: string } {
   const to = newType?.sql ?? 'the new type';
   if (tableIsNew) return { cost: 'rewrite', reason: `type change to ${to} on a table created in this migration` };
@@ -18,6 +20,11 @@ export function typeChangeCost(
     return { cost: 'rewrite', reason: `the column's current type is not known to pgsafe, so a rewrite to ${to} cannot be ruled out` };
   }
   const from = oldType.sql;
+  // PG 12+ skips the rewrite when the session's TimeZone is UTC: the stored microseconds do not change.
+  const tsPair = (oldType.name === 'timestamp' && newType.name === 'timestamptz') || (oldType.name === 'timestamptz' && newType.name === 'timestamp');
+  if (tsPair && !hasUsing && session.timeZoneUtc && (session.pgVersion ?? 0) >= 12 && oldType.array === newType.array && (newType.mods.length === 0 || (oldType.mods.length > 0 && newType.mods[0] >= oldType.mods[0]))) {
+    return { cost: 'catalog', reason: `${from} → ${to} keeps the stored values while the session's TimeZone is UTC (PG 12+)` };
+  }
   if (hasUsing) return { cost: 'rewrite', reason: `type change ${from} → ${to} with USING rewrites every row` };
   if (oldType.array !== newType.array) return { cost: 'rewrite', reason: `type change ${from} → ${to}` };
   if (coercible(oldType, newType)) return { cost: 'catalog', reason: `${from} → ${to} is binary-coercible` };

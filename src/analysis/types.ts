@@ -80,4 +80,6 @@ export interface AnalysisView {
   schema: SchemaModel;
   /** True for relations created in this file (or a pending file): new and empty. */
   isNew(rel: Rel | undefined): boolean;
+  /** The file set the session's TimeZone to one at UTC offset 0 with no DST (`SET timezone = 'UTC'`). */
+  timeZoneUtc?(): boolean;
 }

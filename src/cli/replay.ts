@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { rules } from '../../rules/index.js';
 import { FRAMEWORKS, type FrameworkName } from '../config/types.js';
-import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../rollback/roundtrip.js';
+import { addCheckRollback, checkRollback, formatRollback, mergeRollbackJson, rollbackExitCode } from '../replay/roundtrip.js';
 import { formatReport, type ReplayFormat } from '../replay/format.js';
 import { splitPending } from '../replay/files.js';
 import type { ReplayMigration } from '../replay/migrations.js';
@@ -16,6 +16,7 @@ import { errorMessage, oneLine, rememberUrlPasswords, ReplayUsageError } from '.
 import { maskSecrets } from '../report/mask.js';
 import { discoverMigrations as discoverSet, upMigrationOf, UsageError } from '../project/index.js';
 import { processIo, useColor, type CliIo } from './io.js';
+import { readSnapshot, SnapshotError } from '../stats/snapshot.js';
 
 export interface DiscoverOptions {
   pending?: string;
@@ -71,6 +72,8 @@ interface RawOptions {
   changedSince?: string;
   rows: string;
   rowsFor: string[];
+  stats?: string;
+  scale?: string;
   statsFrom?: string;
   format: string;
   maxBlocking: string;
@@ -114,6 +117,23 @@ export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayO
     if (!Number.isInteger(pgVersion) || pgVersion < 10 || pgVersion > 30) throw new ReplayUsageError(`--pg-version: expected a Postgres major version such as 15, got "${o.pgVersion}"`);
   }
   if (o.clone && !o.databaseUrl) throw new ReplayUsageError('--clone needs --database-url');
+  if (o.stats && o.statsFrom) throw new ReplayUsageError('--stats and --stats-from: give one (--stats-from is the old form of --stats)');
+  if (o.stats && o.clone) throw new ReplayUsageError('--stats with --clone: a cloned database keeps its real rows; leave out one of them');
+  let scale = 1;
+  if (o.scale !== undefined) {
+    if (!o.stats) throw new ReplayUsageError('--scale needs --stats (it scales the snapshot\'s row counts)');
+    scale = Number(o.scale);
+    if (!/^\s*\d*\.?\d+(e-?\d+)?\s*$/i.test(o.scale) || !(scale > 0) || scale > 1) throw new ReplayUsageError(`--scale: expected a fraction such as 0.1 (0 < F ≤ 1), got "${o.scale}"`);
+  }
+  let stats: ReplayOptions['stats'];
+  if (o.stats) {
+    try {
+      stats = { snapshot: readSnapshot(o.stats), source: o.stats, scale };
+    } catch (err) {
+      if (err instanceof SnapshotError) throw new ReplayUsageError(err.message);
+      throw err;
+    }
+  }
   if (paths.length === 0) throw new ReplayUsageError('no migration files given (pass files or directories, in migration order)');
   return {
     paths,
@@ -121,6 +141,7 @@ export function parseReplayOptions(paths: string[], o: RawOptions): Omit<ReplayO
     schema: o.schema,
     rows: count(o.rows, '--rows'),
     rowsFor,
+    stats,
     statsFrom: o.statsFrom,
     maxBlockingMs: count(o.maxBlocking, '--max-blocking'),
     simulateLongTransactionMs: o.simulateLongTransaction !== undefined ? count(o.simulateLongTransaction, '--simulate-long-transaction', 1) : undefined,
@@ -182,7 +203,9 @@ export function registerReplayCommand(program: Command, io: CliIo = processIo(),
     .option('--no-config', 'ignore config files')
     .option('--rows <N>', 'rows per table', '100000')
     .option('--rows-for <table=N>', 'rows for one table (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--stats-from <url>', 'take row counts from pg_class.reltuples of this database')
+    .option('--stats <file>', 'a `pgsafe stats` snapshot: seed each table at its row count and report measured against estimated time per statement')
+    .option('--scale <F>', 'with --stats: seed F × the snapshot\'s rows (0 < F ≤ 1) when the machine cannot hold them')
+    .option('--stats-from <url>', 'deprecated, use --stats: snapshot this database now (read-only) and replay as with --stats')
     .addOption(new Option('-f, --format <format>', 'output format: pretty, json, markdown (with a Mermaid timeline) or html (a self-contained page with the timeline as SVG)').default('pretty'))
     .option('--max-blocking <ms>', 'a statement that blocks reads or writes longer than this is a finding', '1000')
     .option('--simulate-long-transaction <ms>', 'hold a REPEATABLE READ transaction (ACCESS SHARE on the touched tables, and a snapshot) for this long while the migration starts')
@@ -212,6 +235,7 @@ async function runReplayCommand(paths: string[], raw: RawOptions, io: CliIo): Pr
   timer.unref();
   try {
     const opts = parseReplayOptions(paths, raw);
+    if (raw.statsFrom) err('pgsafe replay: --stats-from is deprecated: take the snapshot once with `pgsafe stats --database-url … -o pgsafe-stats.json` and pass `--stats pgsafe-stats.json` (no connection to that database during the replay)\n');
     const { migrations, notes } = await replayMigrations(opts.paths, { ...opts.discover, cwd: io.cwd });
     for (const n of notes) err(`pgsafe replay: ${n}\n`);
     const log = (m: string) => {

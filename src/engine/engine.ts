@@ -55,6 +55,13 @@ export interface FindingEstimate {
   blocks?: string;
   /** Which model produced it. */
   model?: string;
+  /** Other existing tables the lock blocks for the same time (a foreign key's referenced table). */
+  related?: { table: string; known: boolean; rows: number | null; blocks: string; readsPerSec?: number; writesPerSec?: number }[];
+  /**
+   * Inside a transaction the lock is held until COMMIT: the later statements of the transaction, and their estimated
+   * time. `lowMs`/`highMs` above then cover the statement and them; `statementLowMs`/`statementHighMs` the statement alone.
+   */
+  untilCommit?: { statements: number; notEstimated: number; lowMs: number; highMs: number; statementLowMs: number; statementHighMs: number };
   /** One line for reporters: `est. 40–70 s of blocked writes on "orders" (48M rows, 6.1 GB; ~350 writes/s queue behind it)`. */
   text: string;
 }

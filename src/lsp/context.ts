@@ -1,19 +1,16 @@
 // The migrations that run before the edited file feed its schema model, as they do when
 // `pgsafe lint` is given the whole directory (or the config's `include`), so the editor and
-// CI agree. Their analysis is cached: it is redone only when one of them changes.
+// CI agree: the project layer analyses them (src/project/history.ts). Their analysis is cached:
+// it is redone only when one of them changes.
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Analyzer } from '../analysis/analyzer.js';
 import type { SchemaModel } from '../analysis/schema.js';
 import type { AnalysisSettings } from '../analysis/types.js';
-import { compareMigrations, migrationRoot, resolvePaths, upMigrationOf } from '../project/index.js';
+import { compareMigrations, historySchema, migrationRoot, resolvePaths, upMigrationOf } from '../project/index.js';
 import { frameworks } from '../config/frameworks/index.js';
 import { prepareText } from '../config/prepare.js';
-import { expandBodies } from '../engine/bodies.js';
 import type { LintInput } from '../engine/engine.js';
-import { withRollback } from '../rollback/inputs.js';
 import { isDownFile } from '../rollback/down.js';
-import { parseSource } from '../source/index.js';
 import type { DocumentSettings } from './settings.js';
 
 interface Source {
@@ -128,27 +125,11 @@ const inflight = new Map<string, Promise<SchemaModel>>();
 async function analysePrior(filePath: string, key: string, prior: ({ path: string } & Source)[], s: DocumentSettings, analysis: AnalysisSettings): Promise<SchemaModel> {
   const prepared: LintInput[] = prior.map((f) => {
     const p = prepareText(f.path, f.text, s.resolver.forFile(f.path));
-    return { path: f.path, text: p.text, fileOptions: p.fileOptions, lint: false };
+    return { path: f.path, text: p.text, fileOptions: p.fileOptions };
   });
-  const inputs = await withRollback(prepared, { framework: s.file.framework, frameworkOf: (p) => s.resolver.forFile(p).framework, lintDown: false });
-  const analyzer = new Analyzer(analysis);
-  let n = 0;
-  for (const input of inputs) {
-    // Down files only undo their up: they never feed the forward schema.
-    if (input.rollbackOf || input.text === undefined) continue;
-    // A long history takes seconds: let the server answer other requests meanwhile.
-    if (++n % 25 === 0) await new Promise((r) => setImmediate(r));
-    analyzer.beginFile(input.path, input.fileOptions);
-    for (const stmt of expandBodies(parseSource(input.text))) {
-      if (stmt.kind === 'SyntaxError') continue;
-      try {
-        analyzer.apply(analyzer.analyse(stmt));
-      } catch {
-        // As in the engine: a statement the model cannot follow only makes later facts less precise.
-      }
-    }
-  }
+  // A long history takes seconds: let the server answer other requests meanwhile.
+  const schema = await historySchema(prepared, analysis, { framework: s.file.framework, frameworkOf: (p) => s.resolver.forFile(p).framework, yieldEvery: 25 });
   if (schemas.size >= MAX_CACHED) schemas.delete(schemas.keys().next().value!);
-  schemas.set(filePath, { key, schema: analyzer.schema });
-  return analyzer.schema;
+  schemas.set(filePath, { key, schema });
+  return schema;
 }

@@ -3,6 +3,7 @@ import type { ReplayReport } from './replay.js';
 import type { StatementTrace } from './trace-types.js';
 import { ms } from './util.js';
 import { buildTimeline, toMermaid, toSvg } from './timeline.js';
+import { estimateLine, estimatesMarkdown, productionLine, summaryLine } from './stats-seed.js';
 
 export type ReplayFormat = 'pretty' | 'json' | 'markdown' | 'html';
 
@@ -42,8 +43,10 @@ export function toJson(report: ReplayReport): string {
         ...(s.error ? { error: s.error } : {}),
         ...(s.notes.length ? { notes: s.notes } : {}),
         ...(s.static?.length ? { static: s.static.map((v) => ({ rule: v.rule, verdict: v.verdict, evidence: v.evidence, message: v.message })) } : {}),
+        ...(s.estimate ? { estimate: s.estimate } : {}),
       })),
     })),
+    ...(report.stats ? { stats: report.stats } : {}),
     findings: report.findings,
     notes: report.notes,
   };
@@ -95,6 +98,7 @@ export function toPretty(report: ReplayReport, color = false): string {
     if (schemaOnly.length) lines.push(c.dim(`  schema only (not touched by the pending migrations): ${schemaOnly.map((t) => t.table).join(', ')}`));
     for (const w of report.seed.warnings) lines.push(c.yellow(`  warning: ${w}`));
   }
+  if (report.stats) lines.push(summaryLine(report.stats));
   if (report.longTransaction) lines.push(`simulated a ${ms(report.longTransaction.ms)} transaction holding AccessShare on ${report.longTransaction.tables.join(', ') || 'no existing table'}`);
   for (const f of report.files) {
     lines.push('');
@@ -114,6 +118,9 @@ export function toPretty(report: ReplayReport, color = false): string {
       lines.push(`      blocked:  ${over ? c.red(blockedText(s)) : blockedText(s)}`);
       if (s.error) lines.push(c.red(`      error:    ${s.error.message}`));
       for (const v of s.static ?? []) lines.push(`      lint:     ${v.rule} ${v.verdict === 'confirmed' ? c.red(v.evidence) : c.green(v.evidence)}`);
+      if (s.estimate) lines.push(`      estimate: ${estimateLine(s.estimate)}`);
+      const prod = s.estimate && report.stats && productionLine(s.estimate, report.stats.scale);
+      if (prod) lines.push(`                ${prod}`);
       for (const n of s.notes) lines.push(c.dim(`      note:     ${n}`));
     }
   }
@@ -181,6 +188,7 @@ export function toMarkdown(report: ReplayReport): string {
     const notes = [...new Set(f.statements.flatMap((s) => s.notes.map((n) => `line ${s.line}: ${n}`)))];
     if (notes.length) lines.push('', ...notes.map((n) => `- ${cell(n)}`));
   }
+  if (report.stats) lines.push(...estimatesMarkdown(report.files, report.stats));
   lines.push('');
   lines.push(...groupedFindings(report));
   for (const n of report.notes) lines.push(`- note: ${cell(n)}`);

@@ -3,7 +3,10 @@ import { initParser, parseSource, type SourceStatement } from '../source/index.j
 import { loadMigration, loadSchemaFile, plannedForeignKeys, type LoadedFile, type ReplayMigration } from './migrations.js';
 import { loadProbeTargets } from './probe.js';
 import { startServer, type ProviderName, type ProviderAttempt } from './providers.js';
-import { readStats, seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
+import { seedDatabase, type SeedProgress, type SeedResult } from './seed.js';
+import { addEstimates, checkFits, replayedTables, seedRows, type ReplayStats, type ReplayStatsSummary } from './stats-seed.js';
+import { defaultBaseDir } from './cluster.js';
+import type { StatsSnapshot } from '../stats/snapshot.js';
 import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { blankTrace, holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
 import { Analyzer } from '../analysis/analyzer.js';
@@ -18,6 +21,9 @@ export interface ReplayOptions {
   schema?: string;
   rows: number;
   rowsFor?: Record<string, number>;
+  /** A `pgsafe stats` snapshot: tables seeded at its row counts (× scale), estimates set beside measurements. */
+  stats?: ReplayStats;
+  /** Deprecated: a live database to snapshot instead of a `--stats` file (the same path). */
   statsFrom?: string;
   maxBlockingMs: number;
   simulateLongTransactionMs?: number;
@@ -61,6 +67,8 @@ export interface ReplayReport {
   baseFailures?: BaseFailure[];
   /** Rows per table as the server counts them just before the trace (seeded, cached or cloned alike). */
   tableRows?: Record<string, number>;
+  /** With `--stats`: the snapshot, scale and model, and how the measurements compare with the estimates. */
+  stats?: ReplayStatsSummary;
 }
 
 async function connect(config: pg.ClientConfig): Promise<pg.Client> {
@@ -167,22 +175,26 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
   }
   rememberUrlPasswords([opts.databaseUrl, opts.statsFrom]);
 
-  let stats: Record<string, number> | undefined;
-  if (opts.statsFrom) {
-    const c = new pg.Client({ connectionString: opts.statsFrom, connectionTimeoutMillis: 10_000 });
-    c.on('error', () => {});
+  let statsSource = opts.stats;
+  if (opts.statsFrom && !statsSource) {
+    // The same path as --stats, with the snapshot taken now (read-only session, no traffic sample).
+    const { openSession, maskUrl } = await import('../stats/connect.js');
+    const { collectSnapshot } = await import('../stats/collect.js');
+    let c: pg.Client | undefined;
     try {
-      await c.connect();
-      stats = await readStats(c);
+      c = await openSession(opts.statsFrom);
+      statsSource = { snapshot: await collectSnapshot(c, { sampleMs: 0 }), source: '--stats-from (a snapshot taken now)', scale: 1 };
     } catch (err) {
-      throw new ReplayUsageError(`--stats-from: ${maskSecrets(oneLine(errorMessage(err)))}`);
+      throw new ReplayUsageError(`--stats-from: ${maskSecrets(maskUrl(oneLine(errorMessage(err)), opts.statsFrom))}`);
     } finally {
-      await c.end().catch(() => {});
+      await c?.end().catch(() => {});
     }
   }
+  const stats = statsSource && seedRows(statsSource);
 
   opts.onProgress?.({ phase: 'server', detail: 'starting Postgres' });
   const touched = touchedTables(pending);
+  if (statsSource && (!opts.provider || opts.provider === 'auto' || opts.provider === 'local' || opts.provider === 'embedded') && !opts.databaseUrl) checkFits(statsSource, touched, defaultBaseDir());
   const cacheDir = opts.seedCache === true ? defaultSeedCacheDir() : typeof opts.seedCache === 'string' ? opts.seedCache : undefined;
   const seedCache = cacheDir
     ? { dir: cacheDir, key: seedCacheKey({ schema: schema?.text, base: base.map((f) => f.text), rows: opts.rows, rowsFor: opts.rowsFor ?? {}, stats: stats ?? null, plannedFks: plannedForeignKeys(pending), touched }) }
@@ -197,6 +209,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     maxBlockingMs: opts.maxBlockingMs,
     notes: [],
   };
+  let replayed: StatsSnapshot | undefined;
   const baseFailures: BaseFailure[] = [];
   try {
     let admin = await connect(server.clientConfig());
@@ -250,6 +263,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
       }
       // Never analysed (reltuples -1): the seeder's own count.
       report.tableRows = { ...Object.fromEntries((report.seed?.tables ?? []).map((t) => [t.table, t.rows])), ...(await liveRows(admin)) };
+      if (statsSource) replayed = await replayedTables(admin);
       const targets = await loadProbeTargets(admin);
       const tracer = new Tracer(server.clientConfig(), { probeTargets: targets });
       await tracer.connect();
@@ -324,6 +338,9 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
     }
   }
   await compareWithLint(report, [...(schema ? [schema] : []), ...base], pending, opts);
+  if (statsSource && replayed) {
+    report.stats = await addEstimates(report.files, [...(schema ? [schema] : []), ...base], pending, { stats: statsSource, replayed, pgVersion: Number.parseInt(report.server?.version ?? '', 10) || 15, assumeInTransaction: !!opts.assumeInTransaction, touched });
+  }
   report.findings = findingsOf(report, opts);
   return report;
 }

@@ -8,7 +8,7 @@ export interface SeedOptions {
   rows: number;
   /** `table` or `schema.table` → rows. */
   rowsFor?: Record<string, number>;
-  /** Real row counts (`schema.table` → rows), e.g. from `--stats-from`; used before `rows`, after `rowsFor`. */
+  /** Real row counts (`schema.table` → rows), from a `pgsafe stats` snapshot (`--stats`); used before `rows`, after `rowsFor`. */
   stats?: Record<string, number>;
   /** Whether `SET session_replication_role = replica` may be used (needs superuser) to keep user triggers quiet. */
   superuser: boolean;
@@ -776,17 +776,4 @@ async function setSequences(client: pg.Client, tables: Table[]): Promise<void> {
       await client.query(`SELECT setval($1, GREATEST((SELECT max(${quoteIdent(c.name)})::int8 FROM ${t.qualified}), 1))`, [seq]).catch(() => {});
     }
   }
-}
-
-/** Row counts (`pg_class.reltuples`) of every user table of a real database, for `--stats-from`. */
-export async function readStats(client: pg.Client): Promise<Record<string, number>> {
-  const rows = (
-    await client.query(`
-      SELECT n.nspname AS schema, c.relname AS name, c.reltuples::float8 AS tuples
-      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p') AND ${SYSTEM_SCHEMA}`)
-  ).rows;
-  const out: Record<string, number> = {};
-  for (const r of rows) if (r.tuples >= 0) out[`${r.schema}.${r.name}`] = Math.round(r.tuples);
-  return out;
 }

@@ -67,6 +67,8 @@ export interface StatementTrace {
   notes: string[];
   /** Lint findings on this statement, confirmed or refuted by what replay saw. */
   static?: StaticVerdict[];
+  /** With `--stats`: the cost model's estimate for the seeded table beside the measured duration (src/replay/stats-seed.ts). */
+  estimate?: ReplayEstimate;
 }
 
 export interface StaticVerdict {
@@ -80,3 +82,22 @@ export interface StaticVerdict {
   /** What replay saw, e.g. "rewrite confirmed: 2.1 s at 1,000,000 rows". */
   evidence: string;
 }
+
+/** Per traced statement: the estimate at the seeded size, what replay measured, and the estimate at production size. */
+export interface ReplayEstimate {
+  table: string;
+  op: string;
+  model: string;
+  /** Rows of the table on the replay server, and its heap and TOAST bytes (what the cost model reads). */
+  rows: number;
+  bytes: number;
+  lowMs: number;
+  highMs: number;
+  pointMs: number;
+  measuredMs: number;
+  /** measured / point. */
+  ratio: number;
+  /** Estimate on the snapshot's own size, when it differs from the seeded one (a scale, or seeding fell short). */
+  production?: { rows: number; bytes: number; lowMs: number; highMs: number; text: string };
+}
+

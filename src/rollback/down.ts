@@ -1,8 +1,8 @@
-// Where each framework keeps the down migration of an up migration, found by
-// the files' usual names. The framework presets (src/config/frameworks) say
-// which framework a project uses; without one, the names and markers decide.
+// The down migration of an up migration, where its framework keeps it. The framework presets
+// (src/config/frameworks) own the naming and markers: the configured one decides, and without one the preset
+// that recognises the file by its name or markers does.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import { parseSource } from '../source/index.js';
 import type { Span } from '../analysis/types.js';
 import { frameworks } from '../config/frameworks/index.js';
@@ -36,21 +36,22 @@ export const nodeFs: DownFs = {
   },
 };
 
-const GOOSE_UP = /^[ \t]*--[ \t]*\+goose[ \t]+up\b.*$/im;
-const GOOSE_DOWN = /^[ \t]*--[ \t]*\+goose[ \t]+down\b.*$/im;
-const DBMATE_UP = /^[ \t]*--[ \t]*migrate:up\b.*$/im;
-const DBMATE_DOWN = /^[ \t]*--[ \t]*migrate:down\b.*$/im;
-const FLYWAY = /^V(\d+(?:[._]\d+)*)__(.+\.sql)$/i;
+type Preset = (typeof frameworks)[FrameworkName];
 
-/** goose and dbmate keep up and down in one file, after marker comments. */
+const presetOf = (framework: string | undefined): Preset | undefined => (framework && framework in frameworks ? frameworks[framework as FrameworkName] : undefined);
+
+// The presets a file can be recognised by without a configured framework. Markers in the text (goose, dbmate) are
+// surer than names, so the sectioned ones are tried first.
+const RECOGNISABLE = Object.values(frameworks)
+  .filter((p) => p.recognise)
+  .sort((a, b) => Number(b.downs.in === 'section') - Number(a.downs.in === 'section'));
+
+/** goose and dbmate keep up and down in one file, after marker comments (their presets say which). */
 export function sectionMarkers(text: string): { framework: 'goose' | 'dbmate'; down?: Span; label: string } | undefined {
-  for (const [framework, up, down, label] of [
-    ['goose', GOOSE_UP, GOOSE_DOWN, '-- +goose Down'],
-    ['dbmate', DBMATE_UP, DBMATE_DOWN, '-- migrate:down'],
-  ] as const) {
-    if (!up.test(text)) continue;
-    const m = down.exec(text);
-    return { framework, label, down: m ? { start: m.index, end: text.length } : undefined };
+  for (const p of RECOGNISABLE) {
+    if (p.downs.in !== 'section' || !p.recognise!('', text)) continue;
+    const loc = p.downFor('', text);
+    return { framework: p.name as 'goose' | 'dbmate', label: p.downs.marker, down: loc?.kind === 'section' ? loc.span : undefined };
   }
   return undefined;
 }
@@ -63,53 +64,23 @@ export function blankOutside(text: string, keep: Span): string {
 
 /**
  * Finds the down migration of the up migration at `path`. Returns undefined for a file that is itself a down
- * (or undo) migration. `framework` (from a preset) overrides detection by name.
+ * (or undo) migration. `framework` (from a preset) overrides recognition by names and markers.
  */
 export function findDown(path: string, text: string, opts: { framework?: RollbackFramework; fs?: DownFs } = {}): DownMigration | undefined {
   const fs = opts.fs ?? nodeFs;
-  const name = basename(path);
-  const dir = dirname(path);
   if (isDownFile(path, opts.framework)) return undefined;
-  const fw = opts.framework;
-  const preset = fw && fw in frameworks ? frameworks[fw as FrameworkName] : undefined;
-  if (preset) return fromPreset(preset, path, text, fs);
-  const markers = sectionMarkers(text);
-  if (markers && (!fw || fw === markers.framework || fw === 'unknown')) {
-    if (!markers.down) return { framework: markers.framework, expected: true, kind: 'section', path, label: markers.label, state: 'missing' };
-    const span = markers.down;
-    const downText = blankOutside(text, span);
-    return {
-      framework: markers.framework, expected: true, kind: 'section', path, label: markers.label, text: downText, span,
-      upSpan: { start: 0, end: span.start }, state: classifyDown(downText),
-    };
-  }
-  if (fw === 'goose' || fw === 'dbmate') {
-    const label = fw === 'goose' ? '-- +goose Down' : '-- migrate:down';
-    return { framework: fw, expected: true, kind: 'section', path, label, state: 'missing' };
-  }
-  const file = (framework: RollbackFramework, downPath: string, expected = true) => fileDown(framework, downPath, fs, expected);
-  const gm = /^(.+)\.up\.sql$/i.exec(name);
-  if (gm && (!fw || fw === 'golang-migrate' || fw === 'unknown')) return file('golang-migrate', join(dir, `${gm[1]}.down.sql`));
-  if (name.toLowerCase() === 'up.sql' && (!fw || fw === 'diesel' || fw === 'unknown')) return file('diesel', join(dir, 'down.sql'));
-  const fly = FLYWAY.exec(name);
-  if (fly && (!fw || fw === 'flyway' || fw === 'unknown')) {
-    // Undo migrations are a Flyway Teams feature: only a project that writes them (some U file exists) expects one.
-    const siblings = fs.list(dir);
-    const undo = siblings.find((s) => new RegExp(`^U${fly[1].replace(/\./g, '\\.')}__`, 'i').test(s));
-    const usesUndo = siblings.some((s) => /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(s));
-    return file('flyway', join(dir, undo ?? `U${fly[1]}__${fly[2]}`), usesUndo);
-  }
-  if (name.toLowerCase() === 'migration.sql' || fw === 'prisma') {
-    return { framework: 'prisma', expected: false, kind: 'file', path, label: 'Prisma has no down migrations', state: 'missing' };
-  }
-  return undefined;
+  const configured = presetOf(opts.framework);
+  if (configured) return configured.isMigration(path) ? fromPreset(configured, path, text, fs) : undefined;
+  const recognised = RECOGNISABLE.find((p) => p.recognise!(path, text));
+  return recognised && fromPreset(recognised, path, text, fs);
 }
 
 /** A file that is the rollback of another, and so not itself pending as an up migration. */
 export function isDownFile(path: string, framework?: string): boolean {
-  const name = basename(path);
-  if (framework === 'sqitch') return /[\\/](revert|verify)[\\/]/.test(path);
-  return /\.down\.sql$/i.test(name) || name.toLowerCase() === 'down.sql' || /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(name);
+  const p = presetOf(framework);
+  // Sqitch's revert/ and verify/ are ordinary directory names elsewhere: its downs count only when it is configured.
+  if (p?.isDown && !p.recognise) return p.isDown(path);
+  return RECOGNISABLE.some((r) => r.isDown?.(path));
 }
 
 function fileDown(framework: RollbackFramework, downPath: string, fs: DownFs, expected = true): DownMigration {
@@ -118,27 +89,20 @@ function fileDown(framework: RollbackFramework, downPath: string, fs: DownFs, ex
   return { framework, expected, kind: 'file', path: downPath, label: basename(downPath), text: t, state: classifyDown(t) };
 }
 
-/** Discovery through a framework preset (src/config/frameworks), which knows where its framework keeps downs. */
-function fromPreset(preset: (typeof frameworks)[FrameworkName], path: string, text: string, fs: DownFs): DownMigration | undefined {
+/** The down of `path` where its framework's preset (src/config/frameworks) keeps it. */
+function fromPreset(preset: Preset, path: string, text: string, fs: DownFs): DownMigration | undefined {
   const fw = preset.name as RollbackFramework;
-  if (!preset.isMigration(path)) return undefined;
-  if (fw === 'prisma' || fw === 'rails') return { framework: fw, expected: false, kind: 'file', path, label: `${preset.label} has no down migrations`, state: 'missing' };
-  const loc = preset.downFor(path, text);
-  const sectionLabel = fw === 'goose' ? '-- +goose Down' : '-- migrate:down';
-  if (!loc) {
-    if (fw === 'goose' || fw === 'dbmate') return { framework: fw, expected: true, kind: 'section', path, label: sectionLabel, state: 'missing' };
-    if (fw === 'flyway') {
-      const m = FLYWAY.exec(basename(path));
-      const usesUndo = fs.list(dirname(path)).some((s) => /^U\d+(?:[._]\d+)*__.+\.sql$/i.test(s));
-      return m ? { framework: fw, expected: usesUndo, kind: 'file', path: join(dirname(path), `U${m[1]}__${m[2]}`), label: `U${m[1]}__${m[2]}`, state: 'missing' } : undefined;
-    }
-    return undefined;
-  }
-  if (loc.kind === 'section') {
+  const downs = preset.downs;
+  if (downs.in === 'none') return { framework: fw, expected: false, kind: 'file', path, label: `${preset.label} has no down migrations`, state: 'missing' };
+  const loc = preset.downFor(path, text, fs.list);
+  if (downs.in === 'section') {
+    if (loc?.kind !== 'section') return { framework: fw, expected: true, kind: 'section', path, label: downs.marker, state: 'missing' };
     const downText = blankOutside(text, loc.span);
-    return { framework: fw, expected: true, kind: 'section', path, label: sectionLabel, text: downText, span: loc.span, upSpan: { start: 0, end: loc.span.start }, state: classifyDown(downText) };
+    return { framework: fw, expected: true, kind: 'section', path, label: downs.marker, text: downText, span: loc.span, upSpan: { start: 0, end: loc.span.start }, state: classifyDown(downText) };
   }
-  return fileDown(fw, loc.path, fs);
+  if (loc?.kind === 'file') return fileDown(fw, loc.path, fs);
+  const missing = preset.missingDown?.(path, fs.list);
+  return missing && { framework: fw, expected: missing.expected, kind: 'file', path: missing.path, label: basename(missing.path), state: 'missing' };
 }
 
 /**
@@ -168,6 +132,8 @@ function raisesOnly(s: { kind: string; node: any; text: string }): boolean {
   return false;
 }
 
-export const FRAMEWORK_LABEL: Record<RollbackFramework, string> = {
-  'golang-migrate': 'golang-migrate', goose: 'goose', dbmate: 'dbmate', flyway: 'Flyway', diesel: 'diesel', sqitch: 'Sqitch', prisma: 'Prisma', rails: 'Rails', unknown: 'this',
-};
+/** How users write each framework's name (the presets' labels); `unknown` reads "this migration's framework". */
+export const FRAMEWORK_LABEL = {
+  ...Object.fromEntries(Object.values(frameworks).map((p) => [p.name, p.label])),
+  unknown: 'this',
+} as Record<RollbackFramework, string>;

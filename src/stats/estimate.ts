@@ -32,7 +32,7 @@ export function targetOf(a: AnalysedStatement): { rel: Rel; mode: LockMode } | u
 }
 
 /** Point estimate in ms of the statement's work on `t`, from its `rewrites` and `scans`; undefined when it reads no table in full. */
-export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model: CostModel, cache?: number): { ms: number; op: OpClass } | undefined {
+export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model: CostModel, cache?: number, referenced?: TableStats): { ms: number; op: OpClass } | undefined {
   const rows = t.rows ?? 0;
   const bytes = t.heapBytes + t.toastBytes;
   const cacheBytes = cache;
@@ -49,8 +49,21 @@ export function statementMs(a: AnalysedStatement, rel: Rel, t: TableStats, model
   for (const x of acts) {
     const op = opClass(x)!;
     ms += pointMs(model, { op, rows, bytes, cacheBytes }) * (op === 'index-build' && x.concurrently ? CONCURRENT_FACTOR : 1);
+    // A foreign key's check joins the table with the referenced one: that table is read in full too.
+    if (op === 'validation' && referenced) ms += pointMs(model, { op: 'seq-scan', rows: referenced.rows ?? 0, bytes: referenced.heapBytes + referenced.toastBytes, cacheBytes }) - model.ops['seq-scan'].overheadMs;
   }
   return { ms, op: opClass(acts[0])! };
+}
+
+/** Existing relations other than the target that the statement locks against reads or writes (a foreign key's referenced table). */
+function alsoBlocked(a: AnalysedStatement, target: Rel): { rel: Rel; mode: LockMode }[] {
+  const out = new Map<string, { rel: Rel; mode: LockMode }>();
+  for (const l of a.locks) {
+    if (l.isNew || l.rel.key === target.key || (l.role !== 'referenced' && l.role !== 'referencing' && l.role !== 'parent')) continue;
+    if (!blocksReads(l.mode) && !blocksWrites(l.mode)) continue;
+    if (!out.has(l.rel.key)) out.set(l.rel.key, { rel: l.rel, mode: l.mode });
+  }
+  return [...out.values()];
 }
 
 function quoted(rel: Rel): string {
@@ -68,12 +81,16 @@ export function estimateStatement(a: AnalysedStatement, tables: Map<string, Tabl
   if (t.traffic) Object.assign(base, { readsPerSec: t.traffic.readsPerSec, writesPerSec: t.traffic.writesPerSec });
   if (t.rows === null) return { ...base, text: `${quoted(rel)}: size unknown (never vacuumed or analysed; \`ANALYZE\` it before \`pgsafe stats\`)` };
   const size = `${rowsText(t.rows)} rows, ${bytesText(base.bytes!)}`;
-  const work = statementMs(a, rel, t, model, cacheBytes);
+  const others = alsoBlocked(a, rel).map((o) => ({ ...o, t: tables.get(o.rel.key) ?? uniqueByName(tables, o.rel) }));
+  const ref = others.find((o) => a.locks.some((l) => l.rel.key === o.rel.key && l.role === 'referenced'))?.t;
+  const work = statementMs(a, rel, t, model, cacheBytes, ref);
+  if (others.length) base.related = others.map((o) => ({ table: o.t ? `${o.t.schema}.${o.t.name}` : o.rel.key, known: !!o.t, rows: o.t?.rows ?? null, blocks: blockedText(o.mode), ...(o.t?.traffic ? { readsPerSec: o.t.traffic.readsPerSec, writesPerSec: o.t.traffic.writesPerSec } : {}) }));
+  const alsoText = others.map((o) => `; also blocks ${blockedText(o.mode)} on ${quoted(o.rel)} (${o.t ? (o.t.rows === null ? 'size unknown' : `${rowsText(o.t.rows)} rows, ${bytesText(o.t.heapBytes + o.t.toastBytes + o.t.indexBytes)}`) : 'size unknown: not in the stats snapshot'}${o.t?.traffic ? `; ${queueText(blocksReads(o.mode), blocksWrites(o.mode), o.t)}` : ''}) for the same time`).join('');
   // A backfill's ROW EXCLUSIVE blocks no statement, but each row it updates stays locked until it commits.
   const r = !!mode && blocksReads(mode);
   const w = (!!mode && blocksWrites(mode)) || work?.op === 'backfill';
   const blocks = r || w ? (work?.op === 'backfill' && !r ? 'writes to the rows it touches' : blockedText(mode!)) : 'other schema changes';
-  const detail = `(${size}; ${queueText(r, w, t)})`;
+  const detail = `(${size}; ${queueText(r, w, t)})${alsoText}`;
   if (!work) {
     // Not a full pass over the table: instant once the lock is granted, or bounded by rows pgsafe cannot count.
     if (a.runtime !== 'instant') return { ...base, blocks, text: `on ${quoted(rel)}: touches only some rows, not estimated ${detail}` };

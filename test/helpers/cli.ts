@@ -48,12 +48,16 @@ export async function runCli(args: string[], opts: RunOptions = {}): Promise<Run
   const input = opts.input === undefined ? [] : [typeof opts.input === 'string' ? Buffer.from(opts.input) : opts.input];
   // Some file reads below the project layer still take paths relative to the process's directory.
   const before = process.cwd();
+  // Commands that set the process's exit code (replay, locks) must not leak it into the next call or test file.
+  const exitCode = process.exitCode;
+  process.exitCode = undefined;
   process.chdir(cwd);
   try {
     const code = await main(['node', 'pgsafe', ...args], { stdout, stderr, stdin: Readable.from(input), cwd, env: testEnv(opts.env) });
     return { code, stdout: stdout.text, stderr: stderr.text };
   } finally {
     process.chdir(before);
+    process.exitCode = exitCode;
   }
 }
 

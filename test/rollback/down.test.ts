@@ -1,5 +1,4 @@
 // Down discovery by usual names and markers, down classification, and the lint inputs `withRollback` prepares.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { blankOutside, classifyDown, findDown, isDownFile, sectionMarkers } from
 import { flattenRollback, withRollback } from '../../src/rollback/inputs.js';
 import { lint } from '../../src/engine/engine.js';
 import { rules } from '../../rules/index.js';
+import { runCli } from '../helpers/cli.js';
 
 const FIX = 'fixtures/rollback';
 const read = (p: string) => readFileSync(p, 'utf8');
@@ -98,22 +98,21 @@ describe('withRollback', () => {
 });
 
 describe('pgsafe lint on the framework fixtures (CLI)', () => {
-  const BIN = resolve(__dirname, '../../bin/pgsafe.js');
-  const lintCli = (path: string) => {
-    const r = spawnSync(process.execPath, [BIN, 'lint', path, '--format', 'gcc', '--enable', 'require-down-migration'], { encoding: 'utf8', cwd: resolve(__dirname, '../..') });
+  const lintCli = async (path: string) => {
+    const r = await runCli(['lint', path, '--format', 'gcc', '--enable', 'require-down-migration'], { cwd: resolve(__dirname, '../..') });
     return r.stdout.split('\n').filter((l) => l.includes('[require-down-migration]') || l.includes('(rollback path)'));
   };
-  it('goose: empty Down reported, non-concurrent index in a Down reported as the rollback path', () => {
-    const out = lintCli(`${FIX}/goose`);
+  it('goose: empty Down reported, non-concurrent index in a Down reported as the rollback path', async () => {
+    const out = await lintCli(`${FIX}/goose`);
     expect(out).toContain(`${FIX}/goose/20240102000000_add_phone.sql:2:1: warning: The down migration (\`-- +goose Down\` section) is empty: rolling back changes nothing, so this migration has no rollback [require-down-migration]`);
     expect(out).toContain(`${FIX}/goose/20240103000000_email_index.sql:7:1: error: \`CREATE INDEX\` on "users" takes a SHARE lock and blocks writes to it until the whole index is built (rollback path) [require-concurrent-index-creation]`);
   });
-  it('golang-migrate: a forgotten column and a missing down file', () => {
-    const out = lintCli(`${FIX}/golang-migrate`);
+  it('golang-migrate: a forgotten column and a missing down file', async () => {
+    const out = await lintCli(`${FIX}/golang-migrate`);
     expect(out).toContain(`${FIX}/golang-migrate/000002_add_phone.up.sql:1:1: warning: Rolling back does not return the schema to where it was: down does not drop column "users"."phone" added by up [require-down-migration]`);
     expect(out).toContain(`${FIX}/golang-migrate/000003_drop_email_idx.up.sql:1:1: warning: No down migration: "000003_drop_email_idx.down.sql" does not exist, so this golang-migrate migration has no rollback [require-down-migration]`);
   });
-  it('prisma: nothing about rollbacks', () => {
-    expect(lintCli(`${FIX}/prisma`)).toEqual([]);
+  it('prisma: nothing about rollbacks', async () => {
+    expect(await lintCli(`${FIX}/prisma`)).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { startServer, type ReplayServer } from '../../src/replay/providers.js';
 import { listClusterDirs } from '../../src/replay/cluster.js';
 import { initParser } from '../../src/source/index.js';
 import { Command } from 'commander';
-import { addCheckRollback, checkRollback, formatRollback, formatRollbackJson, formatRollbackText, mergeRollbackJson, type RollbackReport } from '../../src/rollback/roundtrip.js';
+import { addCheckRollback, checkRollback, formatRollback, formatRollbackJson, formatRollbackText, mergeRollbackJson, type RollbackReport } from '../../src/replay/roundtrip.js';
 import { staticRoundTripFiles } from '../../src/rollback/static.js';
 
 const DIR = 'fixtures/rollback/roundtrip';

@@ -1,14 +1,11 @@
 // A literal secret in a migration is reported by ban-plaintext-secret and appears in no output format: messages,
 // help, snippets (also other rules' snippets of the same line), the rollback path, the job summary.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reporters } from '../../src/report/index.js';
-
-const ROOT = resolve(__dirname, '../..');
-const BIN = join(ROOT, 'bin/pgsafe.js');
+import { runCli, runProcess } from '../helpers/cli.js';
 
 const SECRETS = ['Typo-secret-12', 'Hunter2-plain-secret', 'Mapping-secret-77', 'Dblink-secret-99', 'Conninfo-secret-55', 'Sameline-secret-11', 'Goose-down-secret-33', 'Url-secret-44', 'Stdin-secret-66'];
 
@@ -37,11 +34,10 @@ function setup(): string {
   return dir;
 }
 
-function run(args: string[], cwd: string, env: Record<string, string | undefined> = {}, input?: string) {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, GITHUB_ACTIONS: undefined, GITHUB_STEP_SUMMARY: undefined, ...env };
-  for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, env: e, encoding: 'utf8', input });
-  return { code: r.status, out: r.stdout + r.stderr };
+/** In process through main(argv, io), where the output layer masks every write. */
+async function run(args: string[], cwd: string, env: Record<string, string | undefined> = {}) {
+  const r = await runCli(args, { cwd, env });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 const leaked = (text: string) => SECRETS.filter((s) => text.includes(s));
@@ -54,41 +50,43 @@ describe('secrets never appear in any output format', () => {
     expect(formats).toEqual(expect.arrayContaining(['pretty', 'json', 'sarif', 'github', 'gcc', 'markdown', 'junit', 'gitlab']));
   });
 
-  it.each(formats)('--format %s', (format) => {
-    const r = run(['lint', 'db', '--format', format], dir);
+  it.each(formats)('--format %s', async (format) => {
+    const r = await run(['lint', 'db', '--format', format], dir);
     expect(r.code).toBe(1);
     expect(r.out).toContain('ban-plaintext-secret');
     expect(leaked(r.out)).toEqual([]);
   });
 
-  it('pretty with colour, snippets of other rules on the same line included', () => {
-    const r = run(['lint', 'db'], dir, { FORCE_COLOR: '1' });
+  it('pretty with colour, snippets of other rules on the same line included', async () => {
+    const r = await run(['lint', 'db'], dir, { FORCE_COLOR: '1' });
     expect(r.out).toContain('ban-plaintext-secret');
     expect(r.out).toContain('prefer-bigint-over-int');
     expect(r.out).toMatch(/ALTER ROLE app PASSWORD '\*{18}'/);
     expect(leaked(r.out)).toEqual([]);
   });
 
-  it('the rollback path (goose Down section) is masked too', () => {
-    const r = run(['lint', 'db/20240101000000_goose.sql', '--format', 'json'], dir);
+  it('the rollback path (goose Down section) is masked too', async () => {
+    const r = await run(['lint', 'db/20240101000000_goose.sql', '--format', 'json'], dir);
     const json = JSON.parse(r.out);
     const messages = json.files.flatMap((f: { findings: { message: string }[] }) => f.findings.map((x) => x.message));
     expect(messages).toContain('The password of role "app" is written in the migration: anyone who can read the repository can log in as it (rollback path)');
     expect(leaked(r.out)).toEqual([]);
   });
 
-  it('GitHub Actions: annotations and the job summary', () => {
+  it('GitHub Actions: annotations and the job summary', async () => {
     const summary = join(dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = run(['lint', 'db'], dir, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    const r = await run(['lint', 'db'], dir, { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
     expect(r.out).toContain('::error');
     const written = readFileSync(summary, 'utf8');
     expect(written).toContain('ban-plaintext-secret');
     expect(leaked(r.out + written)).toEqual([]);
   });
 
+  // A real process: stdin, and the masking of the process's own streams.
   it('stdin', () => {
-    const r = run(['lint', '-', '--format', 'pretty'], dir, {}, "ALTER ROLE app PASSWORD 'Stdin-secret-66';\n");
+    const p = runProcess(['lint', '-', '--format', 'pretty'], { cwd: dir, input: "ALTER ROLE app PASSWORD 'Stdin-secret-66';\n" });
+    const r = { out: p.stdout + p.stderr };
     expect(r.out).toContain("ALTER ROLE app PASSWORD '***************'");
     expect(leaked(r.out)).toEqual([]);
   });

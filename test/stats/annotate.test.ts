@@ -113,6 +113,48 @@ describe('lint --stats annotation', () => {
     expect(md.indexOf('on "orders"')).toBeLessThan(md.indexOf('on "settings"'));
   });
 
+  it('inside a transaction the lock lasts until COMMIT: later statements add their time to the estimate', async () => {
+    const sql = 'BEGIN;\nALTER TABLE orders ADD COLUMN flag boolean;\nUPDATE orders SET flag = false;\nCOMMIT;\nCREATE INDEX settings_k_idx ON settings (k);';
+    const [r] = await run(sql);
+    const add = r.findings.find((x) => x.line === 2 && x.estimate)!;
+    const upd = r.findings.find((x) => x.line === 3 && x.estimate)!;
+    // The ADD COLUMN itself is catalog-only; its ACCESS EXCLUSIVE is held while the backfill runs.
+    expect(add.estimate!.untilCommit).toMatchObject({ statements: 1, notEstimated: 0, statementLowMs: 0 });
+    expect(add.estimate!.lowMs).toBeCloseTo(upd.estimate!.lowMs!, 6);
+    expect(add.estimate!.highMs).toBeCloseTo(upd.estimate!.highMs!, 6);
+    expect(add.estimate!.text).toMatch(/^est\. [\d.]+–[\d.]+ (s|min) of blocked reads and writes on "orders" until COMMIT, with [\d.]+–[\d.]+ (s|min) for the 1 later statement of its transaction run while the lock is held; the statement itself: catalog-only/);
+    expect(add.severity).toBe('error');
+    // The last statement of a transaction, and one outside any, are estimated alone.
+    expect(upd.estimate!.untilCommit).toBeUndefined();
+    expect(r.findings.find((x) => x.line === 5 && x.estimate)!.estimate!.untilCommit).toBeUndefined();
+    // Without BEGIN, each statement commits on its own: no COMMIT to wait for.
+    const [auto] = await run('ALTER TABLE orders ADD COLUMN flag boolean;\nUPDATE orders SET flag = false;');
+    expect(auto.findings.find((x) => x.line === 1 && x.estimate)!.estimate!.untilCommit).toBeUndefined();
+  });
+
+  it('a statement before one pgsafe cannot price says the total can be longer', async () => {
+    const [r] = await run('BEGIN;\nCREATE INDEX orders_created_idx ON orders (created_at);\nUPDATE orders SET total = 0 WHERE id < 10;\nCOMMIT;');
+    const e = r.findings.find((x) => x.line === 2 && x.estimate)!.estimate!;
+    expect(e.untilCommit).toMatchObject({ statements: 1, notEstimated: 1 });
+    expect(e.text).toMatch(/until COMMIT, with the 1 later statement of its transaction \(1 of them not estimated: the total can be longer\)/);
+    expect(e.lowMs).toBe(e.untilCommit!.statementLowMs);
+  });
+
+  it("a foreign key: the referenced table is read and blocked too, and its size shows", async () => {
+    const snap = (parentRows: number): StatsSnapshot => ({ ...SNAP, tables: [...SNAP.tables, table('customers', parentRows, parentRows * 40, { readsPerSec: 50, writesPerSec: 20 })] });
+    const sql = 'ALTER TABLE orders ADD CONSTRAINT orders_customer_fk FOREIGN KEY (customer_id) REFERENCES customers (id);';
+    const [small] = await run(sql, snap(1000));
+    const [big] = await run(sql, snap(20_000_000));
+    const es = small.findings.find((x) => x.estimate)!.estimate!;
+    const eb = big.findings.find((x) => x.estimate)!.estimate!;
+    expect(eb.related).toEqual([{ table: 'public.customers', known: true, rows: 20_000_000, blocks: 'writes', readsPerSec: 50, writesPerSec: 20 }]);
+    expect(eb.text).toMatch(/; also blocks writes on "customers" \(20M rows, [\d.]+ MB; ~20 writes\/s queue behind it\) for the same time \[validation/);
+    expect(eb.lowMs!).toBeGreaterThan(es.lowMs!);
+    // Not in the snapshot: said so, and the estimate covers the table that is.
+    const [unknown] = await run(sql);
+    expect(unknown.findings.find((x) => x.estimate)!.estimate!.text).toMatch(/also blocks writes on "customers" \(size unknown: not in the stats snapshot\)/);
+  });
+
   it('rejects what is not a snapshot', () => {
     expect(() => checkSnapshot({ tables: [] })).toThrow(/not a pgsafe stats snapshot/);
     expect(() => checkSnapshot({ pgsafeStats: 2, tables: [] })).toThrow(/version 2 is not supported/);

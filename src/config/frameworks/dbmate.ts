@@ -14,6 +14,8 @@ export const dbmate: FrameworkPreset = {
   label: 'dbmate',
   root: flatRoot,
   isMigration: (path) => /\.sql$/i.test(path),
+  downs: { in: 'section', marker: '-- migrate:down' },
+  recognise: (_path, text) => UP.test(text),
   prepare(_path, text) {
     const up = UP.exec(text);
     const down = DOWN.exec(text);

@@ -20,6 +20,9 @@ export const diesel: FrameworkPreset = {
   root: dirPerMigrationRoot,
   upFor: (downPath) => (basename(downPath) === 'down.sql' ? join(dirname(downPath), 'up.sql') : undefined),
   isMigration: (path) => basename(path) === 'up.sql',
+  downs: { in: 'file' },
+  recognise: (path) => basename(path).toLowerCase() === 'up.sql',
+  isDown: (path) => basename(path).toLowerCase() === 'down.sql',
   prepare(path, text) {
     return {
       text,

@@ -55,6 +55,9 @@ export const flyway: FrameworkPreset = {
     return up ? join(dir, up) : undefined;
   },
   isMigration: (path) => VERSIONED.test(basename(path)),
+  downs: { in: 'file' },
+  recognise: (path) => VERSIONED.test(basename(path)),
+  isDown: (path) => UNDO.test(basename(path)),
   prepare(path, text, statements) {
     const own = scriptConfigExecuteInTransaction(path);
     // Flyway runs a migration made only of statements Postgres refuses in a transaction without one; a mix of
@@ -66,12 +69,18 @@ export const flyway: FrameworkPreset = {
       optOut: `Flyway runs each migration in a transaction: create the script config file \`${basename(path)}.conf\` next to it containing \`executeInTransaction=false\`, and keep this statement in a migration of its own`,
     };
   },
-  downFor(upPath) {
+  downFor(upPath, _text, list = listDir) {
     // Undo migrations (Flyway Teams): U<same version>__<anything>.sql in the same directory.
     const m = VERSIONED.exec(basename(upPath));
     if (!m) return undefined;
     const dir = dirname(upPath);
-    const undo = listDir(dir).find((n) => UNDO.exec(n)?.[1] === m[1]);
+    const undo = list(dir).find((n) => UNDO.exec(n)?.[1] === m[1]);
     return undo ? { kind: 'file', path: join(dir, undo) } : undefined;
+  },
+  missingDown(upPath, list) {
+    // Named after the up (`V2__add_phone.sql` → `U2__add_phone.sql`); expected only where some undo script exists.
+    const name = basename(upPath);
+    if (!VERSIONED.test(name)) return undefined;
+    return { path: join(dirname(upPath), `U${name.slice(1)}`), expected: list(dirname(upPath)).some((n) => UNDO.test(n)) };
   },
 };

@@ -14,6 +14,9 @@ export const golangMigrate: FrameworkPreset = {
   root: flatRoot,
   upFor: (downPath) => (/\.down\.sql$/i.test(downPath) ? downPath.replace(/\.down\.sql$/i, '.up.sql') : undefined),
   isMigration: (path) => /\.up\.sql$/i.test(basename(path)),
+  downs: { in: 'file' },
+  recognise: (path) => /\.up\.sql$/i.test(basename(path)),
+  isDown: (path) => /\.down\.sql$/i.test(basename(path)),
   prepare(_path, text, statements) {
     return {
       text,

@@ -21,6 +21,8 @@ export const goose: FrameworkPreset = {
   label: 'goose',
   root: flatRoot,
   isMigration: (path) => /\.sql$/i.test(path),
+  downs: { in: 'section', marker: '-- +goose Down' },
+  recognise: (_path, text) => annotations(text).some((m) => m.kind === 'up'),
   prepare(_path, text) {
     const marks = annotations(text);
     const down = marks.find((m) => m.kind === 'down');

@@ -14,6 +14,8 @@ export const prisma: FrameworkPreset = {
   label: 'Prisma',
   root: dirPerMigrationRoot,
   isMigration: (path) => basename(path) === 'migration.sql',
+  downs: { in: 'none' },
+  recognise: (path) => basename(path).toLowerCase() === 'migration.sql',
   prepare(_path, text, statements) {
     return {
       text,

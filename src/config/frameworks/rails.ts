@@ -12,6 +12,7 @@ export const rails: FrameworkPreset = {
   label: 'Rails',
   root: flatRoot,
   isMigration: (path) => !/^(structure|schema)\.sql$/i.test(basename(path)),
+  downs: { in: 'none' },
   prepare(_path, text) {
     return {
       text,

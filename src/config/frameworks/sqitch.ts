@@ -41,6 +41,8 @@ export const sqitch: FrameworkPreset = {
     return i < 0 ? undefined : [...parts.slice(0, i), 'deploy', ...parts.slice(i + 1)].join(sep);
   },
   isMigration: (path) => deployRoot(path) !== undefined && /\.sql$/i.test(path),
+  downs: { in: 'file' },
+  isDown: (path) => /[\\/](revert|verify)[\\/]/.test(path),
   prepare(_path, text) {
     return { text, inTransaction: false, optOut: 'Move this statement after `COMMIT`, or into a Sqitch change of its own without `BEGIN`' };
   },

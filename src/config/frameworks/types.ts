@@ -43,7 +43,21 @@ export interface FrameworkPreset {
    * the framework has none or it is not where the framework looks for it.
    * `text` is the up file's text (for frameworks that keep both in one file).
    */
-  downFor(upPath: string, text: string): DownLocation | undefined;
+  downFor(upPath: string, text: string, list?: ListDir): DownLocation | undefined;
+  /** Where this framework keeps down migrations: files of their own, a section of the up file after `marker`, or none. */
+  downs: { in: 'file' } | { in: 'section'; marker: string } | { in: 'none' };
+  /**
+   * Without a configured framework: whether the file is written for this one, by its name or its markers (to find
+   * its down). A preset without it (Sqitch, Rails: nothing in a file says so) is used only when configured.
+   */
+  recognise?(path: string, text: string): boolean;
+  /** Whether `path` is one of this framework's down (undo, revert) files. */
+  isDown?(path: string): boolean;
+  /**
+   * Where the missing down of `upPath` would be and whether the project expects one, when `downFor` finds none
+   * (Flyway: undo scripts are a paid feature, expected only in a project that writes them).
+   */
+  missingDown?(upPath: string, list: ListDir): { path: string; expected: boolean } | undefined;
   /** The directory holding the migration set `path` belongs to: everything in it that runs before `path` is its history. */
   root(path: string): string;
   /** The up migration that the down (undo, revert) file `downPath` belongs to; undefined when it is not one of this framework's down files. */
@@ -51,6 +65,9 @@ export interface FrameworkPreset {
   /** Reorders migration paths when the framework's own order is not the file-name order (Sqitch's plan). */
   order?(paths: string[]): string[];
 }
+
+/** Lists a directory's entry names (an empty list when it cannot be read); tests and editors pass their own. */
+export type ListDir = (dir: string) => string[];
 
 /** Flat layouts (`migrations/0001_x.sql`): the file's own directory. */
 export const flatRoot = (path: string): string => dirname(path);

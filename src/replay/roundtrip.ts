@@ -1,21 +1,21 @@
 // The real round trip (`pgsafe replay --check-rollback`): on a throwaway database, each pending migration runs up,
 // then down, then up again; the catalog is compared after each step. It reports any difference and any statement
-// that fails, in the same words as the static round trip (snapshot.ts), and says where the two disagree.
+// that fails, in the same words as the static round trip (rollback/snapshot.ts), and says where the two disagree.
 import type { Command } from 'commander';
 import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { Analyzer } from '../analysis/analyzer.js';
 import type { AnalysisSettings } from '../analysis/types.js';
 import { initParser, parseSource, type SourceStatement } from '../source/index.js';
-import { expandPaths, splitPending } from '../replay/files.js';
-import { startServer, type ProviderName, type ReplayServer } from '../replay/providers.js';
-import { errorMessage, oneLine, ReplayUsageError } from '../replay/util.js';
+import { expandPaths, splitPending } from './files.js';
+import { startServer, type ProviderName, type ReplayServer } from './providers.js';
+import { errorMessage, oneLine, ReplayUsageError } from './util.js';
 import { redactSql, secretSpans } from '../analysis/secrets.js';
-import { catalogSnapshot } from './catalog.js';
-import { findDown, isDownFile, sectionMarkers } from './down.js';
-import { diffRoundTrip, diffStates, type RoundTripIssue, type Snapshot } from './snapshot.js';
-import { applyStatements, dropKnownRestores, migrationStatements, staticRoundTrip, upTouches, type MigrationText } from './static.js';
-import type { DownMigration, RollbackFramework } from './types.js';
+import { catalogSnapshot } from '../rollback/catalog.js';
+import { findDown, isDownFile, sectionMarkers } from '../rollback/down.js';
+import { diffRoundTrip, diffStates, type RoundTripIssue, type Snapshot } from '../rollback/snapshot.js';
+import { applyStatements, dropKnownRestores, migrationStatements, staticRoundTrip, upTouches, type MigrationText } from '../rollback/static.js';
+import type { DownMigration, RollbackFramework } from '../rollback/types.js';
 
 /** Adds `--check-rollback` to a command (the replay command). */
 export function addCheckRollback(cmd: Command): Command {
