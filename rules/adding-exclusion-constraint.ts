@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -9,7 +10,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      build: 'Adding exclusion constraint {{name}} builds its index while holding ACCESS EXCLUSIVE on {{table}}, blocking reads and writes for the whole build; Postgres has no concurrent form',
+      build: 'Adding exclusion constraint {{name}} builds its index while holding {{lock}} on {{table}}, blocking {{blocked}} for the whole build; Postgres has no concurrent form',
     },
     docs: {
       summary: 'Disallow adding exclusion constraints to existing tables',
@@ -36,7 +37,7 @@ export default defineRule({
         const body = c.sql.replace(/^CONSTRAINT\s+("[^"]+"|\S+)\s+/i, '');
         ctx.report(stmt, {
           messageId: 'build',
-          data: { name: `"${name}"`, table: label(action.relation) },
+          data: { name: `"${name}"`, table: label(action.relation), ...lockPhrase(stmt, action.relation) },
           span: action.span,
           help: `There is no non-blocking way to add it: run it in a maintenance window, or create a new table with the constraint and move the rows in batches:\nCREATE TABLE ${action.relation?.name ?? 'the_table'}_new (LIKE ${t} INCLUDING ALL, ${body});`,
         });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
 import { factHolds } from '../src/analysis/lock-table.js';
@@ -11,7 +12,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      scan: '`SET NOT NULL` on {{table}}.{{column}} scans the whole table while holding ACCESS EXCLUSIVE, blocking reads and writes',
+      scan: '`SET NOT NULL` on {{table}}.{{column}} scans the whole table while holding {{lock}}, blocking {{blocked}}',
     },
     docs: {
       summary: 'Disallow `SET NOT NULL` on existing tables without a validated `CHECK (col IS NOT NULL)`',
@@ -37,7 +38,7 @@ export default defineRule({
         const help = factHolds('set-not-null-proven', ctx.settings.pgVersion)
           ? `Prove it with a CHECK first, validated under a lock that lets reads and writes continue; SET NOT NULL then skips the scan (PG 12+):\nALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};\nALTER TABLE ${t} ALTER COLUMN ${col} SET NOT NULL;\nALTER TABLE ${t} DROP CONSTRAINT ${check};`
           : `Before PG 12 there is no scan-free way; enforce it with a validated CHECK instead:\nALTER TABLE ${t} ADD CONSTRAINT ${check} CHECK (${col} IS NOT NULL) NOT VALID;\nALTER TABLE ${t} VALIDATE CONSTRAINT ${check};`;
-        ctx.report(stmt, { messageId: 'scan', data: { table: label(action.relation), column: `"${action.column}"` }, span: action.span, help });
+        ctx.report(stmt, { messageId: 'scan', data: { table: label(action.relation), column: `"${action.column}"`, ...lockPhrase(stmt, action.relation) }, span: action.span, help });
       },
     };
   },

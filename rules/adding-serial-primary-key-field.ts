@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
 
@@ -10,8 +11,8 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      build: 'Adding primary key {{name}} builds its unique index while holding ACCESS EXCLUSIVE on {{table}}, blocking reads and writes for the whole build',
-      implicitNotNull: '`PRIMARY KEY USING INDEX` {{index}} sets NOT NULL on {{columns}} of {{table}}, scanning the whole table while holding ACCESS EXCLUSIVE',
+      build: 'Adding primary key {{name}} builds its unique index while holding {{lock}} on {{table}}, blocking {{blocked}} for the whole build',
+      implicitNotNull: '`PRIMARY KEY USING INDEX` {{index}} sets NOT NULL on {{columns}} of {{table}}, scanning the whole table while holding {{lock}}, blocking {{blocked}}',
     },
     docs: {
       summary: 'Require primary keys on existing tables to be added `USING INDEX` an index built concurrently',
@@ -42,7 +43,7 @@ export default defineRule({
         const t = action.relation?.sql ?? 'the_table';
         const name = c.name ?? `${action.relation?.name ?? 't'}_pkey`;
         if (!c.usingIndex) {
-          ctx.report(stmt, { messageId: 'build', data: { name: `"${name}"`, table: label(action.relation) }, span: action.span, help: help(t, name, c.columns.length ? c.columns : ['<columns>']) });
+          ctx.report(stmt, { messageId: 'build', data: { name: `"${name}"`, table: label(action.relation), ...lockPhrase(stmt, action.relation) }, span: action.span, help: help(t, name, c.columns.length ? c.columns : ['<columns>']) });
           return;
         }
         // USING INDEX: Postgres sets NOT NULL on the index's columns, scanning the table if any is nullable.
@@ -57,7 +58,7 @@ export default defineRule({
         }).join('\n');
         ctx.report(stmt, {
           messageId: 'implicitNotNull',
-          data: { index: `"${c.usingIndex}"`, columns: nullable.map((x) => `"${x}"`).join(', '), table: label(action.relation) },
+          data: { index: `"${c.usingIndex}"`, columns: nullable.map((x) => `"${x}"`).join(', '), table: label(action.relation), ...lockPhrase(stmt, action.relation) },
           span: action.span,
           help: `Make the columns NOT NULL first without a long lock (PG 12+ skips the scan after a validated CHECK), then attach the index:\n${checks}\n${stmt.source.text.trim()};`,
         });
@@ -69,7 +70,7 @@ export default defineRule({
         const name = `${action.relation?.name ?? 't'}_pkey`;
         ctx.report(stmt, {
           messageId: 'build',
-          data: { name: `"${name}"`, table: label(action.relation) },
+          data: { name: `"${name}"`, table: label(action.relation), ...lockPhrase(stmt, action.relation) },
           span: action.span,
           help: `Add the column without PRIMARY KEY and fill it, then build the unique index concurrently and attach it:\nALTER TABLE ${t} ADD COLUMN ${quoteIdent(col.name)} ${col.serial ? (col.type?.name === 'bigserial' ? 'bigint' : 'integer') : col.type?.sql ?? '<type>'};\n${help(t, name, [col.name]).split('\n').slice(2).join('\n')}`,
         });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
 
@@ -10,7 +11,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      scan: '`ATTACH PARTITION` scans {{partition}} to check every row against the partition bound while holding ACCESS EXCLUSIVE on it, blocking its reads and writes',
+      scan: '`ATTACH PARTITION` scans {{partition}} to check every row against the partition bound while holding {{lock}} on it, blocking its {{blocked}}',
     },
     docs: {
       summary: 'Require a validated CHECK matching the bound before `ATTACH PARTITION`',
@@ -51,7 +52,7 @@ export default defineRule({
         const chk = quoteIdent(`${part.name}_bound`);
         ctx.report(stmt, {
           messageId: 'scan',
-          data: { partition: label(part) },
+          data: { partition: label(part), ...lockPhrase(stmt, part) },
           span: action.span,
           help: `Prove the bound with a CHECK first, validated under a lock that lets reads and writes continue; ATTACH then skips the scan:\nALTER TABLE ${part.sql} ADD CONSTRAINT ${chk} CHECK (${cond}) NOT VALID;\nALTER TABLE ${part.sql} VALIDATE CONSTRAINT ${chk};\n${text.trim()};\nALTER TABLE ${part.sql} DROP CONSTRAINT ${chk};`,
         });

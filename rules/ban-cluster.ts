@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -11,7 +12,7 @@ export default defineRule({
     pgVersions: { max: 18 },
     fix: 'none',
     messages: {
-      rewrite: '`CLUSTER` rewrites {{table}} in index order and rebuilds its indexes while holding ACCESS EXCLUSIVE, blocking reads and writes for the whole copy',
+      rewrite: '`CLUSTER` rewrites {{table}} in index order and rebuilds its indexes while holding {{lock}}, blocking {{blocked}} for the whole copy',
     },
     docs: {
       summary: 'Disallow `CLUSTER` in migrations',
@@ -34,7 +35,7 @@ export default defineRule({
         const t = action.relation?.sql ?? '<table>';
         ctx.report(stmt, {
           messageId: 'rewrite',
-          data: { table: label(action.relation, 'every clustered table') },
+          data: { table: label(action.relation, 'every clustered table'), ...lockPhrase(stmt, action.relation) },
           help: `Remove it from the migration; if the table must be reordered, do it online with an extension such as pg_repack, and keep statistics fresh instead:\nANALYZE ${t};`,
         });
       },

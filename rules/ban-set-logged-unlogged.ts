@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -9,7 +10,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      rewrite: '`SET {{mode}}` rewrites {{table}} while holding ACCESS EXCLUSIVE, blocking reads and writes until the whole table{{wal}} is copied',
+      rewrite: '`SET {{mode}}` rewrites {{table}} while holding {{lock}}, blocking {{blocked}} until the whole table{{wal}} is copied',
     },
     docs: {
       summary: 'Disallow `ALTER TABLE … SET LOGGED` and `SET UNLOGGED` on existing tables',
@@ -32,7 +33,7 @@ export default defineRule({
       const t = action.relation?.name ?? 'the_table';
       ctx.report(stmt, {
         messageId: 'rewrite',
-        data: { mode, table: label(action.relation), wal: mode === 'LOGGED' ? ' and its WAL' : '' },
+        data: { mode, table: label(action.relation), wal: mode === 'LOGGED' ? ' and its WAL' : '', ...lockPhrase(stmt, action.relation) },
         span: action.span,
         help: `Run it in a maintenance window, or create ${mode === 'LOGGED' ? 'a logged' : 'an unlogged'} table and move the rows in batches:\nCREATE ${mode === 'UNLOGGED' ? 'UNLOGGED ' : ''}TABLE ${t}_new (LIKE ${action.relation?.sql ?? t} INCLUDING ALL);`,
       });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -11,7 +12,7 @@ export default defineRule({
     pgVersions: { max: 18 },
     fix: 'none',
     messages: {
-      rewrite: '`VACUUM FULL` rewrites {{table}} and rebuilds its indexes while holding ACCESS EXCLUSIVE, blocking reads and writes for the whole copy',
+      rewrite: '`VACUUM FULL` rewrites {{table}} and rebuilds its indexes while holding {{lock}}, blocking {{blocked}} for the whole copy',
     },
     docs: {
       summary: 'Disallow `VACUUM FULL` in migrations',
@@ -35,7 +36,7 @@ export default defineRule({
         const t = action.relation?.sql;
         ctx.report(stmt, {
           messageId: 'rewrite',
-          data: { table: label(action.relation, 'every table of the database') },
+          data: { table: label(action.relation, 'every table of the database'), ...lockPhrase(stmt, action.relation) },
           help: `Use plain VACUUM, which makes dead space reusable without blocking; to shrink the table on disk, use an online tool such as pg_repack outside the migration:\nVACUUM (ANALYZE)${t ? ` ${t}` : ''};`,
         });
       },

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
 
@@ -10,7 +11,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      rewrite: 'Changing the type of {{table}}.{{column}} holds ACCESS EXCLUSIVE, blocking reads and writes, while it {{reason}}',
+      rewrite: 'Changing the type of {{table}}.{{column}} holds {{lock}}, blocking {{blocked}}, while it {{reason}}',
     },
     docs: {
       summary: 'Disallow column type changes that rewrite the table',
@@ -34,7 +35,7 @@ export default defineRule({
         const t = action.relation?.sql ?? 'the_table';
         ctx.report(stmt, {
           messageId: 'rewrite',
-          data: { table: label(action.relation), column: `"${action.column}"`, reason },
+          data: { table: label(action.relation), column: `"${action.column}"`, reason, ...lockPhrase(stmt, action.relation) },
           span: action.span,
           help: `Add a new column of the new type, write to both from the app, backfill in batches, then switch reads and drop the old column:\nALTER TABLE ${t} ADD COLUMN ${quoteIdent(`${action.column}_new`)} ${action.newType?.sql ?? '<type>'};`,
         });

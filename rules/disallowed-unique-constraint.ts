@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 import { quoteIdent } from '../src/analysis/names.js';
 
@@ -10,7 +11,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      unique: 'Adding UNIQUE constraint {{name}} builds its index while holding ACCESS EXCLUSIVE on {{table}}, blocking reads and writes for the whole build',
+      unique: 'Adding UNIQUE constraint {{name}} builds its index while holding {{lock}} on {{table}}, blocking {{blocked}} for the whole build',
     },
     docs: {
       summary: 'Require unique constraints on existing tables to be added `USING INDEX`',
@@ -28,7 +29,7 @@ export default defineRule({
       const t = rel?.sql ?? 'the_table';
       ctx.report(stmt, {
         messageId: 'unique',
-        data: { name: `"${name}"`, table: label(rel) },
+        data: { name: `"${name}"`, table: label(rel), ...lockPhrase(stmt, rel) },
         span,
         help: `Build the index concurrently, then attach it:\nCREATE UNIQUE INDEX CONCURRENTLY ${quoteIdent(name)} ON ${t} (${columns.map(quoteIdent).join(', ')});\nALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(name)} UNIQUE USING INDEX ${quoteIdent(name)};`,
       });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { factLockPhrase } from '../src/analysis/lock-phrase.js';
 import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes } from '../src/analysis/column-types.js';
 import type { AnalysedStatement } from '../src/analysis/types.js';
@@ -14,7 +15,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      smallint: 'Column {{column}} of {{table}} is `{{type}}`, a 16-bit integer that overflows at 32,767; widening it later rewrites the table under ACCESS EXCLUSIVE',
+      smallint: 'Column {{column}} of {{table}} is `{{type}}`, a 16-bit integer that overflows at 32,767; widening it later rewrites the table under {{lock}}',
     },
     docs: {
       summary: 'Prefer `bigint` over 16-bit `smallint` columns',
@@ -39,7 +40,7 @@ export default defineRule({
         const big = name === 'int2' ? 'bigint' : 'bigserial';
         ctx.report(stmt, {
           messageId: 'smallint',
-          data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end) },
+          data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end), lock: factLockPhrase('alter-column-type-rewrite').lock },
           span: t.span,
           help: `Declare it as \`${big}\`${t.type.array ? ' (an array of them)' : ''}:\n${declaration(stmt, t, `${big}${t.type.array ? '[]' : ''}`)}`,
         });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 import type { Action, AnalysedStatement } from '../src/analysis/types.js';
 
@@ -15,7 +16,7 @@ export default defineRule({
     pgVersions: { min: 19 },
     fix: 'none',
     messages: {
-      repack: '`{{command}}` rewrites {{table}} while holding ACCESS EXCLUSIVE, blocking reads and writes for the whole copy; from PG 19 `REPACK` replaces it',
+      repack: '`{{command}}` rewrites {{table}} while holding {{lock}}, blocking {{blocked}} for the whole copy; from PG 19 `REPACK` replaces it',
     },
     docs: {
       summary: 'Prefer `REPACK` over `VACUUM FULL` and `CLUSTER` (PG 19+)',
@@ -39,7 +40,7 @@ export default defineRule({
       const using = action.type === 'cluster' && action.index ? ` USING INDEX ${action.index}` : '';
       ctx.report(stmt, {
         messageId: 'repack',
-        data: { command, table: label(action.relation, 'every table') },
+        data: { command, table: label(action.relation, 'every table'), ...lockPhrase(stmt, action.relation) },
         help: `Use REPACK, concurrently so reads and writes continue:\nREPACK (CONCURRENTLY) ${t}${using};`,
       });
     };

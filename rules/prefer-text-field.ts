@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { factLockPhrase } from '../src/analysis/lock-phrase.js';
 import { declaration, label } from '../src/engine/sql.js';
 import { declaredTypes, isBuiltin } from '../src/analysis/column-types.js';
 import { quoteIdent } from '../src/analysis/names.js';
@@ -12,7 +13,7 @@ export default defineRule({
     recommended: true,
     fix: 'none',
     messages: {
-      varchar: 'Column {{column}} of {{table}} is `{{type}}`: the length limit lives in the column type, so changing it later is an `ALTER COLUMN … TYPE` under ACCESS EXCLUSIVE, and lowering it rewrites the table',
+      varchar: 'Column {{column}} of {{table}} is `{{type}}`: the length limit lives in the column type, so changing it later is an `ALTER COLUMN … TYPE` under {{lock}}, and lowering it rewrites the table',
     },
     docs: {
       summary: 'Prefer `text` with a CHECK constraint over `varchar(n)`',
@@ -36,7 +37,7 @@ export default defineRule({
         const c = quoteIdent(t.column);
         ctx.report(stmt, {
           messageId: 'varchar',
-          data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end) },
+          data: { column: `"${t.column}"`, table: label(t.relation), type: ctx.text.slice(t.span.start, t.span.end), lock: factLockPhrase('alter-column-type').lock },
           span: t.span,
           help: t.type.array
             ? `Use \`text[]\`, and check the element lengths in the application or a trigger:\n${declaration(stmt, t, 'text[]')}`

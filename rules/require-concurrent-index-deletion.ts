@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { insertAfterKeyword, label, withInserted } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -9,7 +10,7 @@ export default defineRule({
     recommended: true,
     fix: 'safe',
     messages: {
-      blocking: '`DROP INDEX` takes an ACCESS EXCLUSIVE lock on {{table}}, blocking its reads and writes while it waits for and holds the lock',
+      blocking: '`DROP INDEX` takes {{aLock}} on {{table}}, blocking its {{blocked}} while it waits for and holds the lock',
     },
     docs: {
       summary: 'Require `DROP INDEX CONCURRENTLY`',
@@ -32,7 +33,7 @@ export default defineRule({
         const single = action.count === 1 && !action.cascade;
         ctx.report(stmt, {
           messageId: 'blocking',
-          data: { table: tableKnown ? label(action.relation) : 'its table' },
+          data: { table: tableKnown ? label(action.relation) : 'its table', ...lockPhrase(stmt, action.relation) },
           help: `Drop it without blocking the table${stmt.tx.inTransaction ? ', outside the migration\'s transaction' : ''}:\n${withInserted(stmt, 'INDEX', 'CONCURRENTLY')};`,
           fix: edit && single && !stmt.tx.inTransaction ? { title: 'Add `CONCURRENTLY`', safety: 'safe', edits: [edit] } : undefined,
         });

@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -11,7 +12,7 @@ export default defineRule({
     pgVersions: { min: 14 },
     fix: 'unsafe',
     messages: {
-      blocking: '`DETACH PARTITION` {{partition}} takes ACCESS EXCLUSIVE on {{table}}, blocking reads and writes of the whole partitioned table while it waits for and holds the lock',
+      blocking: '`DETACH PARTITION` {{partition}} takes {{lock}} on {{table}}, blocking {{blocked}} of the whole partitioned table while it waits for and holds the lock',
     },
     docs: {
       summary: 'Require `DETACH PARTITION … CONCURRENTLY` on existing partitioned tables',
@@ -40,7 +41,7 @@ export default defineRule({
         const partRel = (action.also ?? [])[0]?.rel;
         ctx.report(stmt, {
           messageId: 'blocking',
-          data: { partition: label(partRel, `"${part}"`), table: label(action.relation) },
+          data: { partition: label(partRel, `"${part}"`), table: label(action.relation), ...lockPhrase(stmt, action.relation) },
           span: action.span,
           help: `Detach it concurrently${inTx ? ", outside the migration's transaction (CONCURRENTLY cannot run in one)" : ''}:\nALTER TABLE ${t} DETACH PARTITION ${partRel?.sql ?? part} CONCURRENTLY;`,
           fix: single && !inTx ? { title: 'Add `CONCURRENTLY`', safety: 'unsafe', edits: [{ start: action.span.end, end: action.span.end, text: ' CONCURRENTLY' }] } : undefined,

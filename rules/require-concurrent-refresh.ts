@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { insertAfterKeyword, label, withInserted } from '../src/engine/sql.js';
 
 export default defineRule({
@@ -9,7 +10,7 @@ export default defineRule({
     recommended: true,
     fix: 'unsafe',
     messages: {
-      blocking: '`REFRESH MATERIALIZED VIEW` {{view}} takes ACCESS EXCLUSIVE on it, blocking every read of the view until the whole query has run again',
+      blocking: '`REFRESH MATERIALIZED VIEW` {{view}} takes {{lock}} on it, blocking {{blocked}} of the view until the whole query has run again',
     },
     docs: {
       summary: 'Require `REFRESH MATERIALIZED VIEW CONCURRENTLY` for existing materialized views',
@@ -36,7 +37,7 @@ export default defineRule({
         const v = action.relation?.sql ?? 'the_view';
         ctx.report(stmt, {
           messageId: 'blocking',
-          data: { view: label(action.relation, 'the view') },
+          data: { view: label(action.relation, 'the view'), ...lockPhrase(stmt, action.relation) },
           help: hasUnique
             ? `Refresh it concurrently so reads continue:\n${withInserted(stmt, 'VIEW', 'CONCURRENTLY')};`
             : `Give the view a unique index, then refresh it concurrently so reads continue:\nCREATE UNIQUE INDEX CONCURRENTLY ${action.relation?.name ?? 'the_view'}_key_idx ON ${v} (<unique columns>);\n${withInserted(stmt, 'VIEW', 'CONCURRENTLY')};`,

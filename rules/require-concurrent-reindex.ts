@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import { lockPhrase } from '../src/analysis/lock-phrase.js';
 import { label } from '../src/engine/sql.js';
 
 // `REINDEX [ ( options ) ] { INDEX | TABLE | SCHEMA | DATABASE }`: CONCURRENTLY goes after the kind.
@@ -14,7 +15,7 @@ export default defineRule({
     pgVersions: { min: 12 },
     fix: 'safe',
     messages: {
-      blocking: '`REINDEX` on {{table}} holds ACCESS EXCLUSIVE on each index it rebuilds (and SHARE on the table): writes and every query planned against the table wait until it ends',
+      blocking: '`REINDEX` on {{table}} holds {{lock}} on the table, blocking {{blocked}}, and ACCESS EXCLUSIVE on each index it rebuilds, so every query planned against the table waits until it ends',
     },
     docs: {
       summary: 'Require `REINDEX CONCURRENTLY` on existing tables',
@@ -48,7 +49,7 @@ export default defineRule({
         const inTx = stmt.tx.inTransaction;
         ctx.report(stmt, {
           messageId: 'blocking',
-          data: { table: target },
+          data: { table: target, ...lockPhrase(stmt, action.relation) },
           help: fixed
             ? `Rebuild the indexes concurrently${inTx ? ", outside the migration's transaction (CONCURRENTLY cannot run in one)" : ''}:\n${fixed};`
             : 'Add `CONCURRENTLY` after the object kind, outside a transaction.',

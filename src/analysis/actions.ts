@@ -99,6 +99,8 @@ interface ActionBase<K extends ActionKind> {
   newType?: TypeInfo;
   /** For add-column. */
   columnDef?: ColumnSpec;
+  /** An INSERT/UPDATE/DELETE of a data-modifying CTE (`WITH u AS (UPDATE …)`), not the statement's own target. */
+  viaCte?: boolean;
   /** For update/delete: how far the WHERE bounds the rows touched (see predicates.ts). */
   filter?: 'none' | 'broad' | 'selective';
   // Filled by the lock table (lock-table.ts):
@@ -120,7 +122,7 @@ export type Action =
   | Variant<'create-table-as', { withData: boolean }>
   | Variant<'create-matview', { withData: boolean }>
   | Variant<'create-view', { replace: boolean }>
-  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[] }>
+  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[]; /** IF NOT EXISTS, and the schema model knows an index of that name: nothing is built. */ exists?: boolean }>
   | Variant<'drop-index', { index?: Rel; count: number }>
   | Variant<'drop-table', { count: number; /** DROP FOREIGN TABLE. */ foreign?: boolean }>
   | Variant<'drop-view', { count: number; /** DROP MATERIALIZED VIEW. */ materialized?: boolean }>

@@ -102,8 +102,10 @@ export async function discover(paths: string[], o: LintCliOptions, io: CliIo): P
 export async function runLint(paths: string[], o: LintCliOptions, io: CliIo): Promise<number> {
   const plan = reportPlan(o, io.env);
   const set = await discover(paths, o, io);
-  const result = await lintProject(set, { rules });
-  const files = withStats(result.files, statsOption(o, set.config, io.cwd));
+  const stats = statsOption(o, set.config, io.cwd);
+  // A report needs findings and text only; --stats reads the analysed statements (sizes, estimates).
+  const result = await lintProject(set, { rules, retain: stats ? 'all' : 'findings' });
+  const files = withStats(result.files, stats);
   writeReport(plan, files, result.notes, io);
   return exitCode(files, o.failOn);
 }

@@ -1,6 +1,6 @@
-import { Analyzer, runStatements, type FileOptions } from '../analysis/analyzer.js';
+import { Analyzer, runStatements, type FileOptions, type RunHooks } from '../analysis/analyzer.js';
 import type { AnalysedStatement, AnalysisSettings, Span } from '../analysis/types.js';
-import { initParser, parseSource, type ParsedSource } from '../source/index.js';
+import { initParser, parseSource, shareParse, type ParsedSource, type SourceStatement } from '../source/index.js';
 import { LineIndex } from '../source/locate.js';
 import { parseIgnores, transactionOverride, type IgnoreDirective } from './ignores.js';
 import { expandBodies } from './bodies.js';
@@ -74,6 +74,13 @@ export interface LintOptions extends AnalysisSettings {
   ruleSettings?: Record<string, RuleSetting>;
   /** Start from a copy of this schema model: earlier migrations analysed once and reused (the language server). */
   schema?: SchemaModel;
+  /** Keep each statement's syntax tree (`SourceStatement.node`) in the result; by default it is released once the file is linted. */
+  keepSyntaxTrees?: boolean;
+  /**
+   * `findings`: the results carry no `analysed` statements (a report needs findings and the parsed text only);
+   * peak memory then no longer grows with every statement's analysis. Default `all`.
+   */
+  retain?: 'all' | 'findings';
 }
 
 export interface LintInput {
@@ -187,7 +194,7 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
   };
 
   const handlers = linting ? subscribe(opts.rules, severities, analyzer, path, text, push, input) : undefined;
-  const analysed = runStatements(analyzer, statements, {
+  const hooks: RunHooks = {
     onSyntaxError(s) {
       const sev = severities.get(META.syntax);
       if (linting && sev) push(META.syntax, sev, s.error?.message ?? 'syntax error', { start: s.error?.offset ?? s.start, end: s.end }, s.index, 'This statement was not analysed. Fix the syntax so pgsafe can check it.');
@@ -204,16 +211,40 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
       const sev = severities.get(META.unanalyzed);
       if (a.unanalyzed && sev) push(META.unanalyzed, sev, `${a.unanalyzed}; it was not checked`, { start: s.start, end: s.end }, s.index, 'Review this statement by hand, or run `pgsafe replay` to observe its locks.');
     },
-  });
-  handlers?.end((id, err) => push(META.unanalyzed, 'error', `rule ${id} failed at the end of the file (${err.message})`, { start: 0, end: 0 }, -1, 'Please report this as a pgsafe bug.'));
-  if (!linting) return { path, findings: [], statements: statements.length };
+  };
+  // One statement at a time: without `retain: 'all'` the analysed statements are not kept (rules keep what they
+  // need), so a 50 MB file does not hold every statement's analysis until the end.
+  const keepAnalysed = opts.retain !== 'findings';
+  const analysed: AnalysedStatement[] = [];
+  // A rule that parses the file again (for its syntax errors) gets this parse, not a second one.
+  const unshare = shareParse(text, parsed);
+  try {
+    for (const s of statements) {
+      const a = runStatements(analyzer, [s], hooks);
+      if (keepAnalysed) analysed.push(...a);
+    }
+    handlers?.end((id, err) => push(META.unanalyzed, 'error', `rule ${id} failed at the end of the file (${err.message})`, { start: 0, end: 0 }, -1, 'Please report this as a pgsafe bug.'));
+  } finally {
+    unshare();
+  }
+  if (!linting) {
+    if (!opts.keepSyntaxTrees) releaseTrees(statements);
+    return { path, findings: [], statements: statements.length };
+  }
 
   const kept = applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path);
   kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   if (input.rollbackOf) for (const f of kept) { f.rollback = true; f.message += ' (rollback path)'; }
   // Secrets (found by rules, ASTs or their shape) are masked in everything a reporter can print from this result.
-  const shown = redactResult(parsed, analysed, kept);
-  return { path, findings: shown.findings, statements: statements.length, parsed: shown.parsed, analysed: shown.analysed };
+  const shown = redactResult(parsed, analysed, kept, keepAnalysed ? undefined : statements);
+  // The syntax trees are most of a parse's memory and nothing reads them once the file is linted: let them go
+  // (a directory run keeps every file's result until the report).
+  if (!opts.keepSyntaxTrees) releaseTrees(statements, shown.parsed.statements);
+  return { path, findings: shown.findings, statements: statements.length, parsed: shown.parsed, ...(keepAnalysed ? { analysed: shown.analysed } : {}) };
+}
+
+function releaseTrees(...lists: readonly SourceStatement[][]): void {
+  for (const list of lists) for (const s of list) s.node = null;
 }
 
 type Push = (rule: string, severity: Severity, message: string, span: Span, statement: number, help?: string, fix?: Fix, messageId?: string, redact?: Span[]) => void;

@@ -49,8 +49,8 @@ interface Masked { message: string; help?: string; redact?: Span[] }
  * The parsed source, analysed statements and findings with every secret masked; statements that hold no secret
  * are kept as they are.
  */
-export function redactResult<F extends Masked>(parsed: ParsedSource, analysed: AnalysedStatement[], findings: F[]): { parsed: ParsedSource; analysed: AnalysedStatement[]; findings: F[] } {
-  const found = fileSecretSpans(parsed, analysed.map((a) => a.source));
+export function redactResult<F extends Masked>(parsed: ParsedSource, analysed: AnalysedStatement[], findings: F[], sources: readonly SourceStatement[] = analysed.map((a) => a.source)): { parsed: ParsedSource; analysed: AnalysedStatement[]; findings: F[] } {
+  const found = fileSecretSpans(parsed, sources);
   const spans = [...findings.flatMap((f) => f.redact ?? []), ...found.spans];
   if (spans.length === 0) return { parsed, analysed, findings };
   const values = [...new Set([...found.values, ...spans.map((r) => parsed.text.slice(r.start, r.end))])].filter((v) => v.length >= 3);

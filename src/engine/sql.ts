@@ -33,9 +33,8 @@ export function quoteLiteral(s: string): string {
  * that index's table, which pgsafe cannot name: say so instead of calling the index the table.
  */
 export function lockLabel(stmt: AnalysedStatement, rel: { schema?: string; name: string; key?: string } | undefined): string {
-  const n = stmt.source.node;
   const unknownIndex = !!rel && stmt.actions.some((a) => a.relation?.key === rel.key && a.relation?.name === rel.name &&
-    ((a.type === 'drop-index' && a.column === rel.name) || (a.type === 'reindex' && n?.kind === 'REINDEX_OBJECT_INDEX' && n.relation?.relname === rel.name)));
+    ((a.type === 'drop-index' && a.column === rel.name) || (a.type === 'reindex' && a.target === 'index' && a.index?.name === rel.name)));
   return unknownIndex ? `the table of index ${label(rel)}` : label(rel);
 }
 

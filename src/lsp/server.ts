@@ -32,6 +32,11 @@ export interface ServerOptions {
 }
 
 const DEFAULT_DEBOUNCE_MS = 200;
+/**
+ * A document whose lint takes longer than the debounce waits that long after an edit instead (up to this): while
+ * edits keep coming faster than a lint takes, only the last version is linted; the others are never started.
+ */
+const MAX_ADAPTIVE_DEBOUNCE_MS = 3000;
 // Config files, and migrations: an earlier migration saved elsewhere changes the schema model of open files.
 const WATCHED = ['**/{pgsafe.config.json,.pgsaferc.json}', '**/*.sql'];
 
@@ -72,6 +77,8 @@ export function startServer(opts: ServerOptions): Connection {
   const linted = new Map<string, Linted>();
   const timers = new Map<string, { version: number; timer: NodeJS.Timeout }>();
   const inflight = new Map<string, { version: number; promise: Promise<Linted | undefined> }>();
+  /** How long the last lint of each document took (ms). */
+  const cost = new Map<string, number>();
   let client: ClientSettings = {};
   let workspaceDir: string | undefined;
   const reported = new Set<string>();
@@ -121,7 +128,9 @@ export function startServer(opts: ServerOptions): Connection {
           read: (p) => (p === path ? original : nodeFs.read(p)),
           list: (d) => nodeFs.list(d),
         };
+        const started = performance.now();
         const [own, next] = lintProjectSync(set, { rules, ruleSettings, schema, fs }).files;
+        cost.set(uri, performance.now() - started);
         const prep = set.files[0].prepared!;
         // With a config `stats` snapshot: findings gain size, traffic and estimated blocking, as `lint --stats`.
         const stats = cachedStatsOptions(settings.loaded);
@@ -212,13 +221,18 @@ export function startServer(opts: ServerOptions): Connection {
   });
 
   documents.onDidOpen((e) => schedule(e.document.uri, e.document.version, 0));
-  documents.onDidChangeContent((e) => schedule(e.document.uri, e.document.version, client.debounceMs ?? DEFAULT_DEBOUNCE_MS));
+  documents.onDidChangeContent((e) => {
+    const uri = e.document.uri;
+    const debounce = client.debounceMs ?? DEFAULT_DEBOUNCE_MS;
+    schedule(uri, e.document.version, Math.max(debounce, Math.min(cost.get(uri) ?? 0, MAX_ADAPTIVE_DEBOUNCE_MS)));
+  });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     const pending = timers.get(uri);
     if (pending) clearTimeout(pending.timer);
     timers.delete(uri);
     linted.delete(uri);
+    cost.delete(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] });
   });
 

@@ -19,6 +19,8 @@ export interface LintProjectOptions {
   schema?: SchemaModel;
   /** How down migrations are found and read; an editor passes its open buffers. */
   fs?: DownFs;
+  /** `findings`: results without analysed statements, for a report (see `LintOptions.retain`). */
+  retain?: 'all' | 'findings';
 }
 
 export interface ProjectResult {
@@ -64,7 +66,7 @@ export function lintProjectSync(set: MigrationSet, o: LintProjectOptions): Proje
     return { ...out, rollback: { ...down, text: substitution.text } };
   });
 
-  const results = lintSync(ready, { rules: o.rules, pgVersion: set.pgVersion, assumeInTransaction: set.assumeInTransaction, ruleSettings: o.ruleSettings ?? {}, schema: o.schema });
+  const results = lintSync(ready, { rules: o.rules, pgVersion: set.pgVersion, assumeInTransaction: set.assumeInTransaction, ruleSettings: o.ruleSettings ?? {}, schema: o.schema, retain: o.retain });
   const mapped: FileResult[] = [];
   results.forEach((r, i) => {
     const input = ready[i];

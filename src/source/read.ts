@@ -5,8 +5,13 @@ export type DecodeResult =
   | { ok: true; text: string; bom: boolean }
   | { ok: false; message: string; offset: number };
 
-/** Decodes a migration file: UTF-8, BOM stripped; binary or invalid UTF-8 is refused with a reason. */
+/** Decodes a migration file: UTF-8, BOM stripped; binary, UTF-16 or invalid UTF-8 is refused with a reason. */
 export function decodeSource(buf: Uint8Array): DecodeResult {
+  // A UTF-16 file holds NULs in every ASCII character: say what it is, not "binary".
+  if (buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff))) {
+    const order = buf[0] === 0xff ? 'LE' : 'BE';
+    return { ok: false, offset: 0, message: `not UTF-8: the file starts with a UTF-16${order} byte-order mark; convert it (iconv -f UTF-16 -t UTF-8)` };
+  }
   const nul = buf.indexOf(0);
   if (nul >= 0) {
     return { ok: false, offset: nul, message: `not a text file: NUL byte at offset ${nul}` };
@@ -24,16 +29,25 @@ export function decodeSource(buf: Uint8Array): DecodeResult {
   return { ok: true, text: bom ? text.slice(1) : text, bom };
 }
 
-function firstInvalidUtf8(buf: Uint8Array): number {
+/**
+ * The byte offset where the first ill-formed UTF-8 sequence starts, by the Unicode standard's table of
+ * well-formed sequences (the one TextDecoder applies): the second byte's range depends on the first, which rules
+ * out overlong forms (E0 80..9F, F0 80..8F), UTF-16 surrogates (ED A0..BF) and code points past U+10FFFF (F4 90..).
+ */
+export function firstInvalidUtf8(buf: Uint8Array): number {
   let i = 0;
   while (i < buf.length) {
     const b = buf[i];
-    const len = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
-    if (len === 0) return i;
-    for (let k = 1; k < len; k++) if (i + k >= buf.length || (buf[i + k] & 0xc0) !== 0x80) return i;
+    if (b < 0x80) { i++; continue; }
+    const len = b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (len === 0 || i + len > buf.length) return i;
+    const lo = b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+    const hi = b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+    if (buf[i + 1] < lo || buf[i + 1] > hi) return i;
+    for (let k = 2; k < len; k++) if ((buf[i + k] & 0xc0) !== 0x80) return i;
     i += len;
   }
-  return 0;
+  return buf.length;
 }
 
 export type ReadResult = ({ ok: true; text: string; bom: boolean } | { ok: false; message: string; offset: number; unreadable?: boolean });

@@ -196,8 +196,11 @@ export function rememberSecrets(text: string): string[] {
 }
 
 export function rememberValues(values: Iterable<string>): void {
-  for (const v of values) {
-    if (!v) continue;
+  for (const value of values) {
+    if (!value) continue;
+    // A slice of a long string keeps all of it alive (V8's sliced strings): an editor's every version of a
+    // 10 MB document would stay in memory through the secret it holds. Keep a copy of the value only.
+    const v = value.length >= 13 ? Buffer.from(value, 'utf16le').toString('utf16le') : value;
     if (registry.has(v)) { registry.delete(v); registry.add(v); continue; }
     registry.add(v);
     version++;

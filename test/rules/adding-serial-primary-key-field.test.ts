@@ -50,7 +50,7 @@ describe('adding-serial-primary-key-field with an earlier migration', () => {
   };
   it('flags USING INDEX over a nullable column (Postgres sets NOT NULL with a scan)', async () => {
     expect(await run('ALTER TABLE tags ADD CONSTRAINT tags_name_pkey PRIMARY KEY USING INDEX tags_name_key;\n')).toEqual([
-      'implicitNotNull 1:22 `PRIMARY KEY USING INDEX` "tags_name_key" sets NOT NULL on "name" of "tags", scanning the whole table while holding ACCESS EXCLUSIVE',
+      'implicitNotNull 1:22 `PRIMARY KEY USING INDEX` "tags_name_key" sets NOT NULL on "name" of "tags", scanning the whole table while holding ACCESS EXCLUSIVE, blocking reads and writes',
     ]);
   });
   it('accepts USING INDEX over a NOT NULL column', async () => {
