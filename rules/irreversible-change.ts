@@ -133,7 +133,8 @@ export default defineRule({
         });
       },
       delete(action, stmt) {
-        if (!action.relation || ctx.isNew(action.relation)) return;
+        // A data-modifying CTE's DELETE: the statement's WHERE is not its own (the rule does not reach into CTEs).
+        if (action.viaCte || !action.relation || ctx.isNew(action.relation)) return;
         const t = action.relation.sql;
         const where = whereText(stmt);
         ctx.report(stmt, {

@@ -31,7 +31,8 @@ export default defineRule({
   },
   create(ctx) {
     const check = (action: Action, stmt: AnalysedStatement) => {
-      if (action.filter === 'selective' || !action.relation || ctx.isNew(action.relation)) return;
+      // A data-modifying CTE's write (`WITH u AS (UPDATE …)`): the statement's text and WHERE are not its own.
+      if (action.viaCte || action.filter === 'selective' || !action.relation || ctx.isNew(action.relation)) return;
       // System catalogs (`UPDATE pg_index …`) are tiny and not application tables.
       if (action.relation.schema === 'pg_catalog' || action.relation.schema === 'information_schema' || /^pg_/.test(action.relation.name)) return;
       const n = stmt.source.node;

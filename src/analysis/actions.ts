@@ -32,9 +32,18 @@ export interface RelatedLock {
   role: RelationRole;
 }
 
+/** A type as written: its names as parsed (`['pg_catalog', 'bpchar']` for `char(3)`, `['char']` for `"char"`) and where it starts. */
+export interface WrittenType {
+  names: string[];
+  /** File offset of the type's first character. */
+  start: number;
+}
+
 export interface ColumnSpec {
   name: string;
   type?: TypeInfo;
+  /** The type as written, when the parser gives its location. */
+  typeWritten?: WrittenType;
   notNull: boolean;
   default?: { sql: string; volatile: boolean; why?: string; span: Span };
   generated?: 'stored' | 'virtual';
@@ -99,6 +108,8 @@ interface ActionBase<K extends ActionKind> {
   newType?: TypeInfo;
   /** For add-column. */
   columnDef?: ColumnSpec;
+  /** An INSERT/UPDATE/DELETE of a data-modifying CTE (`WITH u AS (UPDATE …)`), not the statement's own target. */
+  viaCte?: boolean;
   /** For update/delete: how far the WHERE bounds the rows touched (see predicates.ts). */
   filter?: 'none' | 'broad' | 'selective';
   // Filled by the lock table (lock-table.ts):
@@ -120,7 +131,7 @@ export type Action =
   | Variant<'create-table-as', { withData: boolean }>
   | Variant<'create-matview', { withData: boolean }>
   | Variant<'create-view', { replace: boolean }>
-  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[] }>
+  | Variant<'create-index', { name: string; explicitName: boolean; columns: string[]; unique: boolean; only: boolean; refs: string[]; /** IF NOT EXISTS, and the schema model knows an index of that name: nothing is built. */ exists?: boolean }>
   | Variant<'drop-index', { index?: Rel; count: number }>
   | Variant<'drop-table', { count: number; /** DROP FOREIGN TABLE. */ foreign?: boolean }>
   | Variant<'drop-view', { count: number; /** DROP MATERIALIZED VIEW. */ materialized?: boolean }>
@@ -139,7 +150,7 @@ export type Action =
    */
   | Variant<'add-column', { checksReferences?: boolean }>
   | Variant<'drop-column'>
-  | Variant<'alter-column-type', { using: boolean; change: { rewrites: boolean; reason: string } }>
+  | Variant<'alter-column-type', { using: boolean; change: { rewrites: boolean; reason: string }; /** The new type as written. */ typeWritten?: WrittenType }>
   | Variant<'set-not-null', { provenByCheck: boolean }>
   | Variant<'drop-not-null'>
   | Variant<'set-default'>

@@ -89,7 +89,7 @@ export class Analyzer implements AnalysisView {
       actions: c.actions,
       locks,
       cost,
-      ...rewritesAndScans(c.actions, (r) => this.isNew(r)),
+      ...rewritesAndScans(c.actions, (r) => this.isNew(r) && !this.schema.table(r)?.filled),
       runtime: statementRuntime(s.kind, c.actions, (r) => this.isNew(r)),
       blocks: { reads: existing.some((l) => blocksReads(l.mode)), writes: existing.some((l) => blocksWrites(l.mode)) },
       // Inside a DO block (s.parent): the block runs as one statement, in the file's

@@ -95,14 +95,11 @@ class Classifier {
         for (const r of n.relations ?? []) this.add({ type: 'lock-table', relation: relFromRangeVar(r.RangeVar), mode: lockFromNumber(n.mode) });
         return;
       case 'InsertStmt':
-        this.add({ type: 'insert', relation: relFromRangeVar(n.relation), fromQuery: readsRows(n.selectStmt?.SelectStmt) });
-        this.readsFrom(n.selectStmt);
-        return;
       case 'UpdateStmt':
-        this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause), whereStart: this.whereStart(n.whereClause), from: (n.fromClause?.length ?? 0) > 0 });
-        return;
       case 'DeleteStmt':
-        this.add({ type: 'delete', relation: relFromRangeVar(n.relation), hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause), whereStart: this.whereStart(n.whereClause) });
+        this.modifies(k, n);
+        // Every table the statement reads (FROM, USING, subqueries, CTEs): ACCESS SHARE; a writable CTE writes.
+        this.readsFrom([n.selectStmt, n.fromClause, n.usingClause, n.whereClause, n.targetList, n.withClause, n.returningList]);
         return;
       case 'MergeStmt':
         this.add({ type: 'update', relation: relFromRangeVar(n.relation), hasWhere: false, filter: 'broad' });
@@ -289,24 +286,65 @@ class Classifier {
     return loc === undefined ? undefined : this.s.toOffset(loc);
   }
 
-  /** Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). */
+  /**
+   * INSERT, UPDATE or DELETE of one table (the statement's own, or a writable CTE's): ROW EXCLUSIVE on it, and the
+   * foreign keys it checks take ROW SHARE on the referenced tables (INSERT: every FK; UPDATE: those on a SET column).
+   */
+  private modifies(kind: string, n: any, viaCte = false): void {
+    const rel = relFromRangeVar(n.relation);
+    const t = this.view.schema.table(rel);
+    const set = new Set<string>((n.targetList ?? []).map((x: any) => x.ResTarget?.name).filter((x: unknown): x is string => typeof x === 'string'));
+    const checked: { role: RelationRole; rel: Rel }[] = [];
+    for (const c of t?.constraints.values() ?? []) {
+      if (c.kind !== 'foreign' || !c.references || kind === 'DeleteStmt') continue;
+      if (kind === 'UpdateStmt' && !c.columns.some((col) => set.has(col))) continue;
+      const ref = this.view.schema.table(c.references)?.rel ?? c.references;
+      if (ref.key !== t?.rel.key) checked.push({ role: 'referenced', rel: ref });
+    }
+    const also = { ...this.related(checked), ...(viaCte ? { viaCte } : {}) };
+    const where = { hasWhere: !!n.whereClause, filter: whereSelectivity(n.whereClause), whereStart: this.whereStart(n.whereClause) };
+    if (kind === 'InsertStmt') this.add({ type: 'insert', relation: rel, fromQuery: readsRows(n.selectStmt?.SelectStmt), ...also });
+    else if (kind === 'UpdateStmt') this.add({ type: 'update', relation: rel, ...where, from: (n.fromClause?.length ?? 0) > 0, ...also });
+    else this.add({ type: 'delete', relation: rel, ...where, ...also });
+  }
+
+  /**
+   * Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). A CTE's name is not a
+   * relation; a data-modifying CTE (`WITH u AS (UPDATE …)`) modifies its table.
+   */
   private readsFrom(q: any): void {
     const seen = new Set<string>();
-    const forUpdate = Array.isArray(q?.SelectStmt?.lockingClause ?? q?.lockingClause);
-    const visit = (x: any, depth: number) => {
+    const ctes = new Set<string>();
+    const collect = (x: any, depth: number) => {
       if (!x || typeof x !== 'object' || depth > 60) return;
-      if (Array.isArray(x)) { for (const y of x) visit(y, depth + 1); return; }
+      if (Array.isArray(x)) { for (const y of x) collect(y, depth + 1); return; }
+      if (x.CommonTableExpr?.ctename) ctes.add(x.CommonTableExpr.ctename);
+      for (const v of Object.values(x)) if (v && typeof v === 'object') collect(v, depth + 1);
+    };
+    collect(q, 0);
+    const visit = (x: any, depth: number, forUpdate: boolean) => {
+      if (!x || typeof x !== 'object' || depth > 60) return;
+      if (Array.isArray(x)) { for (const y of x) visit(y, depth + 1, forUpdate); return; }
       if (x.RangeVar) {
         const rel = relFromRangeVar(x.RangeVar);
-        if (rel && !seen.has(rel.key)) {
+        if (rel && !(!rel.schema && ctes.has(rel.name)) && !seen.has(rel.key)) {
           seen.add(rel.key);
           this.add({ type: 'select', relation: rel, role: 'read', forUpdate });
         }
         return;
       }
-      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v, depth + 1);
+      const body = x.CommonTableExpr?.ctequery;
+      const write = body && (['InsertStmt', 'UpdateStmt', 'DeleteStmt'] as const).find((k) => body[k]);
+      if (write) {
+        const w = body[write];
+        this.modifies(write, w, true);
+        visit([w.selectStmt, w.fromClause, w.usingClause, w.whereClause, w.targetList, w.withClause, w.returningList], depth + 1, false);
+        return;
+      }
+      const locking = Array.isArray(x.SelectStmt?.lockingClause) && x.SelectStmt.lockingClause.length > 0;
+      for (const v of Object.values(x)) if (v && typeof v === 'object') visit(v, depth + 1, forUpdate || locking);
     };
-    visit(q, 0);
+    visit(q, 0, Array.isArray(q?.SelectStmt?.lockingClause ?? q?.lockingClause));
   }
 
   /** `related`, only when there are some (actions without related relations keep no empty list). */
@@ -396,9 +434,11 @@ class Classifier {
     this.noTransaction = !!n.concurrent;
     const params: string[] = (n.indexParams ?? []).map((p: any) => p.IndexElem?.name ?? '(expr)');
     const named = params.filter((c) => c !== '(expr)');
+    const name: string = n.idxname ?? defaultIndexName(rel?.name ?? 'table', params);
+    const exists = !!n.if_not_exists && !!n.idxname && !!this.view.schema.index(rel?.schema ? makeRel(name, rel.schema) : makeRel(name));
     this.add({
       type: 'create-index', relation: rel, concurrently: !!n.concurrent, ifNotExists: !!n.if_not_exists,
-      name: n.idxname ?? defaultIndexName(rel?.name ?? 'table', params),
+      name, ...(exists ? { exists } : {}),
       explicitName: !!n.idxname, columns: params, unique: !!n.unique, only: n.relation?.inh === false, column: named[0],
       refs: columnRefs([n.whereClause, (n.indexParams ?? []).map((p: any) => p.IndexElem?.expr)]),
     });
@@ -583,7 +623,7 @@ class Classifier {
         const using = !!def?.raw_default && !isPlainCast(def.raw_default, cmd.name);
         const { cost, reason } = typeChangeCost(oldType, newType, using, this.view.isNew(rel), { pgVersion: this.view.settings.pgVersion, timeZoneUtc: this.view.timeZoneUtc?.() });
         // Every foreign key on the column, from either side, is dropped and re-created.
-        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason }, ...this.related(this.foreignKeysOn(rel, cmd.name, true)) });
+        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, ...typeWritten(def?.typeName, this.s), change: { rewrites: cost === 'rewrite', reason }, ...this.related(this.foreignKeysOn(rel, cmd.name, true)) });
         return;
       }
       case 'SetNotNull':
@@ -750,6 +790,11 @@ function droppedName(o: any): { names?: string[]; cast?: { from: string[]; to: s
   return {};
 }
 
+function typeWritten(tn: any, s: SourceStatement): { typeWritten?: { names: string[]; start: number } } {
+  if (typeof tn?.location !== 'number' || tn.location < 0) return {};
+  return { typeWritten: { names: strings(tn.names), start: s.toOffset(tn.location) } };
+}
+
 export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec {
   const type = typeFromNode(def?.typeName);
   const col: ColumnSpec = {
@@ -757,6 +802,7 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
     serial: !!type && ['serial', 'bigserial', 'smallserial', 'serial4', 'serial8'].includes(type.name),
     primaryKey: false, unique: false, check: false,
     ...(typeof def?.location === 'number' && def.location >= 0 ? { start: s.toOffset(def.location) } : {}),
+    ...typeWritten(def?.typeName, s),
   };
   for (const cw of def?.constraints ?? []) {
     const c = cw.Constraint;

@@ -29,7 +29,8 @@ function addRel(list: Rel[], rel: Rel | undefined): void {
 
 /**
  * Relations whose relfilenode changes, and relations read in full (a rewrite reads its table too). `isNew`: a table
- * created in this file is empty, so validating a foreign key from it reads nothing of the referenced table.
+ * created in this file and given no rows is empty, so validating a foreign key from it reads nothing of the
+ * referenced table.
  */
 export function rewritesAndScans(actions: readonly Action[], isNew: (r: Rel | undefined) => boolean = () => false): { rewrites: Rel[]; scans: Rel[] } {
   const rewrites: Rel[] = [];

@@ -50,6 +50,9 @@ const FK_BOTH_SIDES: LockFact['locks'] = [{ role: 'target', mode: AEL }, { role:
 /** What a dropped table takes with it: its foreign keys (both sides) and its partitions. */
 const DROPPED_WITH: LockFact['locks'] = [...FK_BOTH_SIDES, { role: 'partition', mode: AEL }];
 
+/** INSERT/UPDATE: ROW EXCLUSIVE on the table; a foreign key check takes ROW SHARE on the referenced table. */
+const DML_LOCKS: LockFact['locks'] = [{ role: 'target', mode: 'RowExclusiveLock' }, { role: 'referenced', mode: 'RowShareLock' }];
+
 const DOCS = 'https://www.postgresql.org/docs/current';
 const ALTER_TABLE = `${DOCS}/sql-altertable.html`;
 const LOCKING = `${DOCS}/explicit-locking.html#LOCKING-TABLES`;
@@ -81,6 +84,7 @@ export const LOCK_TABLE: readonly LockFact[] = [
   row({ id: 'create-view-replace', action: 'create-view', when: 'OR REPLACE', test: (a) => a.replace, locks: target(AEL), cost: 'catalog', manual: `${DOCS}/sql-createview.html`, example: { setup: `${SETUP}\nCREATE VIEW adults AS SELECT id FROM users WHERE age >= 18;`, sql: 'CREATE OR REPLACE VIEW adults AS SELECT id, email FROM users WHERE age >= 18' } }),
   row({ id: 'create-view', action: 'create-view', locks: NONE, cost: 'catalog', manual: `${DOCS}/sql-createview.html`, example: { setup: SETUP, sql: 'CREATE VIEW adults AS SELECT * FROM users WHERE age >= 18' } }),
   row({ id: 'create-index-concurrently', action: 'create-index', when: 'CONCURRENTLY', test: (a) => !!a.concurrently, locks: target(SUEL), cost: 'index-build', noTransaction: true, manual: `${DOCS}/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY`, example: { setup: SETUP, sql: 'CREATE INDEX CONCURRENTLY users_age_idx ON users (age)' } }),
+  row({ id: 'create-index-exists', action: 'create-index', when: 'IF NOT EXISTS, and the index exists (nothing is built; SHARE is still taken)', test: (a) => !!a.exists && !a.concurrently, locks: target('ShareLock'), cost: 'catalog', reason: 'the index already exists', manual: `${DOCS}/sql-createindex.html`, example: { setup: SETUP, sql: 'CREATE INDEX IF NOT EXISTS users_email_idx ON users (email)' } }),
   row({ id: 'create-index', action: 'create-index', locks: target('ShareLock'), cost: 'index-build', manual: `${DOCS}/sql-createindex.html`, example: { setup: SETUP, sql: 'CREATE INDEX users_age_idx ON users (age)' } }),
   row({ id: 'create-trigger', action: 'create-trigger', locks: target(SRE), cost: 'catalog', manual: `${DOCS}/sql-createtrigger.html`, example: { setup: `${SETUP}\nCREATE FUNCTION noop() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;`, sql: 'CREATE TRIGGER users_noop BEFORE UPDATE ON users FOR EACH ROW EXECUTE FUNCTION noop()' } }),
   row({ id: 'create-policy', action: 'create-policy', locks: target(AEL), cost: 'catalog', manual: `${DOCS}/sql-createpolicy.html`, example: { setup: SETUP, sql: 'CREATE POLICY own_rows ON users USING (true)' } }),
@@ -188,9 +192,9 @@ export const LOCK_TABLE: readonly LockFact[] = [
   ...LOCK_MODES.map((mode) => row({ id: `lock-table-${mode}`, action: 'lock-table', when: `IN ${lockSqlName(mode)} MODE`, test: (a) => a.mode === mode, locks: target(mode), cost: 'none', manual: `${DOCS}/sql-lock.html`, example: { setup: SETUP, sql: `LOCK TABLE users IN ${lockSqlName(mode)} MODE` } })),
 
   // DML and queries
-  row({ id: 'insert', action: 'insert', locks: target('RowExclusiveLock'), cost: 'none', manual: LOCKING, example: { setup: SETUP, sql: "INSERT INTO users (id, email) VALUES (1000001, 'a@example.com')" } }),
-  row({ id: 'update', action: 'update', when: 'with a WHERE', test: (a) => a.hasWhere, locks: target('RowExclusiveLock'), cost: 'none', manual: LOCKING, example: { setup: SETUP, sql: 'UPDATE users SET age = 1 WHERE id = 5' } }),
-  row({ id: 'update-all', action: 'update', when: 'every row (no WHERE, or MERGE)', locks: target('RowExclusiveLock'), cost: 'scan', manual: LOCKING, example: { setup: SETUP, sql: 'UPDATE users SET age = 1' } }),
+  row({ id: 'insert', action: 'insert', when: 'ROW SHARE on each table its foreign keys reference (the FK check)', locks: DML_LOCKS, cost: 'none', manual: LOCKING, example: { setup: SETUP, sql: 'INSERT INTO orders (id, user_id) SELECT 1000001, min(id) FROM users' } }),
+  row({ id: 'update', action: 'update', when: 'with a WHERE (ROW SHARE on the tables the foreign keys of SET columns reference)', test: (a) => a.hasWhere, locks: DML_LOCKS, cost: 'none', manual: LOCKING, example: { setup: SETUP, sql: 'UPDATE users SET age = 1 WHERE id = 5' } }),
+  row({ id: 'update-all', action: 'update', when: 'every row (no WHERE, or MERGE)', locks: DML_LOCKS, cost: 'scan', manual: LOCKING, example: { setup: SETUP, sql: 'UPDATE orders SET user_id = (SELECT min(id) FROM users)' } }),
   row({ id: 'delete', action: 'delete', when: 'with a WHERE', test: (a) => a.hasWhere, locks: target('RowExclusiveLock'), cost: 'none', manual: LOCKING, example: { setup: SETUP, sql: 'DELETE FROM orders WHERE id = 5' } }),
   row({ id: 'delete-all', action: 'delete', when: 'every row', locks: target('RowExclusiveLock'), cost: 'scan', manual: LOCKING, example: { setup: SETUP, sql: 'DELETE FROM orders' } }),
   row({ id: 'select-for-update', action: 'select', when: 'FOR UPDATE/SHARE', test: (a) => a.forUpdate, locks: [{ role: 'read', mode: 'RowShareLock' }], cost: 'none', manual: LOCKING, example: { setup: SETUP, sql: 'SELECT * FROM users WHERE id = 5 FOR UPDATE' } }),

@@ -40,7 +40,13 @@ export function applyAction(schema: SchemaModel, act: Action, ctx: ReduceContext
     case 'create-table-as':
     case 'create-matview':
     case 'create-view':
-      if (rel && !t) created(rel, act.type === 'create-view' ? 'view' : act.type === 'create-matview' ? 'matview' : 'table');
+      if (rel && !t) {
+        const made = created(rel, act.type === 'create-view' ? 'view' : act.type === 'create-matview' ? 'matview' : 'table');
+        if (act.type !== 'create-view' && act.withData) made.filled = true;
+      }
+      break;
+    case 'insert':
+      if (t) t.filled = true;
       break;
     case 'drop-table':
     case 'drop-view':

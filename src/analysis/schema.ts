@@ -49,6 +49,8 @@ export interface TableInfo {
   /** Created by one of the run's pending files (with `--changed-since`, all of them are new). */
   createdPending?: boolean;
   createdTxId?: number;
+  /** Given rows in the run (INSERT, CREATE TABLE … AS): a table created in the file is then no longer empty. */
+  filled?: boolean;
   /** `PARTITION BY` key columns and strategy, for partitioned tables. */
   partitionKey?: { strategy: 'range' | 'list' | 'hash'; columns: string[] };
   /** The partitioned table this one is a partition of (its key): dropped with it. */
