@@ -6,14 +6,15 @@
 // Usage: npm run build && node scripts/stats-bench.mjs [rows…] [--repeat=N] [--fit] [--json=out.json]
 //   rows      default 100000 1000000
 //   --repeat  replays per size (default 3); the table shows the median, and the spread of the runs
-//   --fit     also fit a model from the medians (how DEFAULT_MODEL in src/stats/model.ts was made) and judge it
+//   --fit     also fit a model from the medians (fitRelative: how DEFAULT_MODEL in src/stats/model.ts was made) and judge it
+//   --from=a.json,b.json  no replay: read the runs of earlier --json outputs (fit and judge those)
 // Prints the machine load (uptime) before and after: the machine may be shared.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PROBES, fitModel } from '../dist/src/stats/calibrate.js';
+import { PROBES, fitRelative } from '../dist/src/stats/calibrate.js';
 import { DEFAULT_MODEL, pointMs, rangeMs } from '../dist/src/stats/model.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -44,10 +45,13 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-const loadBefore = uptime();
+const from = args.find((a) => a.startsWith('--from='))?.slice(7).split(',');
+const saved = from?.map((f) => JSON.parse(readFileSync(f, 'utf8')));
+let loadBefore = uptime();
 const dir = mkdtempSync(path.join(os.tmpdir(), 'pgsafe-stats-bench-'));
-const runs = [];
-try {
+const runs = saved ? saved.flatMap((r) => r.runs) : [];
+if (saved) loadBefore = saved.map((r) => `${r.loadBefore} … ${r.loadAfter}`).join('; ');
+if (!saved) try {
   writeFileSync(path.join(dir, '001_base.sql'), BASE);
   writeFileSync(path.join(dir, '002_probes.sql'), PENDING);
   for (const rows of sizes) {
@@ -78,7 +82,7 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
-const loadAfter = uptime();
+const loadAfter = saved ? '(saved runs)' : uptime();
 
 // One row per probe and size: the median of the runs.
 const groups = new Map();
@@ -88,7 +92,7 @@ for (const m of runs) {
   groups.get(k).push(m);
 }
 const medians = [...groups.values()].map((g) => ({ ...g[0], ms: median(g.map((m) => m.ms)), min: Math.min(...g.map((m) => m.ms)), max: Math.max(...g.map((m) => m.ms)), bytes: median(g.map((m) => m.bytes)), n: g.length }));
-const fitted = doFit ? fitModel(medians, 'PG 15, 2 shared cores', DEFAULT_MODEL.cacheBytes) : undefined;
+const fitted = doFit ? fitRelative(medians, 'PG 15, 2 cores', DEFAULT_MODEL.cacheBytes) : undefined;
 
 function table(model, label) {
   console.log(`\n${label}\n`);

@@ -107,6 +107,28 @@ export function fitModel(ms: Measurement[], measuredOn: string, cacheBytes?: num
   return { source: 'calibrated', measuredOn, measuredAt: new Date().toISOString(), ops, spread: DEFAULT_MODEL.spread, ...(cacheBytes ? { cacheBytes } : {}) };
 }
 
+/**
+ * The default model's fit: per class, the rows/s that minimises the squared log of measured / estimated over every
+ * size (the geometric mean of rows/ms), with no fixed part. What the check asks of an estimate is a ratio ("within
+ * 2×"), so the fit weighs a 5 ms statement at 100k rows as much as a 5 s one at 1M; a least-squares line in ms would
+ * fit the large ones and leave small ones off by more than 2×.
+ */
+export function fitRelative(ms: Measurement[], measuredOn: string, cacheBytes?: number): CostModel {
+  const ops = {} as Record<OpClass, Throughput>;
+  for (const op of OP_CLASSES) {
+    const pts = ms.filter((m) => m.op === op && m.ms > 0);
+    if (pts.length === 0) {
+      ops[op] = DEFAULT_MODEL.ops[op];
+      continue;
+    }
+    const rowsPerSec = Math.exp(pts.reduce((a, p) => a + Math.log((p.rows * 1000) / p.ms), 0) / pts.length);
+    const bytesPerSec = Math.exp(pts.reduce((a, p) => a + Math.log((p.bytes * 1000) / p.ms), 0) / pts.length);
+    const d = DEFAULT_MODEL.ops[op];
+    ops[op] = { rowsPerSec: Math.round(rowsPerSec), bytesPerSec: Math.round(bytesPerSec), overheadMs: 0, ...(d.coldBytesPerSec ? { coldBytesPerSec: Math.round((bytesPerSec * d.coldBytesPerSec) / d.bytesPerSec) } : {}) };
+  }
+  return { source: 'calibrated', measuredOn, measuredAt: new Date().toISOString(), ops, spread: DEFAULT_MODEL.spread, ...(cacheBytes ? { cacheBytes } : {}) };
+}
+
 /** Per probe and size, the fastest run: other work on the machine only ever adds time. */
 export function fastest(ms: Measurement[]): Measurement[] {
   const best = new Map<string, Measurement>();

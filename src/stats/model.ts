@@ -30,22 +30,23 @@ export interface CostModel {
 }
 
 /**
- * Fitted by `node scripts/stats-bench.mjs --fit` (the probes of `pgsafe stats calibrate`) at 100k and 1M
- * rows of the calibration table (6 columns, ~109 heap bytes a row) on PG 15.18, 2 cores shared with
- * other work (load average 14–17), tmpfs, fsync off: the geometric mean of two fits taken at different
- * load (docs/stats.md has both). Overheads rounded; a negative fitted overhead is 0.
+ * Measured through `pgsafe replay --stats` (`node scripts/stats-bench.mjs 100000 1000000 --repeat=5 --fit`): the
+ * probes of `pgsafe stats calibrate` on the calibration table (6 columns, ~110 heap bytes a row) seeded at 100k and
+ * 1M rows on the replay cluster (PG 15.18, tmpfs, fsync off, 2 cores), medians of 5 replays each, in the quietest
+ * sitting of the session (load average 0.1 at the start, 7.4 at the end; other work on the machine only adds time),
+ * fitted per class by `fitRelative` (rows/s minimising the log of measured / estimated; no fixed part). Cold rates
+ * keep the previous model's cold/warm ratio (from a 10M-row run, 4x shared_buffers). docs/stats.md has the figures.
  */
 export const DEFAULT_MODEL: CostModel = {
   source: 'default',
-  measuredOn: 'PG 15, 2 shared cores',
+  measuredOn: 'PG 15, 2 cores',
   measuredAt: '2026-12-02',
-  // Cold rates: from one 10M-row run (1.09 GB, 4× shared_buffers), the in-cache share taken out.
   ops: {
-    'index-build': { rowsPerSec: 560_000, bytesPerSec: 61_000_000, overheadMs: 10, coldBytesPerSec: 45_000_000 },
-    rewrite: { rowsPerSec: 240_000, bytesPerSec: 26_000_000, overheadMs: 20, coldBytesPerSec: 15_000_000 },
-    validation: { rowsPerSec: 2_900_000, bytesPerSec: 315_000_000, overheadMs: 5, coldBytesPerSec: 120_000_000 },
-    'seq-scan': { rowsPerSec: 6_700_000, bytesPerSec: 730_000_000, overheadMs: 3, coldBytesPerSec: 247_000_000 },
-    backfill: { rowsPerSec: 94_000, bytesPerSec: 10_000_000, overheadMs: 0, coldBytesPerSec: 4_800_000 },
+    'index-build': { rowsPerSec: 910_000, bytesPerSec: 103_000_000, overheadMs: 0, coldBytesPerSec: 76_000_000 },
+    rewrite: { rowsPerSec: 450_000, bytesPerSec: 51_000_000, overheadMs: 0, coldBytesPerSec: 29_000_000 },
+    validation: { rowsPerSec: 4_500_000, bytesPerSec: 510_000_000, overheadMs: 0, coldBytesPerSec: 195_000_000 },
+    'seq-scan': { rowsPerSec: 9_300_000, bytesPerSec: 1_050_000_000, overheadMs: 0, coldBytesPerSec: 354_000_000 },
+    backfill: { rowsPerSec: 180_000, bytesPerSec: 20_000_000, overheadMs: 0, coldBytesPerSec: 9_800_000 },
   },
   spread: { low: 0.6, high: 1.8 },
   cacheBytes: 256 * 1024 ** 2,
