@@ -177,7 +177,7 @@ export type Action =
   | Variant<'insert', { /** Its rows come from a query with FROM or a set operation, so its run time grows with the data. */ fromQuery?: boolean }>
   | Variant<'update', { hasWhere: boolean; /** File offset where the statement's own WHERE condition starts. */ whereStart?: number; /** UPDATE … FROM. */ from?: boolean }>
   | Variant<'delete', { hasWhere: boolean; whereStart?: number }>
-  | Variant<'select', { forUpdate: boolean; /** The statement's own query has FROM or a set operation (not a role 'read' action). */ fromQuery?: boolean }>
+  | Variant<'select', { forUpdate: boolean; /** The query runs to fill a table: CREATE TABLE … AS / MATERIALIZED VIEW WITH DATA. */ fills?: boolean; /** The statement's own query has FROM or a set operation (not a role 'read' action). */ fromQuery?: boolean }>
   | Variant<'create-trigger'>
   | Variant<'create-policy'>
   | Variant<'create-rule'>

@@ -115,7 +115,8 @@ class Classifier {
       case 'CreateTableAsStmt': {
         const matview = n.objtype === 'OBJECT_MATVIEW';
         this.add({ type: matview ? 'create-matview' : 'create-table-as', relation: relFromRangeVar(n.into?.rel), ifNotExists: !!n.if_not_exists, withData: !n.into?.skipData });
-        this.readsFrom(n.query);
+        // WITH DATA runs the query: the tables it reads are scanned.
+        this.readsFrom(n.query, !n.into?.skipData);
         return;
       }
       case 'ViewStmt':
@@ -312,7 +313,7 @@ class Classifier {
    * Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). A CTE's name is not a
    * relation; a data-modifying CTE (`WITH u AS (UPDATE …)`) modifies its table.
    */
-  private readsFrom(q: any): void {
+  private readsFrom(q: any, fills = false): void {
     const seen = new Set<string>();
     const ctes = new Set<string>();
     const collect = (x: any, depth: number) => {
@@ -329,7 +330,7 @@ class Classifier {
         const rel = relFromRangeVar(x.RangeVar);
         if (rel && !(!rel.schema && ctes.has(rel.name)) && !seen.has(rel.key)) {
           seen.add(rel.key);
-          this.add({ type: 'select', relation: rel, role: 'read', forUpdate });
+          this.add({ type: 'select', relation: rel, role: 'read', forUpdate, ...(fills ? { fills } : {}) });
         }
         return;
       }
