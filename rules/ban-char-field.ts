@@ -32,7 +32,7 @@ export default defineRule({
   },
   create(ctx) {
     const check = (stmt: AnalysedStatement) => {
-      for (const t of declaredTypes(stmt.source)) {
+      for (const t of declaredTypes(stmt)) {
         if (!isBuiltin(t, 'bpchar')) continue;
         const written = ctx.text.slice(t.span.start, t.span.end);
         const m = /^((?:pg_catalog\s*\.\s*)?(?:"?(?:character|bpchar|char)"?))(\s*\(\s*\d+\s*\))?/i.exec(written);

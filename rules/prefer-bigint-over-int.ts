@@ -33,7 +33,7 @@ export default defineRule({
   },
   create(ctx) {
     const check = (stmt: AnalysedStatement) => {
-      for (const t of declaredTypes(stmt.source)) {
+      for (const t of declaredTypes(stmt)) {
         const name = t.names[t.names.length - 1];
         if (!INT4.has(name)) continue;
         const big = name.startsWith('serial') ? 'bigserial' : 'bigint';

@@ -34,7 +34,7 @@ export default defineRule({
   },
   create(ctx) {
     const check = (stmt: AnalysedStatement) => {
-      for (const t of declaredTypes(stmt.source)) {
+      for (const t of declaredTypes(stmt)) {
         const name = t.names[t.names.length - 1];
         if (!INT2.has(name)) continue;
         const big = name === 'int2' ? 'bigint' : 'bigserial';

@@ -30,7 +30,7 @@ export default defineRule({
   },
   create(ctx) {
     const check = (stmt: AnalysedStatement) => {
-      for (const t of declaredTypes(stmt.source)) {
+      for (const t of declaredTypes(stmt)) {
         if (!isBuiltin(t, 'json')) continue;
         const written = ctx.text.slice(t.span.start, t.span.end);
         const m = /^((?:pg_catalog\s*\.\s*)?)("?)json\2/i.exec(written);

@@ -32,7 +32,7 @@ export default defineRule({
   },
   create(ctx) {
     const check = (stmt: AnalysedStatement) => {
-      for (const t of declaredTypes(stmt.source)) {
+      for (const t of declaredTypes(stmt)) {
         if (!isBuiltin(t, 'varchar') || t.type.mods.length === 0) continue;
         const c = quoteIdent(t.column);
         ctx.report(stmt, {

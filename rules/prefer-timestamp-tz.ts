@@ -32,7 +32,7 @@ export default defineRule({
   },
   create(ctx) {
     const check = (stmt: AnalysedStatement) => {
-      for (const t of declaredTypes(stmt.source)) {
+      for (const t of declaredTypes(stmt)) {
         if (!isBuiltin(t, 'timestamp')) continue;
         const written = ctx.text.slice(t.span.start, t.span.end);
         const fixed = written.replace(/\s*without\s+time\s+zone/i, '').replace(/^(?:pg_catalog\s*\.\s*)?"?timestamp"?/i, 'timestamptz');

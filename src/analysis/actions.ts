@@ -32,9 +32,18 @@ export interface RelatedLock {
   role: RelationRole;
 }
 
+/** A type as written: its names as parsed (`['pg_catalog', 'bpchar']` for `char(3)`, `['char']` for `"char"`) and where it starts. */
+export interface WrittenType {
+  names: string[];
+  /** File offset of the type's first character. */
+  start: number;
+}
+
 export interface ColumnSpec {
   name: string;
   type?: TypeInfo;
+  /** The type as written, when the parser gives its location. */
+  typeWritten?: WrittenType;
   notNull: boolean;
   default?: { sql: string; volatile: boolean; why?: string; span: Span };
   generated?: 'stored' | 'virtual';
@@ -141,7 +150,7 @@ export type Action =
    */
   | Variant<'add-column', { checksReferences?: boolean }>
   | Variant<'drop-column'>
-  | Variant<'alter-column-type', { using: boolean; change: { rewrites: boolean; reason: string } }>
+  | Variant<'alter-column-type', { using: boolean; change: { rewrites: boolean; reason: string }; /** The new type as written. */ typeWritten?: WrittenType }>
   | Variant<'set-not-null', { provenByCheck: boolean }>
   | Variant<'drop-not-null'>
   | Variant<'set-default'>
@@ -168,7 +177,7 @@ export type Action =
   | Variant<'insert', { /** Its rows come from a query with FROM or a set operation, so its run time grows with the data. */ fromQuery?: boolean }>
   | Variant<'update', { hasWhere: boolean; /** File offset where the statement's own WHERE condition starts. */ whereStart?: number; /** UPDATE … FROM. */ from?: boolean }>
   | Variant<'delete', { hasWhere: boolean; whereStart?: number }>
-  | Variant<'select', { forUpdate: boolean; /** The statement's own query has FROM or a set operation (not a role 'read' action). */ fromQuery?: boolean }>
+  | Variant<'select', { forUpdate: boolean; /** The query runs to fill a table: CREATE TABLE … AS / MATERIALIZED VIEW WITH DATA. */ fills?: boolean; /** The statement's own query has FROM or a set operation (not a role 'read' action). */ fromQuery?: boolean }>
   | Variant<'create-trigger'>
   | Variant<'create-policy'>
   | Variant<'create-rule'>

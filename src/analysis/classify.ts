@@ -115,7 +115,8 @@ class Classifier {
       case 'CreateTableAsStmt': {
         const matview = n.objtype === 'OBJECT_MATVIEW';
         this.add({ type: matview ? 'create-matview' : 'create-table-as', relation: relFromRangeVar(n.into?.rel), ifNotExists: !!n.if_not_exists, withData: !n.into?.skipData });
-        this.readsFrom(n.query);
+        // WITH DATA runs the query: the tables it reads are scanned.
+        this.readsFrom(n.query, !n.into?.skipData);
         return;
       }
       case 'ViewStmt':
@@ -312,7 +313,7 @@ class Classifier {
    * Relations a query reads: ACCESS SHARE on each (SELECT … FOR UPDATE takes ROW SHARE). A CTE's name is not a
    * relation; a data-modifying CTE (`WITH u AS (UPDATE …)`) modifies its table.
    */
-  private readsFrom(q: any): void {
+  private readsFrom(q: any, fills = false): void {
     const seen = new Set<string>();
     const ctes = new Set<string>();
     const collect = (x: any, depth: number) => {
@@ -329,7 +330,7 @@ class Classifier {
         const rel = relFromRangeVar(x.RangeVar);
         if (rel && !(!rel.schema && ctes.has(rel.name)) && !seen.has(rel.key)) {
           seen.add(rel.key);
-          this.add({ type: 'select', relation: rel, role: 'read', forUpdate });
+          this.add({ type: 'select', relation: rel, role: 'read', forUpdate, ...(fills ? { fills } : {}) });
         }
         return;
       }
@@ -623,7 +624,7 @@ class Classifier {
         const using = !!def?.raw_default && !isPlainCast(def.raw_default, cmd.name);
         const { cost, reason } = typeChangeCost(oldType, newType, using, this.view.isNew(rel), { pgVersion: this.view.settings.pgVersion, timeZoneUtc: this.view.timeZoneUtc?.() });
         // Every foreign key on the column, from either side, is dropped and re-created.
-        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, change: { rewrites: cost === 'rewrite', reason }, ...this.related(this.foreignKeysOn(rel, cmd.name, true)) });
+        this.add({ ...base, type: 'alter-column-type', column: cmd.name, oldType, newType, using: !!def?.raw_default, ...typeWritten(def?.typeName, this.s), change: { rewrites: cost === 'rewrite', reason }, ...this.related(this.foreignKeysOn(rel, cmd.name, true)) });
         return;
       }
       case 'SetNotNull':
@@ -790,6 +791,11 @@ function droppedName(o: any): { names?: string[]; cast?: { from: string[]; to: s
   return {};
 }
 
+function typeWritten(tn: any, s: SourceStatement): { typeWritten?: { names: string[]; start: number } } {
+  if (typeof tn?.location !== 'number' || tn.location < 0) return {};
+  return { typeWritten: { names: strings(tn.names), start: s.toOffset(tn.location) } };
+}
+
 export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec {
   const type = typeFromNode(def?.typeName);
   const col: ColumnSpec = {
@@ -797,6 +803,7 @@ export function columnSpec(def: any, s: SourceStatement, span: Span): ColumnSpec
     serial: !!type && ['serial', 'bigserial', 'smallserial', 'serial4', 'serial8'].includes(type.name),
     primaryKey: false, unique: false, check: false,
     ...(typeof def?.location === 'number' && def.location >= 0 ? { start: s.toOffset(def.location) } : {}),
+    ...typeWritten(def?.typeName, s),
   };
   for (const cw of def?.constraints ?? []) {
     const c = cw.Constraint;

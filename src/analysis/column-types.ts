@@ -1,11 +1,12 @@
 // The column types a statement declares, with the exact text span of each type
 // name, for the type-hygiene rules (prefer-bigint-over-int, prefer-jsonb, …)
-// and their fixes. libpg-query gives a TypeName only its start; the end is
+// and their fixes. The extraction gives each type's names and start; the end is
 // found by scanning the type's words, parentheses and array brackets.
 import type { SourceStatement } from '../source/index.js';
 import { skipTrivia } from '../source/lexer.js';
-import { relFromRangeVar, strings, typeFromNode, type Rel, type TypeInfo } from './names.js';
-import type { Span } from './types.js';
+import type { Rel, TypeInfo } from './names.js';
+import { objectKind } from './syntax.js';
+import type { Action, ColumnSpec, Span, WrittenType } from './types.js';
 
 export interface DeclaredType {
   /** Where the type is declared. `alter-type` is ALTER COLUMN … TYPE. */
@@ -18,31 +19,29 @@ export interface DeclaredType {
   names: string[];
   /** The type as written, array brackets included. */
   span: Span;
-  /** The ColumnDef node (its constraints: DEFAULT, IDENTITY, …). */
-  def: any;
+  /** The column's facts (DEFAULT, IDENTITY, GENERATED …); absent for ALTER COLUMN … TYPE. */
+  spec?: ColumnSpec;
 }
 
-/** Column types declared by CREATE TABLE, ALTER TABLE … ADD COLUMN and ALTER COLUMN … TYPE. */
-export function declaredTypes(s: SourceStatement): DeclaredType[] {
-  const n = s.node;
+/** Column types declared by CREATE TABLE, ALTER TABLE … ADD COLUMN and ALTER COLUMN … TYPE, from the statement's actions. */
+export function declaredTypes(stmt: { source: SourceStatement; actions: readonly Action[] }): DeclaredType[] {
+  const s = stmt.source;
   const out: DeclaredType[] = [];
-  const push = (context: DeclaredType['context'], rel: Rel | undefined, column: string | undefined, def: any) => {
-    const tn = def?.typeName;
-    const type = typeFromNode(tn);
-    if (!type || typeof tn.location !== 'number' || tn.location < 0) return;
-    const start = s.toOffset(tn.location);
+  const push = (context: DeclaredType['context'], rel: Rel | undefined, column: string | undefined, type: TypeInfo | undefined, written: WrittenType | undefined, spec?: ColumnSpec) => {
+    if (!type || !written) return;
+    const start = written.start;
     if (start < s.start || start >= s.end) return;
-    out.push({ context, relation: rel, column: column ?? def.colname ?? '?', type, names: strings(tn.names), span: { start, end: typeEnd(s.text, start - s.start) + s.start }, def });
+    out.push({ context, relation: rel, column: column ?? '?', type, names: written.names, span: { start, end: typeEnd(s.text, start - s.start) + s.start }, spec });
   };
-  if (s.kind === 'CreateStmt') {
-    const rel = relFromRangeVar(n.relation);
-    for (const e of n.tableElts ?? []) if (e.ColumnDef) push('create-table', rel, e.ColumnDef.colname, e.ColumnDef);
-  } else if (s.kind === 'AlterTableStmt' && (n.objtype === 'OBJECT_TABLE' || n.objtype === 'OBJECT_FOREIGN_TABLE' || n.objtype === undefined)) {
-    const rel = relFromRangeVar(n.relation);
-    for (const c of n.cmds ?? []) {
-      const cmd = c.AlterTableCmd;
-      if (cmd?.subtype === 'AT_AddColumn') push('add-column', rel, cmd.def?.ColumnDef?.colname, cmd.def?.ColumnDef);
-      else if (cmd?.subtype === 'AT_AlterColumnType') push('alter-type', rel, cmd.name, cmd.def?.ColumnDef);
+  // ALTER TABLE and ALTER FOREIGN TABLE; not ALTER VIEW, whose ADD COLUMN is a view's.
+  const kind = s.kind === 'AlterTableStmt' ? objectKind(stmt) : undefined;
+  const onTable = kind === undefined || kind === 'table' || kind === 'foreign_table';
+  for (const a of stmt.actions) {
+    if (a.type === 'create-table' && s.kind === 'CreateStmt') {
+      for (const c of a.columns) push('create-table', a.relation, c.name, c.type, c.typeWritten, c);
+    } else if (s.kind === 'AlterTableStmt' && onTable) {
+      if (a.type === 'add-column' && a.columnDef) push('add-column', a.relation, a.columnDef.name, a.columnDef.type, a.columnDef.typeWritten, a.columnDef);
+      else if (a.type === 'alter-column-type') push('alter-type', a.relation, a.column, a.newType, a.typeWritten);
     }
   }
   return out;

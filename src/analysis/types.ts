@@ -4,7 +4,7 @@ import type { Rel } from './names.js';
 import type { SchemaModel } from './schema.js';
 import type { Action, RelationRole } from './actions.js';
 
-export type { Action, ActionFacts, ActionKind, ActionOf, ColumnSpec, ConstraintSpec, DomainChange, RelatedLock, RelationRole, Span, TxControl } from './actions.js';
+export type { Action, ActionFacts, ActionKind, ActionOf, ColumnSpec, ConstraintSpec, DomainChange, RelatedLock, RelationRole, Span, TxControl, WrittenType } from './actions.js';
 export { ACTION_KINDS } from './actions.js';
 
 /**

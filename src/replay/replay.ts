@@ -11,7 +11,7 @@ import { defaultSeedCacheDir, seedCacheKey } from './seed-cache.js';
 import { blankTrace, holdLongTransaction, mentionedRelations, Tracer } from './tracer.js';
 import { Analyzer } from '../analysis/analyzer.js';
 import type { StatementTrace } from './trace-types.js';
-import { displayName, errorMessage, lockStrength, ms, oneLine, rememberUrlPasswords, ReplayUsageError } from './util.js';
+import { displayName, errorMessage, lockStrength, ms, oneLine, quoted, rememberUrlPasswords, ReplayUsageError } from './util.js';
 import { maskSecrets } from '../report/mask.js';
 import { judge, lintPending } from './static.js';
 
@@ -121,7 +121,10 @@ async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15, st
   if (failed && wrap && (failed.err as { code?: string }).code === '25001') failed = await run(file.statements);
   await client.query('ROLLBACK').catch(() => {});
   if (!failed) return [];
-  if (strict) throw new ReplayUsageError(`base migration failed: ${failureText(failureOf(file, failed.s, failed.err, major))}`);
+  // A syntax error pgsafe's parser accepted is the server's version, not a missing history step: replaying on the
+  // wrong version measures nothing, so it stops whatever --strict-base says.
+  const tooOld = (err: unknown) => (err as { code?: string }).code === '42601';
+  if (strict || tooOld(failed.err)) throw new ReplayUsageError(`base migration failed: ${failureText(failureOf(file, failed.s, failed.err, major))}`);
   const out: BaseFailure[] = [];
   for (const s of file.statements) {
     if (s.kind === 'TransactionStmt') continue;
@@ -129,6 +132,7 @@ async function applyUntraced(client: pg.Client, file: LoadedFile, major = 15, st
       await client.query(s.text);
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
+      if (tooOld(err)) throw new ReplayUsageError(`base migration failed: ${failureText(failureOf(file, s, err, major))}`);
       out.push(failureOf(file, s, err, major));
     }
   }
@@ -227,7 +231,7 @@ export async function runReplay(opts: ReplayOptions): Promise<ReplayReport> {
           try {
             baseFailures.push(...(await applyUntraced(admin, f, Number.parseInt(server.version, 10), !!opts.strictBase)));
           } catch (err) {
-            throw err instanceof ReplayUsageError ? new ReplayUsageError(`${err.message} (--strict-base: without it a failing base statement is skipped with a warning)`) : err;
+            throw err instanceof ReplayUsageError && opts.strictBase && !/--pg-version/.test(err.message) ? new ReplayUsageError(`${err.message} (--strict-base: without it a failing base statement is skipped with a warning)`) : err;
           }
         }
         const seed = await seedDatabase(admin, {
@@ -398,11 +402,11 @@ export function findingsOf(report: ReplayReport, opts: Pick<ReplayOptions, 'maxB
       if (b.readsMs > opts.maxBlockingMs || b.writesMs > opts.maxBlockingMs) {
         const parts: string[] = [];
         const same = b.readsMs > 0 && b.writesMs > 0 && b.readsOn === b.writesOn;
-        if (b.readsMs > 0) parts.push(`reads for ${ms(b.readsMs)}${b.readsOn && !same ? ` on "${b.readsOn}"` : ''}`);
-        if (b.writesMs > 0) parts.push(`writes for ${ms(b.writesMs)}${b.writesOn ? ` on "${b.writesOn}"` : ''}`);
+        if (b.readsMs > 0) parts.push(`reads for ${ms(b.readsMs)}${b.readsOn && !same ? ` on ${quoted(b.readsOn)}` : ''}`);
+        if (b.writesMs > 0) parts.push(`writes for ${ms(b.writesMs)}${b.writesOn ? ` on ${quoted(b.writesOn)}` : ''}`);
         const strongest = s.locks.filter((l) => l.relation === (b.writesOn ?? b.readsOn)).sort((x, y) => lockStrength(y.mode) - lockStrength(x.mode))[0];
         let msg = `${head(s.sql)} blocked ${parts.join(' and ')}${rowsText(report, b.writesOn ?? b.readsOn)} (limit ${ms(opts.maxBlockingMs)})`;
-        if (strongest) msg += `; it took ${strongest.mode} on "${strongest.relation}"`;
+        if (strongest) msg += `; it took ${strongest.mode} on ${quoted(strongest.relation)}`;
         const waited = s.waits.filter((w) => w.locktype === 'relation' || w.locktype === 'virtualxid' || w.locktype === 'transactionid').reduce((m, w) => Math.max(m, w.ms), 0);
         if (opts.simulateLongTransactionMs && waited > 0) {
           msg += s.lockTimeoutMs > 0

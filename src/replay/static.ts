@@ -1,5 +1,5 @@
 import type { StatementTrace, StaticVerdict } from './trace-types.js';
-import { lockStrength } from './util.js';
+import { lockStrength, quoted } from './util.js';
 
 /** What a lint finding asserts that replay can measure. */
 type Claim = 'rewrite' | 'scan' | 'blocks-writes' | 'blocks-reads' | 'fails-in-transaction' | 'no-lock-timeout' | 'row-locks' | 'lock';
@@ -117,13 +117,13 @@ function judgeClaim(
     case 'blocks-writes': {
       const strong = ranked.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock') && rows.has(l.relation));
       return strong
-        ? v(true, `confirmed: ${strong.mode} on "${strong.relation}" for ${fmtMs(s.durationMs)}${rowsOf(rows, strong.relation)}${blocked}`)
-        : v(false, `refuted: no lock that blocks writes on an existing table (${s.locks.map((l) => `${l.mode} on "${l.relation}"`).join(', ') || 'no locks'})`);
+        ? v(true, `confirmed: ${strong.mode} on ${quoted(strong.relation)} for ${fmtMs(s.durationMs)}${rowsOf(rows, strong.relation)}${blocked}`)
+        : v(false, `refuted: no lock that blocks writes on an existing table (${s.locks.map((l) => `${l.mode} on ${quoted(l.relation)}`).join(', ') || 'no locks'})`);
     }
     case 'blocks-reads': {
       const strong = ranked.find((l) => l.mode === 'AccessExclusiveLock' && rows.has(l.relation));
       return strong
-        ? v(true, `confirmed: AccessExclusiveLock on "${strong.relation}" for ${fmtMs(s.durationMs)}${blocked}`)
+        ? v(true, `confirmed: AccessExclusiveLock on ${quoted(strong.relation)} for ${fmtMs(s.durationMs)}${blocked}`)
         : v(false, `refuted: no AccessExclusiveLock on an existing table`);
     }
     case 'fails-in-transaction':
@@ -133,7 +133,7 @@ function judgeClaim(
       if (!strong) return v(false, `refuted: no lock that blocks writes was taken`);
       return s.lockTimeoutMs > 0
         ? v(false, `refuted: lock_timeout = ${s.lockTimeoutMs} ms was in force`)
-        : v(true, `confirmed: ${strong.mode} on "${strong.relation}" with no lock_timeout${blocked}`);
+        : v(true, `confirmed: ${strong.mode} on ${quoted(strong.relation)} with no lock_timeout${blocked}`);
     }
     case 'row-locks':
       // Row locks block writes to the rows the statement changed, whatever table lock it holds.
@@ -143,7 +143,7 @@ function judgeClaim(
     case 'lock': {
       const strong = ranked.find((l) => lockStrength(l.mode) >= lockStrength('ShareLock'));
       return strong
-        ? v(true, `confirmed: ${strong.mode} on "${strong.relation}" for ${fmtMs(s.durationMs)}${rowsOf(rows, strong.relation)}${blocked}`)
+        ? v(true, `confirmed: ${strong.mode} on ${quoted(strong.relation)} for ${fmtMs(s.durationMs)}${rowsOf(rows, strong.relation)}${blocked}`)
         : v(false, `refuted: only ${s.locks.map((l) => l.mode).join(', ') || 'no locks'} taken`);
     }
   }

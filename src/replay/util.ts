@@ -77,3 +77,8 @@ export function errorMessage(err: unknown): string {
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** A relation name (as displayName gives it) in a message: in double quotes unless it already carries its own. */
+export function quoted(name: string | undefined): string {
+  return name === undefined ? '' : name.includes('"') ? name : `"${name}"`;
+}

@@ -41,6 +41,5 @@ export const PENDING: readonly PendingCase[] = [
   { id: 'alter-partitioned-locks-partitions', why: 'class 3: ALTER TABLE on a partitioned table locks every partition', locks: [target(AEL), { role: 'partition', mode: AEL }], cost: 'catalog', example: { setup: PARTITIONED, sql: 'ALTER TABLE events ADD COLUMN note text' } },
   { id: 'timestamp-to-timestamptz-utc', why: 'class 4: without SET timezone in the file pgsafe cannot know the server\'s TimeZone (the oracle\'s is UTC, so no rewrite); with it, row alter-column-type-timestamptz-utc', locks: [target(AEL)], cost: 'catalog', example: { setup: BASE, sql: 'ALTER TABLE users ALTER COLUMN created TYPE timestamptz' } },
   { id: 'set-not-null-already', why: 'class 5: SET NOT NULL on a NOT NULL column scans nothing', locks: [target(AEL)], cost: 'catalog', example: { setup: BASE, sql: 'ALTER TABLE users ALTER COLUMN id SET NOT NULL' } },
-  { id: 'create-table-as-scans', why: 'class 6: CREATE TABLE … AS runs its query', locks: [{ role: 'read', mode: 'AccessShareLock' }], cost: 'scan', example: { setup: BASE, sql: 'CREATE TABLE users_copy AS SELECT * FROM users' } },
   { id: 'drop-trigger-if-exists-missing', why: 'class 9: DROP TRIGGER IF EXISTS on a missing trigger takes no lock', locks: [], cost: 'catalog', example: { setup: BASE, sql: 'DROP TRIGGER IF EXISTS nope ON users' } },
 ];

@@ -43,6 +43,15 @@ describe('replay: a history that does not apply cleanly', () => {
     );
   }, 60_000);
 
+  it('a base statement the server rejects as a syntax error is its version, not a missing step: it stops with a --pg-version hint', async () => {
+    const dir = mk({
+      '001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY, n int, m int GENERATED ALWAYS AS (n) STORED);\n',
+      '002_b.sql': 'ALTER TABLE a ALTER COLUMN m SET EXPRESSION AS (n * 2);\n',
+      '003_c.sql': 'ALTER TABLE a ADD COLUMN note text;\n',
+    });
+    await expect(replay({ paths: [dir], rows: 100, maxBlockingMs: 1000, provider: PROVIDER, seedCache: false })).rejects.toThrow(/^base migration failed: .*002_b\.sql:1:1: .*rerun with --pg-version <major>\)$/);
+  }, 60_000);
+
   it('a pending statement that fails on what the history left out says the history may be at fault', async () => {
     const dir = mk({ ...files, '003_c.sql': 'ALTER TABLE b ADD COLUMN note text;\n' });
     const r = await replay({ paths: [dir], rows: 100, maxBlockingMs: 1000, provider: PROVIDER, seedCache: false });

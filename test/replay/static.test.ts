@@ -32,6 +32,11 @@ describe('lint findings judged by what replay saw', () => {
     expect(judge(finding('ban-concurrent-index-creation-in-transaction'), refused, rows)?.verdict).toBe('confirmed');
   });
 
+  it('a name that needs quotes is quoted once in the evidence ("Worker", not ""Worker"")', () => {
+    const s = trace({ locks: [{ relation: '"Worker"', mode: 'AccessExclusiveLock' }] });
+    expect(judge(finding('require-lock-timeout'), s, rows)?.evidence).toBe('confirmed: AccessExclusiveLock on "Worker" with no lock_timeout');
+  });
+
   it('a lock_timeout in force refutes require-lock-timeout', () => {
     const s = trace({ locks: [{ relation: 'big', mode: 'AccessExclusiveLock' }], lockTimeoutMs: 100 });
     expect(judge(finding('require-lock-timeout'), s, rows)?.verdict).toBe('refuted');
