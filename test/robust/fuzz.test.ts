@@ -41,6 +41,9 @@ describe.runIf(COUNT > 0)('fuzz slice', () => {
       expect(r.status).toBe(0);
       expect(report.inputs).toBeGreaterThanOrEqual(COUNT);
       for (const n of Object.values(report.byClass) as number[]) expect(n).toBeGreaterThan(0);
+      // Issue 17's cases are classes of their own: secrets, DO blocks, a stray "(", NUL, CR-only and one-line
+      // (minified) files, deep nesting, invalid UTF-8 and foreign section markers.
+      for (const cls of ['secret', 'doBlock', 'paren', 'nul', 'cr', 'minify', 'deep', 'invalidUtf8', 'marker', 'utf16', 'estring']) expect(report.byClass[cls], cls).toBeGreaterThan(0);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

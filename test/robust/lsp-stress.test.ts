@@ -35,6 +35,26 @@ async function started(debounceMs: number): Promise<LspClient> {
   return client;
 }
 
+describe('the language server after a parser trap (issue 16 §1: "the LSP must survive the same")', () => {
+  it('a 300 KB `SELECT 1+1+…` is reported as too deep, and the next document is linted in full', async () => {
+    const client = await started(10);
+    try {
+      client.notify('textDocument/didOpen', { textDocument: { uri: 'untitled:deep.sql', languageId: 'sql', version: 1, text: `SELECT 1${'+1'.repeat(150_000)};\n` } });
+      const deep = await client.waitFor<any>('textDocument/publishDiagnostics', (x) => x.uri === 'untitled:deep.sql', 120_000);
+      expect(deep.diagnostics.map((d: any) => d.message).join('\n')).toMatch(/nests too deeply for the parser/);
+      const text = 'CREATE INDEX users_email_idx ON users (email);\nDROP TABLE users;\n';
+      client.notify('textDocument/didOpen', { textDocument: { uri: 'untitled:next.sql', languageId: 'sql', version: 1, text } });
+      const next = await client.waitFor<any>('textDocument/publishDiagnostics', (x) => x.uri === 'untitled:next.sql', 120_000);
+      const codes = next.diagnostics.map((d: any) => d.code);
+      expect(codes).toContain('require-concurrent-index-creation');
+      expect(codes).toContain('ban-drop-table');
+      expect(codes).not.toContain('syntax-error');
+    } finally {
+      client.proc.kill();
+    }
+  }, 200_000);
+});
+
 describe.runIf(hasProc)('the language server at scale (issue 16)', () => {
   it('a 10 MB document is linted to its last line, and the server answers after it, under 1 GB', async () => {
     // Half real statements, half one data INSERT (the two shapes 10 MB migrations come in), then a DROP TABLE.
