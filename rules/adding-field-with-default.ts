@@ -28,9 +28,12 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      'add-column'(action, stmt) {
-        const col = action.columnDef;
-        if (!col || action.cost !== 'rewrite' || ctx.isNew(action.relation)) return;
+      // One statement is one rewrite, however many columns force it: one finding, on the first such column.
+      AlterTableStmt(stmt) {
+        const adds = stmt.actions.filter((a): a is Extract<typeof a, { type: 'add-column' }> => a.type === 'add-column' && !!a.columnDef && a.cost === 'rewrite' && !ctx.isNew(a.relation));
+        if (adds.length === 0) return;
+        const action = adds[0];
+        const col = action.columnDef!;
         const t = action.relation?.sql ?? 'the_table';
         const c = quoteIdent(col.name);
         const type = col.serial ? (col.type?.name === 'bigserial' ? 'bigint' : col.type?.name === 'smallserial' ? 'smallint' : 'integer') : col.type?.sql ?? '<type>';
@@ -49,9 +52,11 @@ export default defineRule({
         } else {
           help = `Add a nullable column, attach the sequence or identity, then backfill in batches:\nALTER TABLE ${t} ADD COLUMN ${c} ${type};`;
         }
+        const others = adds.slice(1).map((a) => `"${a.columnDef!.name}"`);
+        if (others.length) help += `\n-- the same for ${others.join(', ')}: each forces the rewrite`;
         ctx.report(stmt, {
           messageId: 'rewrite',
-          data: { column: `"${col.name}"`, table: label(action.relation), reason: action.reason ?? 'the default is computed per row' },
+          data: { column: `"${col.name}"${others.length ? ` (and ${others.join(', ')})` : ''}`, table: label(action.relation), reason: action.reason ?? 'the default is computed per row' },
           span: action.span,
           help,
         });

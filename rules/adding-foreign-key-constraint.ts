@@ -9,6 +9,8 @@ export default defineRule({
     defaultSeverity: 'error',
     recommended: true,
     fix: 'none',
+    // One finding per problem: an FK without NOT VALID is this rule's; the generic NOT VALID rule's view becomes a note.
+    subsumes: ['constraint-missing-not-valid'],
     messages: {
       validating: 'Adding a foreign key to {{table}} takes SHARE ROW EXCLUSIVE on {{table}} and {{ref}}, blocking writes to both while every row of {{table}} is checked',
     },

@@ -10,6 +10,8 @@ export default defineRule({
     defaultSeverity: 'error',
     recommended: true,
     fix: 'none',
+    // Adding a serial primary key is one problem: its rewrite (adding-field-with-default) is a note here.
+    subsumes: ['adding-field-with-default'],
     messages: {
       build: 'Adding primary key {{name}} builds its unique index while holding {{lock}} on {{table}}, blocking {{blocked}} for the whole build',
       implicitNotNull: '`PRIMARY KEY USING INDEX` {{index}} sets NOT NULL on {{columns}} of {{table}}, scanning the whole table while holding {{lock}}, blocking {{blocked}}',

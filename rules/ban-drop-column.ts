@@ -8,6 +8,8 @@ export default defineRule({
     defaultSeverity: 'error',
     recommended: true,
     fix: 'none',
+    // The lost data (irreversible-change) is the same drop: a note on this finding.
+    subsumes: ['irreversible-change'],
     messages: {
       drop: 'Dropping column {{column}} of {{table}} breaks the running app version, which still reads or writes it, and its data cannot be recovered',
     },

@@ -8,8 +8,11 @@ export default defineRule({
     defaultSeverity: 'error',
     recommended: true,
     fix: 'none',
+    // The lost data (irreversible-change) is the same drop: a note on this finding.
+    subsumes: ['irreversible-change'],
     messages: {
       drop: 'Dropping table {{table}} breaks the running app version if it still uses it, and the data cannot be recovered',
+      dropMany: 'Dropping tables {{tables}} breaks the running app version if it still uses them, and their data cannot be recovered',
     },
     docs: {
       summary: 'Disallow dropping tables the running application may still use',
@@ -24,13 +27,14 @@ export default defineRule({
   },
   create(ctx) {
     return {
-      'drop-table'(action, stmt) {
-        if (ctx.isNew(action.relation)) return;
-        ctx.report(stmt, {
-          messageId: 'drop',
-          data: { table: label(action.relation) },
-          help: `Stop using ${label(action.relation)} in the application and deploy that first; back up the data, then drop it in a later migration.`,
-        });
+      // `DROP TABLE a, b, c` is one statement and one decision: one finding naming every existing table.
+      DropStmt(stmt) {
+        const rels = stmt.actions.filter((a) => a.type === 'drop-table' && !ctx.isNew(a.relation)).map((a) => a.relation);
+        if (rels.length === 0) return;
+        const names = rels.map((r) => label(r));
+        ctx.report(stmt, rels.length === 1
+          ? { messageId: 'drop', data: { table: names[0] }, help: `Stop using ${names[0]} in the application and deploy that first; back up the data, then drop it in a later migration.` }
+          : { messageId: 'dropMany', data: { tables: names.join(', ') }, help: `Stop using ${names.join(', ')} in the application and deploy that first; back up the data, then drop them in a later migration.` });
       },
     };
   },

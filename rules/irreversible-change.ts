@@ -60,7 +60,7 @@ export default defineRule({
         bad: 'ALTER TABLE users DROP COLUMN phone;',
         good: '-- 1. stop writing users.phone in the application, and deploy\n-- 2. wait until no running version reads it\n-- 3. back it up:\nCREATE TABLE users_phone_backup AS SELECT id, phone FROM users;\n-- 4. then, in a later migration:\n-- ALTER TABLE users DROP COLUMN phone;',
       },
-      whenNotToUse: 'For data that is disposable by design (caches, sessions, staging imports). It overlaps `ban-drop-column` and `ban-drop-table` on drops: those are about the running application breaking, this one about the rollback.',
+      whenNotToUse: 'For data that is disposable by design (caches, sessions, staging imports). On drops it is the second aspect of `ban-drop-column` and `ban-drop-table` (the running application breaking): where those report the drop, this finding is a note on theirs, and it stands on its own when they are off or ignored.',
       references: [
         'https://www.postgresql.org/docs/current/sql-altertable.html',
         'https://www.postgresql.org/docs/current/sql-droptable.html',

@@ -16,6 +16,8 @@ export default defineRule({
     // Identity columns exist from PG 10.
     pgVersions: { min: 10 },
     fix: 'unsafe',
+    // A `serial` is one declaration to change: its 32-bit width (prefer-bigint-over-int) is a note on this finding.
+    subsumes: ['prefer-bigint-over-int'],
     messages: {
       serial: 'Column {{column}} of {{table}} is `{{type}}`: its sequence is a separate object with its own grants, so a role granted INSERT on the table also needs USAGE on the sequence, and `CREATE TABLE … (LIKE …)` copies share it',
     },

@@ -8,6 +8,9 @@ export default defineRule({
     defaultSeverity: 'error',
     recommended: true,
     fix: 'safe',
+    // A plain index build after a lock in the same transaction: building it concurrently (outside the
+    // transaction) also ends the held lock's extension, so lock-held-across-statements is a note here.
+    subsumes: ['lock-held-across-statements'],
     messages: {
       blocking: '`CREATE INDEX` on {{table}} takes a SHARE lock and blocks writes to it until the whole index is built',
     },

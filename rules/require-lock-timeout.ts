@@ -1,7 +1,19 @@
 import { defineRule } from '../src/engine/rule.js';
 import { lockLabel } from '../src/engine/sql.js';
 import { blockedText, blocksReads, blocksWrites, lockSqlName } from '../src/analysis/locks.js';
-import type { AnalysedStatement } from '../src/analysis/types.js';
+import type { AnalysedStatement, AnalysisSettings } from '../src/analysis/types.js';
+
+/**
+ * `SET LOCAL` where a transaction wraps the statement (the file's BEGIN, or the tool's), so the setting ends with it;
+ * plain `SET` otherwise. A statement in a DO body counts as wrapped only when the file is: the preamble goes before
+ * the DO, where the block's own transaction has not begun.
+ */
+export function setCommand(stmt: AnalysedStatement, settings: AnalysisSettings): 'SET' | 'SET LOCAL' {
+  const tx = stmt.tx;
+  if (!tx.inTransaction) return 'SET';
+  if (!stmt.source.parent) return 'SET LOCAL';
+  return tx.explicit || tx.implicit || tx.optOut !== undefined || settings.assumeInTransaction ? 'SET LOCAL' : 'SET';
+}
 
 export default defineRule({
   meta: {
@@ -23,7 +35,7 @@ export default defineRule({
         bad: 'ALTER TABLE users ADD COLUMN nickname text;',
         good: "SET lock_timeout = '2s';\nALTER TABLE users ADD COLUMN nickname text;",
       },
-      fixSafety: 'Unsafe: the fix inserts `SET lock_timeout = \'2s\';` before the statement. A migration may then fail instead of waiting; run it with retries.',
+      fixSafety: 'Unsafe: the fix inserts `SET lock_timeout = \'2s\';` before the statement (`SET LOCAL` when a transaction wraps it). A migration may then fail instead of waiting; run it with retries.',
       references: [
         'https://www.postgresql.org/docs/current/runtime-config-client.html#GUC-LOCK-TIMEOUT',
         'https://www.postgresql.org/docs/current/explicit-locking.html',
@@ -39,11 +51,12 @@ export default defineRule({
         const lock = stmt.locks.find((l) => !l.isNew && (blocksReads(l.mode) || blocksWrites(l.mode)));
         if (!lock) return;
         reported = true;
+        const set = setCommand(stmt, ctx.settings);
         ctx.report(stmt, {
           messageId: 'missing',
           data: { lock: lockSqlName(lock.mode), table: lockLabel(stmt, lock.rel), blocked: blockedText(lock.mode) },
-          help: `Set a lock timeout at the top of the migration, and retry the migration if it times out:\nSET lock_timeout = '2s';`,
-          fix: { title: 'Insert `SET lock_timeout`', safety: 'unsafe', edits: [{ start: stmt.source.start, end: stmt.source.start, text: "SET lock_timeout = '2s';\n" }] },
+          help: `Set a lock timeout before this statement${set === 'SET LOCAL' ? ', inside the transaction' : ''}, and retry the migration if it times out:\n${set} lock_timeout = '2s';`,
+          fix: { title: 'Insert `SET lock_timeout`', safety: 'unsafe', edits: [{ start: stmt.source.start, end: stmt.source.start, text: `${set} lock_timeout = '2s';\n` }] },
         });
       },
       onFileEnd() {

@@ -1,7 +1,7 @@
 // `pgsafe lint`: flags → a migration set (src/project) → the report, written through the command's streams.
 import { appendFileSync } from 'node:fs';
 import { rules } from '../../rules/index.js';
-import { ruleIds, type FileResult, type RuleSetting } from '../engine/engine.js';
+import { ruleIds, rulesNamed, type FileResult, type RuleSetting } from '../engine/engine.js';
 import { reporters, summarize, type Reporter } from '../report/index.js';
 import { renderMarkdown, MARKDOWN_LIMIT } from '../report/markdown.js';
 import { ciRoot } from '../report/paths.js';
@@ -78,9 +78,9 @@ export function parsePgVersion(v: string): number {
 /** The migration set the flags and paths select (stdin read through `io` unless already given). */
 export async function discover(paths: string[], o: LintCliOptions, io: CliIo): Promise<MigrationSet> {
   const cliRules: Record<string, RuleSetting> = {};
-  const byId = ruleIds(rules);
-  for (const id of [...parseIdList(o.enable, '--enable'), ...parseIdList(o.include, '--include')]) cliRules[byId.get(id)!.meta.id] = byId.get(id)!.meta.defaultSeverity;
-  for (const id of [...parseIdList(o.disable, '--disable'), ...parseIdList(o.exclude, '--exclude')]) cliRules[byId.get(id)!.meta.id] = 'off';
+  // An alias may name several rules (squawk's require-timeout-settings names both timeout rules): all of them.
+  for (const id of [...parseIdList(o.enable, '--enable'), ...parseIdList(o.include, '--include')]) for (const r of rulesNamed(rules, id)) cliRules[r.meta.id] = r.meta.defaultSeverity;
+  for (const id of [...parseIdList(o.disable, '--disable'), ...parseIdList(o.exclude, '--exclude')]) for (const r of rulesNamed(rules, id)) cliRules[r.meta.id] = 'off';
   const stdin = paths.includes('-') ? o.stdin ?? (await readAll(io.stdin)) : undefined;
   return discoverMigrations(paths, {
     rules,

@@ -1,5 +1,5 @@
 import type { Rule } from '../engine/rule.js';
-import { ruleIds } from '../engine/engine.js';
+import { ruleIds, rulesNamed } from '../engine/engine.js';
 import { ConfigError, FRAMEWORKS, type FrameworkName, type Override, type PathSettings, type PgsafeConfig } from './types.js';
 
 const SEVERITIES = ['off', 'info', 'warning', 'error'];
@@ -95,7 +95,8 @@ function pathSettings(raw: Obj, file: string, prefix: string, rules: readonly Ru
         throw new ConfigError(file, at(`rules.${id}`), `unknown rule${hint ? ` (did you mean "${hint}"?)` : ''}; see \`pgsafe rules\``);
       }
       if (typeof sev !== 'string' || !SEVERITIES.includes(sev)) throw new ConfigError(file, at(`rules.${id}`), `expected off, info, warning or error, got ${JSON.stringify(sev)}`);
-      settings[rule.meta.id] = sev as NonNullable<PathSettings['rules']>[string];
+      // An alias may name several rules (squawk's require-timeout-settings): the setting applies to each.
+      for (const r of rulesNamed(rules, id)) settings[r.meta.id] = sev as NonNullable<PathSettings['rules']>[string];
     }
     out.rules = settings;
   }

@@ -33,8 +33,23 @@ export interface Finding {
   redact?: Span[];
   /** Found in a down migration: the rollback path (the message says so too). */
   rollback?: boolean;
+  /** Other aspects of the same problem, reported by rules this finding's rule subsumes (`meta.subsumes`). */
+  related?: RelatedNote[];
   /** Set by `lint --stats` (src/stats/annotate.ts): the table's size and traffic and the lock's estimated duration. */
   estimate?: FindingEstimate;
+}
+
+/** A folded finding: another rule's view of the same problem, shown with the finding that owns it. */
+export interface RelatedNote {
+  rule: string;
+  message: string;
+  help?: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  start: number;
+  end: number;
 }
 
 /** Plain data, so reporters print it without knowing the cost model. */
@@ -232,7 +247,8 @@ function lintOne(input: LintInput, opts: LintOptions, analyzer: Analyzer, severi
     return { path, findings: [], statements: statements.length };
   }
 
-  const kept = applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path);
+  // Ignores first: a finding folded into one the user ignored must still be reported on its own.
+  const kept = foldRelated(applyIgnores(findings, parseIgnores(parsed.comments, parsed.statements), known, severities, lines, path), known);
   kept.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   if (input.rollbackOf) for (const f of kept) { f.rollback = true; f.message += ' (rollback path)'; }
   // Secrets (found by rules, ASTs or their shape) are masked in everything a reporter can print from this result.
@@ -333,6 +349,50 @@ function tag(err: unknown, id: string): Error {
   const e = err instanceof Error ? err : new Error(String(err));
   if (!e.message.startsWith(`rule ${id}:`)) e.message = `rule ${id}: ${e.message}`;
   return e;
+}
+
+/**
+ * One finding per problem: a finding of a rule that another finding's rule subsumes (`meta.subsumes`), on the
+ * same statement with an overlapping span, becomes a related note of that finding. The owner keeps its own
+ * severity (the user's setting for this problem: `ban-drop-column: info` quiets the drop and its data-loss note),
+ * and takes the other's fix when it has none.
+ */
+export function foldRelated(findings: Finding[], known: Map<string, Rule>): Finding[] {
+  const folded = new Set<Finding>();
+  // The same rule twice under one underline (`DROP INDEX a, b`: one statement, one decision) is one finding too.
+  const first = new Map<string, Finding>();
+  const owners: Finding[] = [];
+  for (const f of findings) {
+    if (f.statement < 0) continue;
+    const key = `${f.rule}\0${f.statement}\0${f.start}\0${f.end}`;
+    const seen = first.get(key);
+    // Engine diagnostics (no messageId: unused ignores, syntax errors) each say something different.
+    if (seen && f.messageId !== undefined) {
+      folded.add(f);
+      seen.related = [...(seen.related ?? []), note(f), ...(f.related ?? [])];
+      if (f.redact?.length) seen.redact = [...(seen.redact ?? []), ...f.redact];
+      continue;
+    }
+    if (!seen) first.set(key, f);
+    if (known.get(f.rule)?.meta.subsumes?.length) owners.push(f);
+  }
+  for (const owner of owners) {
+    if (folded.has(owner)) continue;
+    const subs = known.get(owner.rule)!.meta.subsumes!;
+    for (const f of findings) {
+      if (f === owner || folded.has(f) || f.statement !== owner.statement || !subs.includes(f.rule)) continue;
+      if (f.start > owner.end || owner.start > f.end) continue;
+      folded.add(f);
+      owner.related = [...(owner.related ?? []), note(f), ...(f.related ?? [])];
+      if (!owner.fix && f.fix) owner.fix = f.fix;
+      if (f.redact?.length) owner.redact = [...(owner.redact ?? []), ...f.redact];
+    }
+  }
+  return folded.size ? findings.filter((f) => !folded.has(f)) : findings;
+}
+
+function note(f: Finding): RelatedNote {
+  return { rule: f.rule, message: f.message, help: f.help, line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn, start: f.start, end: f.end };
 }
 
 function applyIgnores(findings: Finding[], ignores: IgnoreDirective[], known: Map<string, Rule>, severities: Map<string, Severity>, lines: LineIndex, path: string): Finding[] {

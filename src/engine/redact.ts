@@ -43,7 +43,7 @@ export function fileSecretSpans(parsed: ParsedSource, statements: readonly Sourc
   return { spans, values };
 }
 
-interface Masked { message: string; help?: string; redact?: Span[] }
+interface Masked { message: string; help?: string; redact?: Span[]; related?: Array<{ message: string; help?: string }> }
 
 /**
  * The parsed source, analysed statements and findings with every secret masked; statements that hold no secret
@@ -75,7 +75,9 @@ export function redactResult<F extends Masked>(parsed: ParsedSource, analysed: A
     findings: findings.map((f) => {
       const message = hide(f.message)!;
       const help = hide(f.help);
-      return message === f.message && help === f.help ? f : { ...f, message, ...(help !== undefined ? { help } : {}) };
+      // Folded notes (engine foldRelated) carry another rule's message and help: masked the same way.
+      const related = f.related?.map((n) => ({ ...n, message: hide(n.message)!, ...(n.help !== undefined ? { help: hide(n.help) } : {}) }));
+      return message === f.message && help === f.help && !related ? f : { ...f, message, ...(help !== undefined ? { help } : {}), ...(related ? { related } : {}) };
     }),
   };
 }

@@ -48,6 +48,12 @@ export interface RuleMeta<M extends string = string> {
   docs: RuleDocs;
   /** Other ids accepted in config and ignores (squawk's spellings). */
   aliases?: string[];
+  /**
+   * Rules whose finding on the same statement and span is another aspect of the problem this rule reports
+   * (one finding per problem). The engine folds such a finding into this rule's finding as a related note;
+   * when this rule is off or ignored there, the other finding stands on its own.
+   */
+  subsumes?: string[];
 }
 
 export interface Report<M extends string> {

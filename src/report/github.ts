@@ -26,7 +26,7 @@ export const github: Reporter = ({ files, cwd, env }) => {
         `endColumn=${x.endColumn}`,
         `title=${escapeProperty(x.rule)}`,
       ];
-      const body = [x.message, ...(x.help ? ['', x.help] : []), '', ruleDocsUrl(x.rule)].join('\n');
+      const body = [x.message, ...(x.help ? ['', x.help] : []), ...(x.related ?? []).map((n) => `Also [${n.rule}]: ${n.message}`), '', ruleDocsUrl(x.rule)].join('\n');
       out.push(`::${COMMAND[x.severity]} ${props.join(',')}::${escapeData(body)}`);
     }
   }

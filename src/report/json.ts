@@ -14,6 +14,7 @@ export const json: Reporter = ({ files }) => {
         endColumn: x.endColumn,
         message: x.message,
         help: x.help ?? null,
+        ...(x.related?.length ? { related: x.related.map((n) => ({ rule: n.rule, line: n.line, column: n.column, endLine: n.endLine, endColumn: n.endColumn, message: n.message })) } : {}),
         ...(x.estimate ? { estimate: x.estimate } : {}),
       })),
     })),

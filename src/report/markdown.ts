@@ -109,6 +109,7 @@ function findingBlock(f: FileResult, x: Finding): string {
     parts.push('', `**Instead:** ${first}`);
     if (rest.join('').trim()) parts.push('', fence(rest.join('\n')));
   }
+  for (const n of x.related ?? []) parts.push('', `**Also** ([\`${n.rule}\`](${ruleDocsUrl(n.rule)})): ${n.message}`);
   return parts.join('\n');
 }
 

@@ -21,6 +21,7 @@ export const pretty: Reporter = ({ files, color }) => {
         out.push(`  ${c.cyan('help:')} ${first}`);
         for (const r of rest) out.push(`        ${c.green(r)}`);
       }
+      for (const n of x.related ?? []) out.push(`  ${c.cyan('note:')} ${n.message} ${c.dim(`[${n.rule}]`)}`);
       out.push('');
     }
   }

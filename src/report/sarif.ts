@@ -62,6 +62,10 @@ function result(f: FileResult, x: Finding, index: Map<string, number>, root: str
     level: LEVEL[x.severity],
     message: { text: x.help ? `${x.message}\n\n${x.help}` : x.message },
     locations: [{ physicalLocation: { artifactLocation: { uri }, region } }],
+    // Folded aspects of the same problem (engine foldRelated): one result, the other rules' views as related locations.
+    ...(x.related?.length
+      ? { relatedLocations: x.related.map((n, i) => ({ id: i + 1, physicalLocation: { artifactLocation: { uri }, region: { startLine: n.line, startColumn: n.column, endLine: n.endLine, endColumn: n.endColumn } }, message: { text: `${n.message} [${n.rule}]` } })) }
+      : {}),
     partialFingerprints: { 'pgsafe/v1': hash(x.rule, repoPath(f.path, root), snippet.replace(/\s+/g, ' ').trim() || `${x.line}`) },
     ...(x.estimate ? { properties: { estimate: x.estimate } } : {}),
   };

@@ -1,6 +1,7 @@
 // Agreement with squawk's own rule tests, read from ../shared/conformance/squawk at test time (never
 // copied into the repo). expected.json: the rules each case must produce; meta.json: settings and,
-// for negative cases, the rules under test that must stay silent. The issue asks for ≥ 57 of 60.
+// for negative cases, the rules under test that must stay silent. Issue 9 asked for ≥ 57 of 60; issue 11 (§2,
+// timeouts only where they change the outcome) deliberately gives up case 46, so the floor is 56.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -23,15 +24,17 @@ const DISAGREE: Record<string, string> = {
     'a constant DEFAULT (`integer DEFAULT 10`) is catalog-only from PG 11.0 on (release notes: "Allow ALTER TABLE to add a column with a non-null default without doing a table rewrite"); squawk treats 11 as still rewriting. pgsafe reports it on PG 10 and not on 11 (test/rules/adding-field-with-default.test.ts)',
   '34_prefer_robust_stmts__enable_row_level_security_err.sql':
     '`ALTER TABLE IF EXISTS test ENABLE ROW LEVEL SECURITY` succeeds when re-run (enabling RLS twice is not an error), so it is already robust; pgsafe flags only statements that fail on a re-run',
+  '46_require_timeout_settings__err_missing_statement_timeout.sql':
+    '`ADD COLUMN c boolean` is a catalog-only change: once its lock is granted it finishes at once, so only the wait matters, and the lock_timeout set before it bounds that; a statement_timeout changes nothing (issue 11 §2: only where a statement scans, rewrites or builds under a blocking lock)',
   '47_require_timeout_settings__err_comment_on_explains_lock_impact.sql':
-    '`COMMENT ON COLUMN` takes SHARE UPDATE EXCLUSIVE, which conflicts with neither reads nor writes, so a waiting COMMENT queues no application query and require-lock-timeout stays silent; require-statement-timeout does fire',
+    '`COMMENT ON COLUMN` takes SHARE UPDATE EXCLUSIVE, which conflicts with neither reads nor writes, so a waiting COMMENT queues no application query and require-lock-timeout stays silent; it is instant once granted, so require-statement-timeout stays silent too',
 };
 
 const present = existsSync(join(DIR, 'meta.json'));
 if (!present) console.warn(`squawk conformance skipped: ${DIR} is absent (it ships in ../shared beside the repository)`);
 
 describe.skipIf(!present)('squawk conformance', () => {
-  it(`agrees with squawk on at least 57 of 60 cases${present ? '' : ` (skipped: ${DIR} is absent)`}`, async () => {
+  it(`agrees with squawk on at least 56 of 60 cases${present ? '' : ` (skipped: ${DIR} is absent)`}`, async () => {
     const meta: Record<string, Meta> = JSON.parse(readFileSync(join(DIR, 'meta.json'), 'utf8'));
     const expected: Record<string, string[]> = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
     const known = ruleIds(rules);
@@ -53,7 +56,8 @@ describe.skipIf(!present)('squawk conformance', () => {
         ruleSettings: enabled,
       });
       // Compare canonical ids, so a squawk alias counts as its pgsafe rule.
-      const got = new Set(res.findings.map((f) => f.rule));
+      // A finding folded into another's as a related note (one finding per problem) is still reported.
+      const got = new Set(res.findings.flatMap((f) => [f.rule, ...(f.related ?? []).map((n) => n.rule)]));
       const canon = (id: string) => known.get(id)!.meta.id;
       const ok = m.kind === 'positive'
         ? underTest.every((id) => got.has(canon(id)))
@@ -71,7 +75,7 @@ describe.skipIf(!present)('squawk conformance', () => {
     // Undeliberate disagreements are bugs.
     expect(disagreements.filter((d) => !Object.keys(DISAGREE).some((k) => d.startsWith(k))), msg).toEqual([]);
     // Pending cases are rules another part of the catalogue adds; until they land they cannot count.
-    expect(agree + pending.length, msg).toBeGreaterThanOrEqual(57);
-    expect(agree, msg).toBeGreaterThanOrEqual(57 - pending.length);
+    expect(agree + pending.length, msg).toBeGreaterThanOrEqual(56);
+    expect(agree, msg).toBeGreaterThanOrEqual(56 - pending.length);
   });
 });

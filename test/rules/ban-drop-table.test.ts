@@ -15,7 +15,8 @@ ruleTester(rule, {
     {
       name: 'two tables, IF EXISTS, quoted schema-qualified',
       sql: 'DROP TABLE IF EXISTS app."Pets", owners CASCADE;\n',
-      errors: [{ messageId: 'drop', line: 1, column: 1 }, { messageId: 'drop', line: 1, column: 1 }],
+      // One statement, one decision: one finding naming both tables.
+      errors: [{ messageId: 'dropMany', line: 1, column: 1 }],
     },
   ],
 });
