@@ -47,19 +47,17 @@ describe('the parser after a trap (issue 16 §1)', () => {
 });
 
 describe('lines and columns, linear (issue 17 §3)', () => {
+  // No timed assertion (they fail on a loaded machine): the test's own timeout bounds it, and the quadratic code
+  // took 163 s on the first case and 107 s on the second (figures in the bench, not here).
   it('111k `SELECT 1;` on one line, and a 1-million-character line, in linear time', async () => {
-    let t = performance.now();
     const one = 'SELECT 1;'.repeat(111_000) + 'DROP TABLE t;';
     const [r] = await lint([{ path: 'one.sql', text: one }], opts);
     const f = r.findings.find((x) => x.rule === 'ban-drop-table')!;
     expect(f.line).toBe(1);
     expect(f.column).toBe(one.length - 'DROP TABLE t;'.length + 1);
-    expect(performance.now() - t).toBeLessThan(30_000);
-    t = performance.now();
     const idx = new LineIndex('/* 🐘 */ ' + 'x'.repeat(1_000_000));
     for (let o = 0; o < 1_000_000; o += 10) idx.position(o);
     expect(idx.position(1_000_000).column).toBe(1_000_000);
-    expect(performance.now() - t).toBeLessThan(2_000);
   }, 60_000);
 
   it('CR-only line endings put findings on their own lines', async () => {
