@@ -8,7 +8,7 @@ export default defineRule({
   meta: {
     id: 'ban-char-field',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'unsafe',
     messages: {

@@ -9,7 +9,7 @@ export default defineRule({
   meta: {
     id: 'identifier-too-long',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'none',
     messages: {

@@ -10,7 +10,7 @@ export default defineRule({
   meta: {
     id: 'prefer-bigint-over-int',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'none',
     messages: {

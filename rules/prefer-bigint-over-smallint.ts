@@ -11,7 +11,7 @@ export default defineRule({
   meta: {
     id: 'prefer-bigint-over-smallint',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'none',
     messages: {

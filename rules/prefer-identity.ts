@@ -11,7 +11,7 @@ export default defineRule({
   meta: {
     id: 'prefer-identity',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     // Identity columns exist from PG 10.
     pgVersions: { min: 10 },

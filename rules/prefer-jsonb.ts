@@ -7,7 +7,7 @@ export default defineRule({
   meta: {
     id: 'prefer-jsonb',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'unsafe',
     messages: {

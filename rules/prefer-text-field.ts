@@ -9,7 +9,7 @@ export default defineRule({
   meta: {
     id: 'prefer-text-field',
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'none',
     messages: {

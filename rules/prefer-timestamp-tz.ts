@@ -8,7 +8,7 @@ export default defineRule({
     id: 'prefer-timestamp-tz',
     aliases: ['prefer-timestamptz'],
     category: 'hygiene',
-    defaultSeverity: 'warning',
+    defaultSeverity: 'info',
     recommended: true,
     fix: 'unsafe',
     messages: {
