@@ -145,7 +145,7 @@ describe('transactions, lock queues and lock_timeout', () => {
   it('an "instant" ADD COLUMN queued behind a long transaction blocks reads and writes for that long', async () => {
     const dir = migrations({ '001_base.sql': BASE, '002.sql': `ALTER TABLE big ADD COLUMN e int DEFAULT 0;\n` });
     dirs.push(dir);
-    const report = await replay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 800, provider: PROVIDER });
+    const report = await replay({ paths: [dir], rows: 20_000, maxBlockingMs: 300, simulateLongTransactionMs: 3000, provider: PROVIDER });
     const s = find(report, /ADD COLUMN/);
     expect(s.waits.find((w) => w.on === 'big' && w.mode === 'AccessExclusiveLock')?.ms).toBeGreaterThan(500);
     expect(s.blocked.readsMs).toBeGreaterThan(500);
