@@ -40,17 +40,7 @@ export interface Finding {
 }
 
 /** A folded finding: another rule's view of the same problem, shown with the finding that owns it. */
-export interface RelatedNote {
-  rule: string;
-  message: string;
-  help?: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  start: number;
-  end: number;
-}
+export type RelatedNote = Pick<Finding, 'rule' | 'message' | 'help' | 'line' | 'column' | 'endLine' | 'endColumn' | 'start' | 'end'>;
 
 /** Plain data, so reporters print it without knowing the cost model. */
 export interface FindingEstimate {

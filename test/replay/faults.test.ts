@@ -1,17 +1,9 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { ReplayReport } from '../../src/replay/replay.js';
+import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/replay/format.js';
-import { migrations, removeDir, PROVIDER, replay } from './helpers.js';
+import { tempMigrations, statementsOf as statements, PROVIDER, replay } from './helpers.js';
 
 // Real Postgres, small tables: backfills and faults of issue 15 (bugs 3, 4, 9).
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-function mk(files: Record<string, string>): string {
-  const d = migrations(files);
-  dirs.push(d);
-  return d;
-}
-const statements = (r: ReplayReport) => r.files.flatMap((f) => f.statements).filter((s) => s.mode !== 'transaction-control');
+const mk = tempMigrations();
 
 describe('replay: backfills block writes through row locks (issue 15, bug 3)', () => {
   // RETURNING pg_sleep makes 1,000 rows take about a second, with each row locked from its update to the end.

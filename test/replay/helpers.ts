@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { afterAll } from 'vitest';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,3 +56,17 @@ export async function replay(o: Omit<ReplayOptions, 'migrations'> & { paths: str
   const { migrations } = await replayMigrations(paths, { pending, changedSince, framework, config: config ?? false, assumeInTransaction: rest.assumeInTransaction });
   return runReplay({ ...rest, migrations });
 }
+
+/** `migrations` for one test file: every directory it makes is removed after the file's tests. */
+export function tempMigrations(): (files: Record<string, string>) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDir));
+  return (files) => {
+    const d = migrations(files);
+    dirs.push(d);
+    return d;
+  };
+}
+
+/** The statements a replay ran, without BEGIN/COMMIT. */
+export const statementsOf = (r: ReplayReport) => r.files.flatMap((f) => f.statements).filter((s) => s.mode !== 'transaction-control');

@@ -1,18 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import type { ReplayReport } from '../../src/replay/replay.js';
+import { describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/replay/format.js';
-import { migrations, removeDir, PROVIDER, replay } from './helpers.js';
+import { tempMigrations, statementsOf as statements, PROVIDER, replay } from './helpers.js';
 
 // Real Postgres: what a replay does when the history does not apply cleanly (hatchet's Go migration) and when a
 // framework's transaction refuses a pending statement (crates-io's CREATE INDEX CONCURRENTLY without metadata.toml).
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-function mk(files: Record<string, string>): string {
-  const d = migrations(files);
-  dirs.push(d);
-  return d;
-}
-const statements = (r: ReplayReport) => r.files.flatMap((f) => f.statements).filter((s) => s.mode !== 'transaction-control');
+const mk = tempMigrations();
 
 describe('replay: a history that does not apply cleanly', () => {
   // 002 stands for a step that was a Go migration: the SQL after it expects a table it would have created.

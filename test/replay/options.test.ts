@@ -6,15 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type LocalCluster } from '../../src/replay/cluster.js';
 import { ReplayUsageError } from '../../src/replay/util.js';
 import { scratchDatabaseName, sweepScratchDatabases } from '../../src/replay/providers.js';
-import { migrations, removeDir, PROVIDER, BINARIES, replay } from './helpers.js';
+import { tempMigrations, PROVIDER, BINARIES, replay } from './helpers.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-function mk(files: Record<string, string>): string {
-  const d = migrations(files);
-  dirs.push(d);
-  return d;
-}
+const mk = tempMigrations();
 
 describe('replay options (real Postgres)', () => {
   it('--schema loads pg_dump -s output (psql meta-commands, an emptied search_path) before the base migrations', async () => {
