@@ -529,9 +529,9 @@ class Classifier {
     // Each index rebuilt is locked itself: REINDEX INDEX names one, REINDEX TABLE rebuilds every index of the table.
     const indexes: Rel[] = [];
     if (target === 'index' && rel) {
-      const idx = this.view.schema.index(rel);
-      indexes.push(indexRel(rel, idx?.table));
-      rel = idx?.table ?? rel;
+      const table = this.view.schema.tableOfIndex(rel);
+      indexes.push(indexRel(rel, table));
+      rel = table ?? rel;
     } else if (target === 'table' && rel) {
       const t = this.view.schema.table(rel)?.rel ?? rel;
       for (const name of this.view.schema.indexNamesOn(t)) indexes.push(makeRel(name, t.schema));

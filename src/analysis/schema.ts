@@ -103,6 +103,17 @@ export class SchemaModel {
     return undefined;
   }
 
+  /** The table of an index: a created one, or the index behind a PRIMARY KEY/UNIQUE/EXCLUDE constraint. */
+  tableOfIndex(rel: Rel): Rel | undefined {
+    const created = this.index(rel);
+    if (created) return created.table;
+    for (const t of this.tables.values()) {
+      if (rel.schema && t.rel.schema && t.rel.schema !== rel.schema) continue;
+      for (const c of t.constraints.values()) if (c.name === rel.name && (c.kind === 'primary' || c.kind === 'unique' || c.kind === 'exclusion')) return t.rel;
+    }
+    return undefined;
+  }
+
   indexesOn(rel: Rel): IndexInfo[] {
     const t = this.table(rel);
     const key = t?.rel.key ?? rel.key;

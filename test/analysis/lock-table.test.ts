@@ -88,6 +88,7 @@ const TABLE: Row[] = [
   ['CLUSTER users USING users_email_idx', { users: 'AccessExclusiveLock' }, 'rewrite', 'RW'],
   ['REINDEX TABLE users', { users: 'ShareLock', users_pkey: 'AccessExclusiveLock', users_email_idx: 'AccessExclusiveLock' }, 'index-build', 'RW'],
   ['REINDEX INDEX users_email_idx', { users: 'ShareLock', users_email_idx: 'AccessExclusiveLock' }, 'index-build', 'RW'],
+  ['REINDEX INDEX users_pkey', { users: 'ShareLock', users_pkey: 'AccessExclusiveLock' }, 'index-build', 'RW'],
   ['REINDEX TABLE CONCURRENTLY users', { users: 'ShareUpdateExclusiveLock' }, 'index-build', '--'],
   ['REFRESH MATERIALIZED VIEW users', { users: 'AccessExclusiveLock' }, 'rewrite', 'RW'],
   ['REFRESH MATERIALIZED VIEW CONCURRENTLY users', { users: 'ExclusiveLock' }, 'rewrite', '-W'],
