@@ -81,23 +81,19 @@ export default defineRule({
       `Make it a multi-phase change: stop writing ${what} in the application and deploy, wait until no running version uses it, back it up, then ${verb} it in a later migration:\n${backup}\n-- later: ${then}`;
     const schemasCreated = new Set<string>();
     return {
-      CreateSchemaStmt(stmt: AnalysedStatement) {
-        const name = stmt.source.node?.schemaname;
-        if (name) schemasCreated.add(name);
+      'create-schema'(action) {
+        if (action.name) schemasCreated.add(action.name);
       },
-      DropStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
+      'drop-object'(action, stmt) {
         // Without CASCADE, DROP SCHEMA fails on a schema that still holds objects: nothing is lost.
-        if (n?.removeType !== 'OBJECT_SCHEMA' || n.behavior !== 'DROP_CASCADE') return;
-        for (const o of n.objects ?? []) {
-          const name: string | undefined = o?.String?.sval;
-          if (!name || schemasCreated.has(name)) continue;
-          ctx.report(stmt, {
-            messageId: 'dropSchema',
-            data: { schema: `"${name}"` },
-            help: `Move what must survive out of the schema and back it up first; drop the schema in a later migration, without CASCADE, so it fails if anything is still in it:\nDROP SCHEMA ${quoteIdent(name)};`,
-          });
-        }
+        if (action.objectType !== 'schema' || !action.cascade) return;
+        const name = action.names?.[0];
+        if (!name || schemasCreated.has(name)) return;
+        ctx.report(stmt, {
+          messageId: 'dropSchema',
+          data: { schema: `"${name}"` },
+          help: `Move what must survive out of the schema and back it up first; drop the schema in a later migration, without CASCADE, so it fails if anything is still in it:\nDROP SCHEMA ${quoteIdent(name)};`,
+        });
       },
       'drop-column'(action, stmt) {
         if (!action.relation || ctx.isNew(action.relation)) return;
@@ -113,7 +109,7 @@ export default defineRule({
         });
       },
       'drop-table'(action, stmt) {
-        if (!action.relation || ctx.isNew(action.relation) || stmt.source.node?.removeType !== 'OBJECT_TABLE') return;
+        if (!action.relation || ctx.isNew(action.relation) || action.foreign) return;
         const t = action.relation.sql;
         ctx.report(stmt, {
           messageId: 'dropTable',

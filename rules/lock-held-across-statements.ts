@@ -8,15 +8,14 @@ import type { AnalysedStatement } from '../src/analysis/types.js';
 // DELETE not bounded by a key, COPY, CALL and DO (their bodies are unseen), and anything that scans,
 // rewrites or indexes an existing table. `INSERT … VALUES`, a keyed UPDATE and `SELECT setval(…)` are quick.
 function openEnded(stmt: AnalysedStatement): boolean {
-  const n = stmt.source.node;
   // Statements touching only system catalogs (`UPDATE pg_index …`) are quick bookkeeping.
   const rels = stmt.actions.map((a) => a.relation).filter((r) => !!r);
   if (rels.length > 0 && rels.every((r) => r!.schema === 'pg_catalog' || /^pg_/.test(r!.name))) return false;
   switch (stmt.kind) {
     case 'SelectStmt':
-      return (n?.fromClause?.length ?? 0) > 0 || !!n?.larg;
+      return stmt.actions.some((a) => a.type === 'select' && a.role !== 'read' && !!a.fromQuery);
     case 'InsertStmt':
-      return ((n?.selectStmt?.SelectStmt?.fromClause?.length ?? 0) > 0) || !!n?.selectStmt?.SelectStmt?.larg;
+      return stmt.actions.some((a) => a.type === 'insert' && !a.viaCte && !!a.fromQuery);
     case 'UpdateStmt':
     case 'DeleteStmt':
       return stmt.actions.some((a) => (a.type === 'update' || a.type === 'delete') && a.filter !== 'selective');

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { label } from '../src/engine/sql.js';
-import { quoteIdent, relFromRangeVar, strings, type Rel } from '../src/analysis/names.js';
+import { quoteIdent, type Rel } from '../src/analysis/names.js';
 import type { AnalysedStatement, Span } from '../src/analysis/types.js';
 
 interface ForeignKey {
@@ -47,18 +47,14 @@ export default defineRule({
       keys.push({ ...fk, span });
     };
     return {
-      CreateStmt(stmt: AnalysedStatement) {
-        const n = stmt.source.node;
-        const rel = relFromRangeVar(n.relation);
-        if (!rel || n.relation?.relpersistence === 't') return;
-        for (const e of n.tableElts ?? []) {
-          const col = e?.ColumnDef;
-          for (const cw of col?.constraints ?? []) {
-            const c = cw?.Constraint;
-            if (c?.contype === 'CONSTR_FOREIGN') add({ stmt, rel, columns: [col.colname], references: relFromRangeVar(c.pktable), name: c.conname, at: c.location, known: true });
-          }
-          const c = e?.Constraint;
-          if (c?.contype === 'CONSTR_FOREIGN') add({ stmt, rel, columns: strings(c.fk_attrs), references: relFromRangeVar(c.pktable), name: c.conname, at: c.location, known: true });
+      'create-table'(action, stmt) {
+        if (!action.relation || action.temporary) return;
+        const rel = action.relation;
+        for (const col of action.columns) {
+          if (col.references) add({ stmt, rel, columns: [col.name], references: col.references, name: col.referencesConstraint?.name, at: stmt.source.toOffset(col.referencesConstraint?.location), known: true });
+        }
+        for (const c of action.constraints) {
+          if (c.kind === 'foreign' && c.references) add({ stmt, rel, columns: c.columns, references: c.references, name: c.name, at: c.start, known: true });
         }
       },
       'add-constraint'(action, stmt) {
@@ -69,7 +65,7 @@ export default defineRule({
       'add-column'(action, stmt) {
         const col = action.columnDef;
         if (!action.relation || !col?.references) return;
-        add({ stmt, rel: action.relation, columns: [col.name], references: col.references, name: col.referencesConstraint?.name, at: col.referencesConstraint?.location, known: !!ctx.schema.table(action.relation) });
+        add({ stmt, rel: action.relation, columns: [col.name], references: col.references, name: col.referencesConstraint?.name, at: stmt.source.toOffset(col.referencesConstraint?.location), known: !!ctx.schema.table(action.relation) });
       },
       onFileEnd() {
         const pending = keys;
@@ -98,9 +94,10 @@ export default defineRule({
 });
 
 /** From the constraint's location to the end of its REFERENCES clause. */
+/** `at`: the constraint's file offset; the statement's start when the parser gave none. */
 function constraintSpan(stmt: AnalysedStatement, at: number | undefined): Span {
   const s = stmt.source;
-  const start = s.toOffset(at);
+  const start = at ?? s.start;
   const rest = s.text.slice(start - s.start);
   const m = /^(?:constraint\s+(?:"(?:[^"]|"")*"|\S+)\s+)?(?:foreign\s+key\s*\([^)]*\)\s*)?references\s+(?:"(?:[^"]|"")*"|[\p{L}\p{N}_$.]+)+(?:\s*\([^)]*\))?/iu.exec(rest);
   return { start, end: start + (m ? m[0].length : Math.max(1, rest.search(/[\s,)]|$/))) };

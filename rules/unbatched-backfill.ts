@@ -35,6 +35,7 @@ export default defineRule({
       if (action.viaCte || action.filter === 'selective' || !action.relation || ctx.isNew(action.relation)) return;
       // System catalogs (`UPDATE pg_index …`) are tiny and not application tables.
       if (action.relation.schema === 'pg_catalog' || action.relation.schema === 'information_schema' || /^pg_/.test(action.relation.name)) return;
+      // Reads the tree: the batched rewrite needs the SET targets and their value expressions (`notDone`), which no fact holds.
       const n = stmt.source.node;
       const verb = stmt.kind === 'DeleteStmt' ? 'DELETE' : stmt.kind === 'MergeStmt' ? 'MERGE' : 'UPDATE';
       const t = action.relation.sql;
