@@ -366,11 +366,18 @@ export function foldRelated(findings: Finding[], known: Map<string, Rule>): Find
     if (!seen) first.set(key, f);
     if (known.get(f.rule)?.meta.subsumes?.length) owners.push(f);
   }
+  // Only findings of the owner's statement can fold into it; grouping keeps a 50k-statement file linear.
+  const byStatement = new Map<number, Finding[]>();
+  for (const f of findings) {
+    const group = byStatement.get(f.statement);
+    if (group) group.push(f);
+    else byStatement.set(f.statement, [f]);
+  }
   for (const owner of owners) {
     if (folded.has(owner)) continue;
     const subs = known.get(owner.rule)!.meta.subsumes!;
-    for (const f of findings) {
-      if (f === owner || folded.has(f) || f.statement !== owner.statement || !subs.includes(f.rule)) continue;
+    for (const f of byStatement.get(owner.statement) ?? []) {
+      if (f === owner || folded.has(f) || !subs.includes(f.rule)) continue;
       if (f.start > owner.end || owner.start > f.end) continue;
       folded.add(f);
       owner.related = [...(owner.related ?? []), note(f), ...(f.related ?? [])];
